@@ -1,0 +1,9 @@
+/** Type-checking happens once in `make typecheck` (tsc over src and test); ts-jest only transpiles, which keeps 2-core runs fast. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  testTimeout: 20000,
+  maxWorkers: 2,
+};
