@@ -1,0 +1,111 @@
+/**
+ * The composition root: the one place that wires config, telemetry, the pipeline and the servers.
+ * Everything else receives what it needs through its constructor.
+ */
+import type { Logger } from 'pino';
+import { ConfigStore } from './config/store';
+import type { RuntimeConfig } from './config/runtime';
+import { ExtProcServer, type BoundAddresses } from './extproc/server';
+import { PassthroughPipeline } from './pipeline/passthrough';
+import type { Pipeline } from './pipeline/types';
+import { AdminServer } from './telemetry/admin-server';
+import { createLogger } from './telemetry/logger';
+import { createMetrics, type SidecarMetrics } from './telemetry/metrics';
+
+export interface AppOptions {
+  readonly configPath: string;
+  /** Tests pass their own logger (for example silent, or capturing). */
+  readonly logger?: Logger;
+  /** Watch the config file and reload on change (serve does; tests usually call reload()). */
+  readonly watchConfig?: boolean;
+}
+
+export class App {
+  private draining = false;
+
+  private constructor(
+    readonly store: ConfigStore,
+    readonly metrics: SidecarMetrics,
+    readonly logger: Logger,
+    private readonly extProc: ExtProcServer,
+    private readonly admin: AdminServer,
+    readonly addresses: BoundAddresses & { readonly adminPort: number },
+  ) {}
+
+  static async start(options: AppOptions): Promise<App> {
+    const metrics = createMetrics();
+    let logger = options.logger;
+    const store = new ConfigStore(options.configPath, {
+      onLoaded: (config, trigger) => {
+        metrics.configLoads.inc({ result: 'ok', trigger });
+        logger?.info({ source: config.source, trigger }, 'config loaded');
+      },
+      onInvalid: (error, trigger) => {
+        metrics.configLoads.inc({ result: 'invalid', trigger });
+        logger?.error({ source: error.source, problems: error.problems, trigger }, 'config invalid; keeping the previous one');
+      },
+    });
+    if (!logger) {
+      logger = createLogger(store.config.logging.level);
+      logger.info({ source: store.config.source, trigger: 'startup' }, 'config loaded');
+    }
+    let pipeline = buildPipeline(store.config);
+    store.onChange((config) => {
+      pipeline = buildPipeline(config);
+      if (logger && logger.level !== config.logging.level) logger.level = config.logging.level;
+    });
+    const { server, admin: adminConfig } = store.config;
+    const extProc = new ExtProcServer({
+      tcp: server.tcp,
+      unixSocket: server.unixSocket,
+      tls: server.tls,
+      maxMessageBytes: server.maxMessageBytes,
+      pipeline: () => pipeline,
+      logger,
+      metrics,
+    });
+    let app: App | undefined;
+    const admin = new AdminServer({
+      host: adminConfig.host,
+      port: adminConfig.port,
+      registry: metrics.registry,
+      readiness: [{ name: 'draining', check: () => (app?.draining ? 'shutting down' : undefined) }],
+    });
+    const bound = await extProc.start();
+    const adminPort = await admin.start();
+    if (options.watchConfig) store.watchFile();
+    app = new App(store, metrics, logger, extProc, admin, { ...bound, adminPort });
+    logger.info({ ...app.addresses }, 'llmgw sidecar ready');
+    return app;
+  }
+
+  get config(): RuntimeConfig {
+    return this.store.config;
+  }
+
+  /** Graceful stop for SIGTERM: NOT_SERVING, wait for open streams up to the drain timeout, close. */
+  async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    const timeoutMs = this.config.server.drainTimeoutMs;
+    this.logger.info({ openStreams: this.extProc.openStreamCount, timeoutMs }, 'draining');
+    const cutOff = await this.extProc.drain(timeoutMs);
+    if (cutOff > 0) this.logger.warn({ cutOff }, 'drain timeout: streams cut off');
+    await this.close();
+  }
+
+  /** Immediate stop (tests, second signal). */
+  async close(): Promise<void> {
+    this.draining = true;
+    this.store.close();
+    await this.extProc.shutdown();
+    await this.admin.close();
+    this.logger.info('stopped');
+    this.logger.flush?.();
+  }
+}
+
+/** Issue-2 pipeline: pass-through. The API-aware pipeline replaces it here, and only here. */
+function buildPipeline(_config: RuntimeConfig): Pipeline {
+  return new PassthroughPipeline();
+}

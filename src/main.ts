@@ -1,0 +1,102 @@
+/**
+ * Command line of the `llmgw` binary. Only parses arguments and hands over to the composition root.
+ *   llmgw serve --config FILE
+ *   llmgw check-config FILE
+ */
+import { ConfigError, loadConfigFile } from './config/load';
+import { compileConfig } from './config/runtime';
+import { App } from './app';
+
+const USAGE = `usage:
+  llmgw serve --config FILE     run the ext_proc sidecar
+  llmgw check-config FILE       validate a config file and report every problem
+`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'check-config':
+      return checkConfig(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`unknown command: ${command}\n${USAGE}`);
+      return 2;
+  }
+}
+
+function optionValue(args: readonly string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  if (index >= 0) return args[index + 1];
+  const inline = args.find((arg) => arg.startsWith(`${name}=`));
+  return inline?.slice(name.length + 1);
+}
+
+function checkConfig(args: readonly string[]): number {
+  const file = optionValue(args, '--config') ?? args[0];
+  if (!file) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  try {
+    compileConfig(loadConfigFile(file));
+    process.stdout.write(`${file}: ok\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function serve(args: readonly string[]): Promise<number> {
+  const file = optionValue(args, '--config') ?? process.env.LLMGW_CONFIG;
+  if (!file) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  let app: App;
+  try {
+    app = await App.start({ configPath: file, watchConfig: true });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        // A second signal means "now": skip the drain.
+        void app.close().then(() => resolve(0));
+        return;
+      }
+      stopping = true;
+      app.logger.info({ signal }, 'signal received');
+      void app.drain().then(() => resolve(0));
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGHUP', () => app.store.reload());
+  });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`fatal: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * Admin HTTP port for the platform: /metrics (Prometheus), /healthz (liveness: the process answers),
+ * /readyz (readiness: config loaded and not draining; a dependency whose outage the config tolerates
+ * does not make the pod unready, which is why readiness is a list of named checks the app supplies).
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+export interface ReadinessCheck {
+  readonly name: string;
+  /** Returns undefined when ready, or a short reason (no secrets) when not. */
+  readonly check: () => string | undefined;
+}
+
+export interface AdminServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly registry: Registry;
+  readonly readiness: readonly ReadinessCheck[];
+}
+
+export class AdminServer {
+  private readonly server: http.Server;
+
+  constructor(private readonly options: AdminServerOptions) {
+    this.server = http.createServer((req, res) => {
+      void this.handle(req, res);
+    });
+    // Scrapers keep connections alive; don't let them hold up shutdown.
+    this.server.keepAliveTimeout = 5000;
+  }
+
+  async start(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => resolve());
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      reply(res, 405, { error: 'method not allowed' });
+      return;
+    }
+    switch (path) {
+      case '/metrics': {
+        try {
+          const text = await this.options.registry.metrics();
+          res.writeHead(200, { 'content-type': this.options.registry.contentType });
+          res.end(text);
+        } catch {
+          reply(res, 500, { error: 'metrics collection failed' });
+        }
+        return;
+      }
+      case '/healthz':
+        reply(res, 200, { status: 'ok' });
+        return;
+      case '/readyz': {
+        const failing = this.options.readiness
+          .map((check) => ({ name: check.name, reason: check.check() }))
+          .filter((result) => result.reason !== undefined);
+        reply(res, failing.length === 0 ? 200 : 503, failing.length === 0 ? { status: 'ready' } : { status: 'not ready', failing });
+        return;
+      }
+      default:
+        reply(res, 404, { error: 'not found' });
+    }
+  }
+}
+
+function reply(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
