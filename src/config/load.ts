@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
 import { configSchema, type ConfigDocument } from './schema';
 
@@ -29,11 +29,15 @@ export interface LoadedConfig {
 
 /** Parses YAML text and validates it, reporting every problem at once (YAML syntax or schema). */
 export function parseConfigText(text: string, source: string): LoadedConfig {
-  const yamlDocument = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const yamlDocument = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (yamlDocument.errors.length > 0) {
     throw new ConfigError(
       source,
-      yamlDocument.errors.map((e) => ({ path: '', message: `YAML ${e.code} at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}` })),
+      yamlDocument.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return { path: '', message: `YAML ${e.code} at line ${line}, column ${col}: ${e.message.split('\n')[0]}` };
+      }),
     );
   }
   const result = configSchema.safeParse(yamlDocument.toJS() ?? {});

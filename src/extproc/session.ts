@@ -74,8 +74,8 @@ export class ExtProcSession {
   close(how: 'half-closed' | 'cancelled' | 'errored'): void {
     if (this.ended) return;
     this.ended = true;
-    const outcome: ExchangeEnd = this.outcome ?? (how === 'errored' ? 'failed' : 'cancelled');
-    void this.queue.then(() => this.finish(outcome));
+    // Decide after the queued messages are handled: the last one may be the response's end of stream.
+    void this.queue.then(() => this.finish(this.outcome ?? (how === 'errored' ? 'failed' : 'cancelled')));
   }
 
   private finish(outcome: ExchangeEnd): void {
