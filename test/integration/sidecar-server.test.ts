@@ -37,7 +37,7 @@ type ProcessStream = grpc.ClientDuplexStream<ProtoProcessingRequest, ProtoProces
 
 function openStream(address: string, credentials = grpc.credentials.createInsecure(), options: grpc.ClientOptions = {}) {
   const Client = externalProcessorClient();
-  const client = new Client(address, credentials, options) as grpc.Client & { Process(): ProcessStream };
+  const client = new Client(address, credentials, options) as unknown as grpc.Client & { Process(): ProcessStream };
   const stream = client.Process();
   const responses: ProtoProcessingResponse[] = [];
   const waiters: (() => void)[] = [];
