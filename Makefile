@@ -1,0 +1,39 @@
+# llm-gateway: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+BIN := node_modules/.bin
+
+.PHONY: all install build typecheck test test-unit run bench check-config clean
+
+all: build
+
+# npm ci only when the lockfile changed since the last install.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.installed
+
+# One tsc pass type-checks src, test, bench and scripts, and emits them into dist/ (make run uses dist).
+build: install
+	$(BIN)/tsc -p tsconfig.json
+
+typecheck: install
+	$(BIN)/tsc -p tsconfig.json --noEmit
+
+# Every test: unit, integration (real sockets, real gRPC) and end to end through the test edge.
+test: build
+	$(BIN)/jest
+
+# Unit tests only (no build needed), for a quick loop.
+test-unit: install
+	$(BIN)/jest src
+
+# Sidecar + (without an envoy binary) the test edge + mock providers, on fixed ports; see README.
+run: build
+	node dist/scripts/run-local.js
+
+check-config: build
+	node bin/llmgw.js check-config config/local.yaml
+
+clean:
+	rm -rf dist coverage
