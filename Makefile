@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 BIN := node_modules/.bin
 
-.PHONY: all install build typecheck test test-unit run bench check-config clean
+.PHONY: all install build typecheck test test-unit run bench check-config schemas clean
 
 all: build
 
@@ -34,6 +34,10 @@ run: build
 
 check-config: build
 	node bin/llmgw.js check-config config/local.yaml
+
+# Regenerate JSON schemas from their zod sources (a test fails when they drift).
+schemas: build
+	node dist/scripts/generate-schemas.js
 
 clean:
 	rm -rf dist coverage

@@ -1,17 +1,61 @@
 /**
  * The compiled, immutable runtime config. Everything the hot path needs is resolved here once (files
- * read, paths made absolute), so a request never touches the file system or re-validates anything.
+ * read, paths made absolute, key hashes indexed, globs compiled), so a request never touches the file
+ * system or re-validates anything. A new RuntimeConfig replaces the old one atomically on reload.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { LoadedConfig } from './load';
-import { ConfigError } from './load';
+import { ConfigError, type ConfigProblem } from './load';
+import { compileAllowDeny, type NameMatcher } from './glob';
+import type { SecretSource, SecretStore } from './secrets';
 
 export interface TlsMaterial {
   readonly cert: Buffer;
   readonly key: Buffer;
   readonly clientCa?: Buffer;
   readonly requireClientCert: boolean;
+}
+
+export type ApiFamily = 'openai' | 'anthropic' | 'gemini';
+export type CredentialStyle = 'bearer' | 'x-api-key' | 'x-goog-api-key' | 'api-key' | 'none';
+
+export interface RuntimeProvider {
+  readonly name: string;
+  readonly api: ApiFamily;
+  readonly cluster: string;
+  readonly auth: CredentialStyle;
+  readonly keys: readonly SecretSource[];
+  readonly pathPrefix: string;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+}
+
+export interface ModelPricing {
+  /** USD per million tokens. */
+  readonly input: number;
+  readonly output: number;
+  readonly cachedInput?: number;
+  readonly cacheWrite?: number;
+}
+
+export interface RuntimeModel {
+  readonly name: string;
+  readonly provider: RuntimeProvider;
+  readonly upstreamModel: string;
+  readonly pricing: ModelPricing;
+  readonly contextWindow?: number;
+  readonly maxOutputTokens?: number;
+}
+
+export interface RuntimeTenant {
+  readonly id: string;
+  readonly mayUseModel: NameMatcher;
+  readonly maxRequestBytes: number;
+}
+
+export interface ApiKeyOwner {
+  readonly tenant: RuntimeTenant;
+  readonly keyId: string;
 }
 
 export interface RuntimeConfig {
@@ -25,12 +69,21 @@ export interface RuntimeConfig {
   };
   readonly admin: { readonly host: string; readonly port: number };
   readonly logging: { readonly level: string };
+  readonly gateway: { readonly unknownPaths: 'reject' | 'passthrough'; readonly maxRequestBytes: number; readonly clusterHeader: string };
+  readonly auth: {
+    readonly jwt?: { readonly metadataNamespace: string; readonly payloadKey: string; readonly tenantClaim: string; readonly userClaim: string };
+  };
+  readonly providers: ReadonlyMap<string, RuntimeProvider>;
+  readonly models: ReadonlyMap<string, RuntimeModel>;
+  readonly tenants: ReadonlyMap<string, RuntimeTenant>;
+  /** Tenant and key id by the key's SHA-256 (hex). Keys are never stored in clear. */
+  readonly apiKeys: ReadonlyMap<string, ApiKeyOwner>;
 }
 
-export function compileConfig(loaded: LoadedConfig): RuntimeConfig {
+export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): RuntimeConfig {
   const { document, baseDir } = loaded;
   const resolve = (file: string): string => path.resolve(baseDir, file);
-  const problems: { path: string; message: string }[] = [];
+  const problems: ConfigProblem[] = [];
   const readFile = (file: string, at: string): Buffer => {
     try {
       return readFileSync(resolve(file));
@@ -48,6 +101,58 @@ export function compileConfig(loaded: LoadedConfig): RuntimeConfig {
         requireClientCert: tls.requireClientCert,
       }
     : undefined;
+
+  const providers = new Map<string, RuntimeProvider>();
+  for (const [name, provider] of Object.entries(document.providers)) {
+    const keys = provider.keys.map((source, index): SecretSource => {
+      const resolved: SecretSource = 'file' in source ? { file: resolve(source.file) } : { env: source.env };
+      const problem = secrets?.register(resolved);
+      if (problem) problems.push({ path: `providers.${name}.keys.${index}`, message: problem });
+      return resolved;
+    });
+    providers.set(
+      name,
+      Object.freeze({
+        name,
+        api: provider.api,
+        cluster: provider.cluster,
+        auth: provider.auth,
+        keys,
+        pathPrefix: provider.pathPrefix,
+        headers: Object.entries(provider.headers),
+      }),
+    );
+  }
+
+  const models = new Map<string, RuntimeModel>();
+  for (const [name, model] of Object.entries(document.models)) {
+    const provider = providers.get(model.provider);
+    if (!provider) continue; // reported by the schema's cross-reference check
+    models.set(
+      name,
+      Object.freeze({
+        name,
+        provider,
+        upstreamModel: model.upstreamModel ?? name,
+        pricing: Object.freeze({ ...model.pricing }),
+        contextWindow: model.contextWindow,
+        maxOutputTokens: model.maxOutputTokens,
+      }),
+    );
+  }
+
+  const tenants = new Map<string, RuntimeTenant>();
+  const apiKeys = new Map<string, ApiKeyOwner>();
+  for (const [id, tenant] of Object.entries(document.tenants)) {
+    const runtimeTenant: RuntimeTenant = Object.freeze({
+      id,
+      mayUseModel: compileAllowDeny(tenant.models.allow, tenant.models.deny),
+      maxRequestBytes: tenant.maxRequestBytes ?? document.gateway.maxRequestBytes,
+    });
+    tenants.set(id, runtimeTenant);
+    for (const key of tenant.apiKeys) apiKeys.set(key.sha256, Object.freeze({ tenant: runtimeTenant, keyId: key.id }));
+  }
+
   if (problems.length > 0) throw new ConfigError(loaded.source, problems);
   return Object.freeze({
     source: loaded.source,
@@ -60,5 +165,11 @@ export function compileConfig(loaded: LoadedConfig): RuntimeConfig {
     }),
     admin: Object.freeze({ ...document.admin }),
     logging: Object.freeze({ ...document.logging }),
+    gateway: Object.freeze({ ...document.gateway }),
+    auth: Object.freeze({ jwt: document.auth.jwt ? Object.freeze({ ...document.auth.jwt }) : undefined }),
+    providers,
+    models,
+    tenants,
+    apiKeys,
   });
 }

@@ -51,11 +51,120 @@ export const loggingSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export const configSchema = z.strictObject({
-  server: serverSchema,
-  admin: adminSchema.default({ host: '127.0.0.1', port: 9102 }),
-  logging: loggingSchema.default({ level: 'info' }),
+const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'use letters, digits and . _ : - (max 128)');
+const headerName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case header name');
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256 of the key (see `llmgw hash-key`)');
+
+export const gatewaySchema = z.strictObject({
+  /** Paths the gateway does not know: `reject` answers 404 in the OpenAI shape; `passthrough` forwards unchanged. */
+  unknownPaths: z.enum(['reject', 'passthrough']).default('reject'),
+  /** Default request body limit; tenants may set their own (never above the Envoy buffer limit). */
+  maxRequestBytes: byteSize.default(32 * 1024 * 1024),
+  /** The header Envoy's route reads with `cluster_header`; must match envoy/*.yaml. */
+  clusterHeader: headerName.default('x-llmgw-cluster'),
 });
+
+export const jwtAuthSchema = z.strictObject({
+  /** Metadata namespace Envoy forwards (metadata_options.forwarding_namespaces). */
+  metadataNamespace: z.string().min(1).default('envoy.filters.http.jwt_authn'),
+  /** jwt_authn's `payload_in_metadata` key under that namespace. */
+  payloadKey: z.string().min(1).default('jwt_payload'),
+  /** The claim naming the tenant. */
+  tenantClaim: z.string().min(1).default('tenant'),
+  /** The claim naming the end user, recorded in audit (optional). */
+  userClaim: z.string().min(1).default('sub'),
+});
+
+export const authSchema = z.strictObject({
+  jwt: jwtAuthSchema.optional(),
+});
+
+/** A secret comes from a file (re-read when it changes) or an environment variable; never inline. */
+export const secretSourceSchema = z.union([
+  z.strictObject({ file: z.string().min(1) }),
+  z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'environment variable name') }),
+]);
+
+export const providerSchema = z.strictObject({
+  /** The wire format the provider speaks. */
+  api: z.enum(['openai', 'anthropic', 'gemini']),
+  /** Envoy cluster that reaches it (written into the cluster header). */
+  cluster: identifier,
+  /** How the credential is sent upstream. */
+  auth: z.enum(['bearer', 'x-api-key', 'x-goog-api-key', 'api-key', 'none']),
+  /** One or more keys, spread across requests. Required unless auth is `none`. */
+  keys: z.array(secretSourceSchema).default([]),
+  /** Prefix added to the upstream path (for example a self-hosted server mounted under /openai). */
+  pathPrefix: z.string().regex(/^(\/[^\s?#]*)?$/, 'empty or an absolute path without query').default(''),
+  /** Extra headers some providers require (for example anthropic-version). */
+  headers: z.record(headerName, z.string()).default({}),
+});
+
+export const pricingSchema = z.strictObject({
+  /** USD per million input (prompt) tokens. */
+  input: z.number().nonnegative(),
+  /** USD per million output tokens (reasoning tokens are billed as output). */
+  output: z.number().nonnegative(),
+  cachedInput: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
+});
+
+export const modelSchema = z.strictObject({
+  provider: identifier,
+  /** The model id the provider knows; defaults to the gateway's name for it. */
+  upstreamModel: z.string().min(1).optional(),
+  pricing: pricingSchema,
+  contextWindow: z.number().int().positive().optional(),
+  maxOutputTokens: z.number().int().positive().optional(),
+});
+
+export const apiKeySchema = z.strictObject({
+  /** Stable id recorded in audit and metrics instead of the key. */
+  id: identifier,
+  sha256: sha256Hex,
+});
+
+export const tenantSchema = z.strictObject({
+  apiKeys: z.array(apiKeySchema).default([]),
+  /** Glob-style model names (`*` wildcard) this tenant may use; deny wins over allow. */
+  models: z.strictObject({ allow: z.array(z.string().min(1)).default(['*']), deny: z.array(z.string().min(1)).default([]) }).default({ allow: ['*'], deny: [] }),
+  maxRequestBytes: byteSize.optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    server: serverSchema,
+    admin: adminSchema.default({ host: '127.0.0.1', port: 9102 }),
+    logging: loggingSchema.default({ level: 'info' }),
+    gateway: gatewaySchema.default({ unknownPaths: 'reject', maxRequestBytes: 32 * 1024 * 1024, clusterHeader: 'x-llmgw-cluster' }),
+    auth: authSchema.default({}),
+    providers: z.record(identifier, providerSchema).default({}),
+    models: z.record(z.string().min(1), modelSchema).default({}),
+    tenants: z.record(identifier, tenantSchema).default({}),
+  })
+  .superRefine((config, ctx) => {
+    // Cross-references are checked here so every dangling name is reported with its own path.
+    for (const [name, model] of Object.entries(config.models)) {
+      if (!(model.provider in config.providers)) {
+        ctx.addIssue({ code: 'custom', path: ['models', name, 'provider'], message: `unknown provider "${model.provider}"` });
+      }
+    }
+    for (const [name, provider] of Object.entries(config.providers)) {
+      if (provider.auth !== 'none' && provider.keys.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['providers', name, 'keys'], message: `auth "${provider.auth}" needs at least one key` });
+      }
+    }
+    const owners = new Map<string, string>();
+    for (const [tenant, settings] of Object.entries(config.tenants)) {
+      settings.apiKeys.forEach((key, index) => {
+        const owner = owners.get(key.sha256);
+        if (owner !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['tenants', tenant, 'apiKeys', index, 'sha256'], message: `key already belongs to ${owner}` });
+        }
+        owners.set(key.sha256, `${tenant}/${key.id}`);
+      });
+    }
+  });
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type ConfigDocument = z.output<typeof configSchema>;

@@ -8,6 +8,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, loadConfigFile } from './load';
 import { compileConfig, type RuntimeConfig } from './runtime';
+import { SecretStore } from './secrets';
 
 export interface ConfigStoreEvents {
   onLoaded(config: RuntimeConfig, trigger: 'startup' | 'reload'): void;
@@ -24,9 +25,11 @@ export class ConfigStore {
   constructor(
     private readonly file: string,
     private readonly events: ConfigStoreEvents,
+    /** Provider keys, shared across reloads so a rotated key file is picked up whatever config is in force. */
+    readonly secrets: SecretStore = new SecretStore(),
   ) {
     try {
-      this.current = compileConfig(loadConfigFile(file));
+      this.current = compileConfig(loadConfigFile(file), secrets);
     } catch (error) {
       if (error instanceof ConfigError) events.onInvalid(error, 'startup');
       throw error;
@@ -47,7 +50,7 @@ export class ConfigStore {
   reload(): boolean {
     let next: RuntimeConfig;
     try {
-      next = compileConfig(loadConfigFile(this.file));
+      next = compileConfig(loadConfigFile(this.file), this.secrets);
     } catch (error) {
       const configError = error instanceof ConfigError ? error : new ConfigError(this.file, [{ path: '', message: String(error) }]);
       this.events.onInvalid(configError, 'reload');
@@ -72,6 +75,7 @@ export class ConfigStore {
   }
 
   close(): void {
+    this.secrets.close();
     clearTimeout(this.debounce);
     this.watcher?.close();
   }

@@ -1,0 +1,82 @@
+/**
+ * The audit record: one per request, written when its ext_proc stream ends, however it ends (completed,
+ * rejected, cancelled, failed). It names the tenant, key id (never the key), models, tokens, cost and the
+ * gateway's decisions; findings carry types and scores, never raw text. The zod schema is the source of
+ * truth; schemas/audit-record.schema.json is generated from it (`make schemas`) and a test keeps them equal.
+ */
+import { z } from 'zod';
+
+export const AUDIT_RECORD_VERSION = 1;
+
+const tokenCounts = z.strictObject({
+  input: z.number().int().nonnegative(),
+  output: z.number().int().nonnegative(),
+  cachedInput: z.number().int().nonnegative().optional(),
+  cacheWrite: z.number().int().nonnegative().optional(),
+  reasoning: z.number().int().nonnegative().optional(),
+  /** Where the counts come from: the provider's usage report, or the gateway's own estimate. */
+  source: z.enum(['provider', 'estimate', 'none']),
+});
+
+export const auditDecisionSchema = z.strictObject({
+  /** The stage that decided: auth, validate, route, policy, budget, guard... */
+  stage: z.string(),
+  action: z.enum(['allow', 'deny', 'modify', 'flag']),
+  /** Stable code, for example `invalid_api_key` or `model_not_allowed`. */
+  code: z.string().optional(),
+  reason: z.string().optional(),
+});
+
+export const auditFindingSchema = z.strictObject({
+  detector: z.string(),
+  type: z.string(),
+  score: z.number().optional(),
+  channel: z.string().optional(),
+  segment: z.number().int().nonnegative().optional(),
+  count: z.number().int().nonnegative().optional(),
+});
+
+export const auditRecordSchema = z.strictObject({
+  kind: z.literal('llmgw.audit'),
+  version: z.literal(AUDIT_RECORD_VERSION),
+  requestId: z.string(),
+  /** When the request reached the gateway (ISO 8601, UTC). */
+  time: z.string(),
+  tenant: z.string().nullable(),
+  keyId: z.string().nullable(),
+  user: z.string().nullable(),
+  clientAddress: z.string().nullable(),
+  api: z.string().nullable(),
+  method: z.string(),
+  path: z.string(),
+  stream: z.boolean(),
+  modelRequested: z.string().nullable(),
+  modelServed: z.string().nullable(),
+  provider: z.string().nullable(),
+  cluster: z.string().nullable(),
+  tokens: tokenCounts,
+  costUsd: z.number().nonnegative(),
+  latencyMs: z.strictObject({
+    total: z.number().nonnegative(),
+    /** Time from the request to the first response body byte seen by the gateway. */
+    firstByte: z.number().nonnegative().nullable(),
+  }),
+  /** HTTP status the client got, when known (a cancelled stream may have none). */
+  status: z.number().int().nullable(),
+  outcome: z.enum(['completed', 'rejected', 'cancelled', 'failed']),
+  errorCode: z.string().nullable(),
+  decisions: z.array(auditDecisionSchema),
+  findings: z.array(auditFindingSchema),
+});
+
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+export type AuditDecision = z.infer<typeof auditDecisionSchema>;
+export type AuditFinding = z.infer<typeof auditFindingSchema>;
+
+export function auditJsonSchema(): object {
+  return {
+    $id: 'https://llm-gateway.dev/schemas/audit-record.schema.json',
+    title: 'llm-gateway audit record',
+    ...z.toJSONSchema(auditRecordSchema, { target: 'draft-2020-12' }),
+  };
+}
