@@ -5,11 +5,14 @@
  */
 import { ConfigError, loadConfigFile } from './config/load';
 import { compileConfig } from './config/runtime';
+import { SecretStore } from './config/secrets';
 import { App } from './app';
+import { sha256Hex } from './tenant/identify';
 
 const USAGE = `usage:
   llmgw serve --config FILE     run the ext_proc sidecar
   llmgw check-config FILE       validate a config file and report every problem
+  llmgw hash-key                read an API key on stdin, print the SHA-256 to put in tenants.*.apiKeys
 `;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -19,6 +22,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return serve(rest);
     case 'check-config':
       return checkConfig(rest);
+    case 'hash-key':
+      return hashKey();
     case undefined:
     case '-h':
     case '--help':
@@ -29,6 +34,19 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`unknown command: ${command}\n${USAGE}`);
       return 2;
   }
+}
+
+/** Reads the key from stdin (not argv, which lands in shell history and `ps`). */
+async function hashKey(): Promise<number> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const key = Buffer.concat(chunks).toString('utf8').trim();
+  if (!key) {
+    process.stderr.write('hash-key: no key on stdin\n');
+    return 2;
+  }
+  process.stdout.write(`${sha256Hex(key)}\n`);
+  return 0;
 }
 
 function optionValue(args: readonly string[], name: string): string | undefined {
@@ -45,7 +63,9 @@ function checkConfig(args: readonly string[]): number {
     return 2;
   }
   try {
-    compileConfig(loadConfigFile(file));
+    const secrets = new SecretStore();
+    compileConfig(loadConfigFile(file), secrets);
+    secrets.close();
     process.stdout.write(`${file}: ok\n`);
     return 0;
   } catch (error) {

@@ -1,0 +1,100 @@
+/**
+ * The `llmgw` command as an operator runs it: compiled (make build), as a separate process, with real
+ * signals. SIGTERM must drain and exit 0 with the stream it was serving answered.
+ */
+import { createHash } from 'node:crypto';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { externalProcessorClient } from '../../src/extproc/protos';
+import type { ProtoProcessingRequest, ProtoProcessingResponse } from '../../src/extproc/envoy-types';
+
+const root = path.resolve(__dirname, '../..');
+const bin = path.join(root, 'bin/llmgw.js');
+
+beforeAll(() => {
+  if (!existsSync(path.join(root, 'dist/src/main.js'))) throw new Error('dist/ is missing: run `make build` (make test does it)');
+});
+
+function writeConfig(text: string): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'llmgw-cli-')), 'config.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('llmgw check-config', () => {
+  it('exits 0 on a valid file', () => {
+    const result = spawnSync('node', [bin, 'check-config', writeConfig('server: { tcp: { port: 50051 } }\n')], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(': ok');
+  });
+
+  it('exits 1 and lists every problem with its path', () => {
+    const result = spawnSync('node', [bin, 'check-config', writeConfig('server: { tcp: { port: x } }\nlogging: { level: loud }\n')], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('server.tcp.port:');
+    expect(result.stderr).toContain('logging.level:');
+  });
+});
+
+describe('llmgw hash-key', () => {
+  it('prints the SHA-256 of the key read from stdin', () => {
+    const result = spawnSync('node', [bin, 'hash-key'], { input: 'sk-demo\n', encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(createHash('sha256').update('sk-demo').digest('hex'));
+  });
+});
+
+describe('llmgw serve', () => {
+  let child: ChildProcessWithoutNullStreams | undefined;
+  afterEach(() => child?.kill('SIGKILL'));
+
+  function waitForLog(proc: ChildProcessWithoutNullStreams, pattern: RegExp): Promise<string> {
+    return new Promise((resolve, reject) => {
+      let seen = '';
+      const onData = (data: Buffer): void => {
+        seen += data.toString();
+        const match = pattern.exec(seen);
+        if (match) {
+          proc.stderr.off('data', onData);
+          resolve(match[0]);
+        }
+      };
+      proc.stderr.on('data', onData);
+      proc.once('exit', (code) => reject(new Error(`exited ${code} before logging ${pattern}: ${seen}`)));
+    });
+  }
+
+  it('drains on SIGTERM: answers the open stream, then exits 0', async () => {
+    const config = writeConfig('server: { tcp: { host: 127.0.0.1, port: 0 }, drainTimeoutSeconds: 10 }\nadmin: { port: 0 }\n');
+    child = spawn('node', [bin, 'serve', '--config', config]);
+    const ready = await waitForLog(child, /"tcpPort":(\d+)[^\n]*llmgw sidecar ready/);
+    const port = /"tcpPort":(\d+)/.exec(ready)?.[1];
+    const Client = externalProcessorClient();
+    const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
+      Process(): grpc.ClientDuplexStream<ProtoProcessingRequest, ProtoProcessingResponse>;
+    };
+    const stream = client.Process();
+    const responses: string[] = [];
+    stream.on('data', (r: ProtoProcessingResponse) => responses.push(r.response ?? ''));
+    const status = new Promise<grpc.StatusObject>((resolve) => stream.on('status', resolve));
+    stream.on('error', () => undefined);
+    stream.write({ request_headers: { headers: { headers: [{ key: ':path', raw_value: Buffer.from('/v1/models') }] }, end_of_stream: true } });
+    while (responses.length < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
+    const draining = waitForLog(child, /"msg":"draining"/);
+    child.kill('SIGTERM');
+    await draining;
+    // Still served while draining.
+    stream.write({ response_headers: { headers: { headers: [{ key: ':status', raw_value: Buffer.from('200') }] }, end_of_stream: true } });
+    while (responses.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    stream.end();
+    expect((await status).code).toBe(grpc.status.OK);
+    expect(await exited).toBe(0);
+    expect(responses).toEqual(['request_headers', 'response_headers']);
+    client.close();
+  });
+});
