@@ -171,8 +171,8 @@ export class ExtProcSession {
     decision: Decision,
     options: { bufferedBody: boolean },
   ): ProtoProcessingResponse {
-    if (decision.kind === 'reject') {
-      this.outcome = 'rejected';
+    if (decision.kind !== 'continue' && decision.kind !== 'mutate') {
+      this.outcome = decision.kind === 'reject' ? 'rejected' : 'completed';
       return {
         response: 'immediate_response',
         immediate_response: {

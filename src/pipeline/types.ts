@@ -56,9 +56,12 @@ export type Decision =
       readonly responseBodyMode?: ResponseBodyMode;
       readonly metadata?: JsonObject;
     }
-  /** Answer the client directly; nothing goes (further) upstream. */
+  /**
+   * Answer the client directly; nothing goes (further) upstream. `reject` is an error answer;
+   * `respond` a successful one the gateway can give itself (the model list, later a cache hit).
+   */
   | {
-      readonly kind: 'reject';
+      readonly kind: 'reject' | 'respond';
       readonly status: number;
       readonly headers?: ReadonlyArray<readonly [string, string]>;
       readonly body: Buffer;
