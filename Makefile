@@ -32,6 +32,11 @@ test-unit: install
 run: build
 	node dist/scripts/run-local.js
 
+# Sidecar vs a no-op ext_proc server, same Envoy-like driver (Go from bench/driver-go; Node fallback).
+# About 2 minutes. BENCH_JSON=path also writes the figures as JSON; see bench/README.md for settings.
+bench: build
+	node dist/bench/run.js
+
 check-config: build
 	node bin/llmgw.js check-config config/local.yaml
 

@@ -1,7 +1,7 @@
 /**
  * Plain TypeScript shapes of the ext_proc messages as @grpc/proto-loader delivers them with the options
  * in protos.ts (snake_case keys, oneof discriminators, enums as strings, bytes as Buffer). Only the fields
- * the sidecar and the test edge use are typed. Only src/extproc and test/support may import this file.
+ * the sidecar and the test edge use are typed. Only src/extproc, test/support and bench/ (which play Envoy) may import this file.
  */
 
 export interface ProtoHeaderValue {
