@@ -1,0 +1,25 @@
+/** What each per-API request parser returns besides the segments it collected. */
+import type { ResponseFormat, ToolRef } from '../canonical';
+import type { JsonObject } from '../json';
+import type { RequestCollector } from './collector';
+
+export interface RequestFacts {
+  readonly model: string;
+  readonly stream: boolean;
+  readonly maxOutputTokens?: number;
+  readonly n?: number;
+  readonly temperature?: number;
+  readonly includeUsage?: boolean;
+  readonly tools: readonly ToolRef[];
+  readonly responseFormat?: ResponseFormat;
+}
+
+/** Request facts that come from the URL rather than the body (Gemini). */
+export interface PathFacts {
+  readonly model?: string;
+  readonly stream?: boolean;
+}
+
+/** Reads a body that already passed its schema; still reads defensively (accessors return undefined on a mismatch). */
+export type RequestExtractor = (body: JsonObject, collect: RequestCollector, path: PathFacts) => RequestFacts;
+
