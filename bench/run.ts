@@ -21,6 +21,7 @@
  * Run after `tsc -p tsconfig.json`: `node dist/bench/run.js`. Exits non-zero when a run saw errors.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -28,7 +29,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { DriverResult } from './measure';
 import { choosePinning, killStartedChildren, pinned, runToCompletion, startServer, type Pinning, type ServerProcess } from './processes';
 import { compare, comparisonTable, runsTable, toRecord, type RunRecord, type TargetName } from './report';
-import { buildScenario, writeScenarioFile, SCENARIOS, type EncodedScenario, type ScenarioName } from './scenario';
+import { BENCH_API_KEY, BENCH_MODEL, buildScenario, writeScenarioFile, SCENARIOS, type EncodedScenario, type ScenarioName } from './scenario';
 
 /** dist/bench/run.js -> the repository root. */
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -145,11 +146,25 @@ function startNoop(pinning: Pinning): Promise<ServerProcess> {
  * the bench sets the TCP listener and the admin port to free ports and the log level to info, which
  * prints the ready line the bench waits for.
  */
+/**
+ * The full pipeline as a real deployment runs it: a tenant admitting the bench's key (by hash), the
+ * bench's model routed to an OpenAI provider whose key comes from a file.
+ */
+function benchGatewayConfig(dir: string): Record<string, unknown> {
+  const keyFile = path.join(dir, 'provider.key');
+  writeFileSync(keyFile, 'sk-provider-bench\n');
+  return {
+    providers: { openai: { api: 'openai', cluster: 'openai', auth: 'bearer', keys: [{ file: keyFile }] } },
+    models: { [BENCH_MODEL]: { provider: 'openai', pricing: { input: 0.15, output: 0.6 } } },
+    tenants: { bench: { apiKeys: [{ id: 'bench', sha256: createHash('sha256').update(BENCH_API_KEY).digest('hex') }] } },
+  };
+}
+
 function startSidecar(pinning: Pinning, dir: string): Promise<ServerProcess> {
   const main = path.join(ROOT, 'dist', 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`tsc -p tsconfig.json\` (make build) first`);
   const base = process.env.BENCH_SIDECAR_CONFIG;
-  const config = (base ? parseYaml(readFileSync(base, 'utf8')) : {}) as Record<string, unknown> & { server?: Record<string, unknown> };
+  const config = (base ? parseYaml(readFileSync(base, 'utf8')) : benchGatewayConfig(dir)) as Record<string, unknown> & { server?: Record<string, unknown> };
   config.server = { drainTimeoutSeconds: 2, ...config.server, tcp: { host: '127.0.0.1', port: 0 } };
   config.admin = { host: '127.0.0.1', port: 0 };
   config.logging = { level: 'info' };

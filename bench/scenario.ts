@@ -225,11 +225,15 @@ function responseHeadersMessage(scenario: ScenarioName, body: Buffer, requestId:
   };
 }
 
+/** The bench tenant's API key: fixed, so the sidecar config the bench writes can admit it by hash. */
+export const BENCH_API_KEY = 'sk-llmgw-bench-0123456789abcdef0123456789abcdef';
+export const BENCH_MODEL = MODEL;
+
 export function buildScenario(name: ScenarioName): EncodedScenario {
   const now = new Date();
   const created = Math.floor(now.getTime() / 1000);
   const completionId = `chatcmpl-${randomBytes(15).toString('base64url')}`;
-  const apiKey = `sk-llmgw-${randomBytes(24).toString('hex')}`;
+  const apiKey = BENCH_API_KEY;
   const requestBody = chatCompletionRequestBody(name === 'sse');
   const requestHeaders = Array.from({ length: REQUEST_HEADER_POOL }, () =>
     encodeRequest(requestHeadersMessage(requestBody, apiKey, randomUUID(), now)),

@@ -6,8 +6,10 @@ import type { Logger } from 'pino';
 import { ConfigStore } from './config/store';
 import type { RuntimeConfig } from './config/runtime';
 import { ExtProcServer, type BoundAddresses } from './extproc/server';
-import { PassthroughPipeline } from './pipeline/passthrough';
+import { GatewayPipeline } from './pipeline/gateway';
 import type { Pipeline } from './pipeline/types';
+import { JsonLinesSink, type AuditSink } from './audit/sink';
+import type { SecretStore } from './config/secrets';
 import { AdminServer } from './telemetry/admin-server';
 import { createLogger } from './telemetry/logger';
 import { createMetrics, type SidecarMetrics } from './telemetry/metrics';
@@ -18,6 +20,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Watch the config file and reload on change (serve does; tests usually call reload()). */
   readonly watchConfig?: boolean;
+  /** Where audit records go; default JSON lines on stdout. */
+  readonly audit?: AuditSink;
 }
 
 export class App {
@@ -30,6 +34,7 @@ export class App {
     private readonly extProc: ExtProcServer,
     private readonly admin: AdminServer,
     readonly addresses: BoundAddresses & { readonly adminPort: number },
+    readonly audit: AuditSink,
   ) {}
 
   static async start(options: AppOptions): Promise<App> {
@@ -45,14 +50,22 @@ export class App {
         logger?.error({ source: error.source, problems: error.problems, trigger }, 'config invalid; keeping the previous one');
       },
     });
-    if (!logger) {
-      logger = createLogger(store.config.logging.level);
-      logger.info({ source: store.config.source, trigger: 'startup' }, 'config loaded');
-    }
-    let pipeline = buildPipeline(store.config);
+    const log: Logger = logger ?? createLogger(store.config.logging.level);
+    if (!logger) log.info({ source: store.config.source, trigger: 'startup' }, 'config loaded');
+    logger = log;
+    const audit =
+      options.audit ??
+      new JsonLinesSink(
+        process.stdout,
+        10_000,
+        () => metrics.auditDropped.inc(),
+        (depth) => metrics.auditQueueDepth.set(depth),
+      );
+    const build = (config: RuntimeConfig): Pipeline => buildPipeline(config, store.secrets, audit, metrics, log);
+    let pipeline = build(store.config);
     store.onChange((config) => {
-      pipeline = buildPipeline(config);
-      if (logger && logger.level !== config.logging.level) logger.level = config.logging.level;
+      pipeline = build(config);
+      if (log.level !== config.logging.level) log.level = config.logging.level;
     });
     const { server, admin: adminConfig } = store.config;
     const extProc = new ExtProcServer({
@@ -61,7 +74,7 @@ export class App {
       tls: server.tls,
       maxMessageBytes: server.maxMessageBytes,
       pipeline: () => pipeline,
-      logger,
+      logger: log,
       metrics,
     });
     let app: App | undefined;
@@ -74,8 +87,8 @@ export class App {
     const bound = await extProc.start();
     const adminPort = await admin.start();
     if (options.watchConfig) store.watchFile();
-    app = new App(store, metrics, logger, extProc, admin, { ...bound, adminPort });
-    logger.info({ ...app.addresses }, 'llmgw sidecar ready');
+    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit);
+    log.info({ ...app.addresses }, 'llmgw sidecar ready');
     return app;
   }
 
@@ -100,12 +113,13 @@ export class App {
     this.store.close();
     await this.extProc.shutdown();
     await this.admin.close();
+    // Audit records of the streams that just ended must reach their sink before the process exits.
+    await this.audit.flush();
     this.logger.info('stopped');
     this.logger.flush?.();
   }
 }
 
-/** Issue-2 pipeline: pass-through. The API-aware pipeline replaces it here, and only here. */
-function buildPipeline(_config: RuntimeConfig): Pipeline {
-  return new PassthroughPipeline();
+function buildPipeline(config: RuntimeConfig, secrets: SecretStore, audit: AuditSink, metrics: SidecarMetrics, logger: Logger): Pipeline {
+  return new GatewayPipeline(config, secrets, audit, metrics, logger);
 }

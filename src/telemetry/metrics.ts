@@ -18,6 +18,20 @@ export interface SidecarMetrics {
   readonly internalErrors: Counter<'stage'>;
   /** Config loads by result (ok, invalid) and trigger (startup, reload). */
   readonly configLoads: Counter<'result' | 'trigger'>;
+  /**
+   * LLM requests by tenant, API, model and outcome. Label values come from config (tenant ids, model
+   * names) or a fixed vocabulary, never from the client, so a caller cannot blow up cardinality.
+   */
+  readonly requests: Counter<'tenant' | 'api' | 'model' | 'outcome'>;
+  /** Pipeline stage durations (parse, route, rewrite, response_parse...). */
+  readonly stageSeconds: Histogram<'stage'>;
+  /** Tokens by tenant, model and type (input, output), after the provider's usage report. */
+  readonly tokens: Counter<'tenant' | 'model' | 'type'>;
+  /** Spend in USD by tenant and model. */
+  readonly costUsd: Counter<'tenant' | 'model'>;
+  /** Audit records that could not be queued (sink overloaded). */
+  readonly auditDropped: Counter<string>;
+  readonly auditQueueDepth: Gauge<string>;
 }
 
 export function createMetrics(): SidecarMetrics {
@@ -60,5 +74,32 @@ export function createMetrics(): SidecarMetrics {
       labelNames: ['result', 'trigger'],
       registers: [registry],
     }),
+    requests: new Counter({
+      name: 'llmgw_requests_total',
+      help: 'LLM API requests, by tenant, API, model and outcome',
+      labelNames: ['tenant', 'api', 'model', 'outcome'],
+      registers: [registry],
+    }),
+    stageSeconds: new Histogram({
+      name: 'llmgw_pipeline_stage_duration_seconds',
+      help: 'Time spent in each pipeline stage',
+      labelNames: ['stage'],
+      buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1],
+      registers: [registry],
+    }),
+    tokens: new Counter({
+      name: 'gen_ai_client_token_usage_total',
+      help: 'Tokens used, by tenant, model and type (OpenTelemetry GenAI naming)',
+      labelNames: ['tenant', 'model', 'type'],
+      registers: [registry],
+    }),
+    costUsd: new Counter({
+      name: 'llmgw_cost_usd_total',
+      help: 'Spend in USD, by tenant and model',
+      labelNames: ['tenant', 'model'],
+      registers: [registry],
+    }),
+    auditDropped: new Counter({ name: 'llmgw_audit_dropped_total', help: 'Audit records not written because the queue was full', registers: [registry] }),
+    auditQueueDepth: new Gauge({ name: 'llmgw_audit_queue_depth', help: 'Audit records waiting to be written', registers: [registry] }),
   };
 }

@@ -5,7 +5,8 @@
  */
 import { runExchanges } from '../../bench/driver-node';
 import { startNoopServer, type NoopServer } from '../../bench/noop-server';
-import { buildScenario, SCENARIOS } from '../../bench/scenario';
+import { createHash } from 'node:crypto';
+import { BENCH_API_KEY, buildScenario, SCENARIOS } from '../../bench/scenario';
 import { startTestSidecar, type TestSidecar } from '../support/sidecar';
 
 describe('bench driver (protocol only)', () => {
@@ -13,7 +14,8 @@ describe('bench driver (protocol only)', () => {
   let sidecar: TestSidecar;
   beforeAll(async () => {
     noop = await startNoopServer();
-    sidecar = await startTestSidecar();
+    // A tenant that admits the bench's key, so the sidecar runs its whole pipeline, not a 401.
+    sidecar = await startTestSidecar({ tenants: { bench: { apiKeys: [{ id: 'bench', sha256: createHash('sha256').update(BENCH_API_KEY).digest('hex') }] } } });
   });
   afterAll(async () => {
     await noop.close();

@@ -8,7 +8,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { stringify } from 'yaml';
 import { externalProcessorClient } from '../../src/extproc/protos';
+import { testGatewayConfig, TEST_KEYS } from '../support/sidecar';
 import type { ProtoProcessingRequest, ProtoProcessingResponse } from '../../src/extproc/envoy-types';
 
 const root = path.resolve(__dirname, '../..');
@@ -68,7 +70,9 @@ describe('llmgw serve', () => {
   }
 
   it('drains on SIGTERM: answers the open stream, then exits 0', async () => {
-    const config = writeConfig('server: { tcp: { host: 127.0.0.1, port: 0 }, drainTimeoutSeconds: 10 }\nadmin: { port: 0 }\n');
+    const dir = mkdtempSync(path.join(tmpdir(), 'llmgw-cli-'));
+    const config = path.join(dir, 'config.yaml');
+    writeFileSync(config, stringify({ server: { tcp: { host: '127.0.0.1', port: 0 }, drainTimeoutSeconds: 10 }, admin: { port: 0 }, ...testGatewayConfig(dir) }));
     child = spawn('node', [bin, 'serve', '--config', config]);
     const ready = await waitForLog(child, /"tcpPort":(\d+)[^\n]*llmgw sidecar ready/);
     const port = /"tcpPort":(\d+)/.exec(ready)?.[1];
@@ -81,7 +85,14 @@ describe('llmgw serve', () => {
     stream.on('data', (r: ProtoProcessingResponse) => responses.push(r.response ?? ''));
     const status = new Promise<grpc.StatusObject>((resolve) => stream.on('status', resolve));
     stream.on('error', () => undefined);
-    stream.write({ request_headers: { headers: { headers: [{ key: ':path', raw_value: Buffer.from('/v1/models') }] }, end_of_stream: true } });
+    const raw = (key: string, value: string) => ({ key, raw_value: Buffer.from(value) });
+    stream.write({
+      request_headers: {
+        headers: {
+          headers: [raw(':method', 'POST'), raw(':path', '/v1/chat/completions'), raw('content-type', 'application/json'), raw('authorization', `Bearer ${TEST_KEYS.acme}`)],
+        },
+      },
+    });
     while (responses.length < 1) await new Promise((resolve) => setTimeout(resolve, 10));
 
     const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
@@ -89,12 +100,12 @@ describe('llmgw serve', () => {
     child.kill('SIGTERM');
     await draining;
     // Still served while draining.
-    stream.write({ response_headers: { headers: { headers: [{ key: ':status', raw_value: Buffer.from('200') }] }, end_of_stream: true } });
+    stream.write({ request_body: { body: Buffer.from('{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'), end_of_stream: true } });
     while (responses.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
     stream.end();
     expect((await status).code).toBe(grpc.status.OK);
     expect(await exited).toBe(0);
-    expect(responses).toEqual(['request_headers', 'response_headers']);
+    expect(responses).toEqual(['request_headers', 'request_body']);
     client.close();
   });
 });

@@ -11,7 +11,7 @@ import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { externalProcessorClient } from '../../src/extproc/protos';
 import type { ProtoProcessingRequest, ProtoProcessingResponse } from '../../src/extproc/envoy-types';
 import { EXT_PROC_SERVICE_NAME } from '../../src/extproc/server';
-import { startTestSidecar, type TestSidecar } from '../support/sidecar';
+import { startTestSidecar, testGatewayConfig, TEST_KEYS, type TestSidecar } from '../support/sidecar';
 import { makeTestPki } from '../support/certs';
 
 type HealthClient = grpc.Client & {
@@ -69,8 +69,20 @@ function openStream(address: string, credentials = grpc.credentials.createInsecu
 
 const raw = (key: string, value: string) => ({ key, raw_value: Buffer.from(value) });
 const headersMessage = (path = '/v1/chat/completions'): ProtoProcessingRequest => ({
-  request_headers: { headers: { headers: [raw(':method', 'POST'), raw(':path', path), raw(':authority', 'gw'), raw(':scheme', 'http')] } },
+  request_headers: {
+    headers: {
+      headers: [
+        raw(':method', 'POST'),
+        raw(':path', path),
+        raw(':authority', 'gw'),
+        raw(':scheme', 'http'),
+        raw('content-type', 'application/json'),
+        raw('authorization', `Bearer ${TEST_KEYS.acme}`),
+      ],
+    },
+  },
 });
+const chatBody = (content = 'hello'): Buffer => Buffer.from(JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }));
 
 describe('sidecar server over TCP', () => {
   let sidecar: TestSidecar;
@@ -89,16 +101,24 @@ describe('sidecar server over TCP', () => {
   it('answers a full four-phase exchange and ends the stream OK on half-close', async () => {
     const { client, stream, next, finished } = openStream(sidecar.grpcAddress);
     stream.write(headersMessage());
-    stream.write({ request_body: { body: Buffer.from('{"model":"m"}'), end_of_stream: true } });
+    stream.write({ request_body: { body: chatBody(), end_of_stream: true } });
     stream.write({ response_headers: { headers: { headers: [raw(':status', '200'), raw('content-type', 'text/event-stream')] } } });
     stream.write({ response_body: { body: Buffer.from('data: {}\n\n'), end_of_stream: true } });
     const responses = await next(4);
     expect(responses.map((r) => r.response)).toEqual(['request_headers', 'request_body', 'response_headers', 'response_body']);
     expect(responses[2].mode_override?.response_body_mode).toBe('STREAMED');
+    const routed = responses[1].request_body?.response;
+    const set = new Map((routed?.header_mutation?.set_headers ?? []).map((h) => [h.header.key, Buffer.from(h.header.raw_value ?? []).toString()]));
+    expect(set.get('x-llmgw-cluster')).toBe('openai');
+    expect(set.get('authorization')).toBe('Bearer sk-provider-openai');
+    expect(routed?.clear_route_cache).toBe(true);
+    expect(responses[0].request_headers?.response?.header_mutation?.remove_headers).toContain('authorization');
     stream.end();
     const { status } = await finished();
     expect(status?.code).toBe(grpc.status.OK);
     client.close();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sidecar.audit.records.at(-1)).toMatchObject({ tenant: 'acme', keyId: 'acme-key', modelServed: 'gpt-4o-mini', outcome: 'completed', status: 200 });
   });
 
   it('serves /metrics, /healthz and /readyz on the admin port', async () => {
@@ -117,7 +137,7 @@ describe('sidecar server over TCP', () => {
     expect(sidecar.app.config.logging.level).toBe('info');
     const metrics = await (await fetch(`${sidecar.adminUrl}/metrics`)).text();
     expect(metrics).toMatch(/llmgw_config_loads_total\{result="invalid",trigger="reload",service="llmgw"\} 1/);
-    sidecar.writeConfig({ server: { tcp: { host: '127.0.0.1', port: 0 } }, logging: { level: 'warn' } });
+    sidecar.writeConfig({ server: { tcp: { host: '127.0.0.1', port: 0 } }, logging: { level: 'warn' }, ...testGatewayConfig(sidecar.dir) });
     expect(sidecar.app.store.reload()).toBe(true);
     expect(sidecar.app.config.logging.level).toBe('warn');
   });
@@ -129,7 +149,7 @@ describe('sidecar server limits, Unix socket and TLS', () => {
     try {
       const ok = openStream(sidecar.grpcAddress);
       ok.stream.write(headersMessage());
-      ok.stream.write({ request_body: { body: Buffer.alloc(60 * 1024, 'a'), end_of_stream: true } });
+      ok.stream.write({ request_body: { body: chatBody('a'.repeat(60 * 1024)), end_of_stream: true } });
       expect((await ok.next(2))[1].response).toBe('request_body');
       ok.stream.end();
       await ok.finished();
@@ -196,7 +216,7 @@ describe('drain', () => {
     expect(await healthStatus(sidecar.grpcAddress)).toBe('NOT_SERVING');
     expect((await fetch(`${sidecar.adminUrl}/readyz`)).status).toBe(503);
     // The open stream still gets answers while draining.
-    open.stream.write({ request_body: { body: Buffer.from('{}'), end_of_stream: true } });
+    open.stream.write({ request_body: { body: chatBody(), end_of_stream: true } });
     expect((await open.next(2))[1].response).toBe('request_body');
     expect(drainDone).toBe(false);
     open.stream.end();

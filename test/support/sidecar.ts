@@ -1,19 +1,56 @@
-/** Starts the real sidecar (App) in-process on ephemeral ports with a config written to a temp dir. */
+/**
+ * Starts the real sidecar (App) in-process on ephemeral ports with a config written to a temp dir:
+ * two tenants, the three provider kinds with key files, and models on each. Audit records are kept in
+ * memory for assertions.
+ */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import pino from 'pino';
 import { stringify } from 'yaml';
 import { App } from '../../src/app';
+import { MemorySink } from '../../src/audit/sink';
 import type { ConfigInput } from '../../src/config/schema';
+
+/** Client API keys of the test tenants (clear text: the config holds only their hashes). */
+export const TEST_KEYS = { acme: 'sk-test-acme-0001', globex: 'sk-test-globex-0001' } as const;
+/** What the sidecar sends upstream (the mock providers can be told to require these). */
+export const PROVIDER_KEYS = { openai: 'sk-provider-openai', anthropic: 'sk-provider-anthropic', gemini: 'provider-gemini-key' } as const;
 
 export interface TestSidecar {
   readonly app: App;
+  readonly audit: MemorySink;
+  readonly dir: string;
   readonly configPath: string;
   /** 'host:port' of the TCP listener, for gRPC clients and the edge. */
   readonly grpcAddress: string;
   readonly adminUrl: string;
   writeConfig(config: ConfigInput): void;
+}
+
+const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+/** The gateway part of the test config; `dir` holds the provider key files. */
+export function testGatewayConfig(dir: string): Pick<ConfigInput, 'providers' | 'models' | 'tenants'> {
+  for (const [name, key] of Object.entries(PROVIDER_KEYS)) writeFileSync(path.join(dir, `${name}.key`), `${key}\n`);
+  return {
+    providers: {
+      openai: { api: 'openai', cluster: 'openai', auth: 'bearer', keys: [{ file: 'openai.key' }] },
+      anthropic: { api: 'anthropic', cluster: 'anthropic', auth: 'x-api-key', keys: [{ file: 'anthropic.key' }], headers: { 'anthropic-version': '2023-06-01' } },
+      gemini: { api: 'gemini', cluster: 'gemini', auth: 'x-goog-api-key', keys: [{ file: 'gemini.key' }] },
+    },
+    models: {
+      'gpt-4o-mini': { provider: 'openai', pricing: { input: 0.15, output: 0.6, cachedInput: 0.075 } },
+      'text-embedding-3-small': { provider: 'openai', pricing: { input: 0.02, output: 0 } },
+      'claude-haiku': { provider: 'anthropic', upstreamModel: 'claude-3-5-haiku-20241022', pricing: { input: 0.8, output: 4 } },
+      'gemini-flash': { provider: 'gemini', upstreamModel: 'gemini-2.0-flash', pricing: { input: 0.1, output: 0.4 } },
+    },
+    tenants: {
+      acme: { apiKeys: [{ id: 'acme-key', sha256: sha256(TEST_KEYS.acme) }] },
+      globex: { apiKeys: [{ id: 'globex-key', sha256: sha256(TEST_KEYS.globex) }], models: { allow: ['gpt-*'], deny: [] }, maxRequestBytes: 4096 },
+    },
+  };
 }
 
 export async function startTestSidecar(config: Partial<ConfigInput> = {}): Promise<TestSidecar> {
@@ -22,13 +59,17 @@ export async function startTestSidecar(config: Partial<ConfigInput> = {}): Promi
   const full: ConfigInput = {
     server: { tcp: { host: '127.0.0.1', port: 0 }, drainTimeoutSeconds: 5 },
     admin: { host: '127.0.0.1', port: 0 },
+    ...testGatewayConfig(dir),
     ...config,
   };
   const writeConfig = (next: ConfigInput): void => writeFileSync(configPath, stringify(next));
   writeConfig(full);
-  const app = await App.start({ configPath, logger: pino({ level: process.env.LLMGW_TEST_LOG ?? 'silent' }) });
+  const audit = new MemorySink();
+  const app = await App.start({ configPath, audit, logger: pino({ level: process.env.LLMGW_TEST_LOG ?? 'silent' }) });
   return {
     app,
+    audit,
+    dir,
     configPath,
     grpcAddress: `127.0.0.1:${app.addresses.tcpPort ?? 0}`,
     adminUrl: `http://127.0.0.1:${app.addresses.adminPort}`,

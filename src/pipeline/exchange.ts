@@ -1,0 +1,318 @@
+/**
+ * One request through the gateway, phase by phase:
+ *   request headers: which API, method, content type, who is calling (401), size precheck;
+ *   request body:    parse and validate (400/413), route (404/403), rewrite path, body, credentials;
+ *   response:        choose the body mode (SSE streamed, JSON buffered), read usage;
+ *   end:             one audit record and the request metrics, however the stream ended.
+ * Later stages (inspect, policy, budget, redaction, output guards) slot into the same phases.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import type { ApiFamily, RuntimeModel } from '../config/runtime';
+import {
+  apiError,
+  bodyTooLarge,
+  checkRequestContentType,
+  internalError,
+  invalidApiKey,
+  invalidRequest,
+  isParseableApi,
+  matchApi,
+  missingApiKey,
+  modelNotAllowed,
+  parseRequest,
+  renderError,
+  rewriteRequest,
+  type ApiError,
+  type ApiId,
+  type CanonicalRequest,
+} from '../llm';
+import type { AuditDecision, AuditRecord } from '../audit/record';
+import { AUDIT_RECORD_VERSION } from '../audit/record';
+import { costUsd } from '../budget/pricing';
+import { CLIENT_CREDENTIAL_HEADERS, identify, type Identity } from '../tenant/identify';
+import type { RouteFailure, RouteTarget } from '../route/router';
+import type { JsonObject } from '../extproc/struct';
+import type { GatewayDeps } from './gateway';
+import { modelBody, modelListBody, visibleModels } from './model-list';
+import { ResponseMeter } from './response-meter';
+import type { Decision, ExchangeContext, ExchangeEnd, Exchange, RequestHeaders, ResponseHeaders } from './types';
+
+const CONTINUE: Decision = { kind: 'continue' };
+
+export class GatewayExchange implements Exchange {
+  private readonly startedAt = performance.now();
+  private readonly startedWallMs: number;
+  private log: Logger;
+  private method = '';
+  private path = '';
+  private api: ApiId | undefined;
+  private family: ApiFamily = 'openai';
+  private pathModel: string | undefined;
+  private pathStream: boolean | undefined;
+  /** Unknown path forwarded unchanged (gateway.unknownPaths: passthrough): nothing else to do. */
+  private passthrough = false;
+  private identity: Identity | undefined;
+  private request: CanonicalRequest | undefined;
+  private route: RouteTarget | undefined;
+  private status: number | null = null;
+  private errorCode: string | null = null;
+  private firstByteAt: number | undefined;
+  private meter: ResponseMeter | undefined;
+  private readonly decisions: AuditDecision[] = [];
+
+  constructor(
+    private readonly deps: GatewayDeps,
+    private readonly context: ExchangeContext,
+  ) {
+    this.startedWallMs = deps.now();
+    this.log = deps.logger.child({ requestId: context.requestId });
+  }
+
+  onRequestHeaders(headers: RequestHeaders): Decision {
+    this.method = headers.method;
+    this.path = headers.path;
+    const match = matchApi(headers.method, headers.path, headers.headers);
+    if (match.kind !== 'matched') {
+      this.family = match.family;
+      if (match.kind === 'unknown' && this.deps.config.gateway.unknownPaths === 'passthrough') {
+        // Envoy's own route table decides what happens to paths the gateway does not know.
+        this.passthrough = true;
+        this.decisions.push({ stage: 'validate', action: 'allow', code: 'unknown_path', reason: 'passed through to Envoy routes' });
+        return CONTINUE;
+      }
+      return this.reject('validate', match.error);
+    }
+    this.api = match.api;
+    this.family = match.family;
+    this.pathModel = match.model;
+    this.pathStream = match.stream;
+
+    const who = identify(headers.headers, this.context.metadata, this.deps.config);
+    if (!who.ok) {
+      const error =
+        who.reason === 'missing_credentials'
+          ? missingApiKey()
+          : who.reason === 'invalid_api_key'
+            ? invalidApiKey()
+            : apiError(403, 'permission_denied', 'The caller is not a tenant of this gateway.');
+      return this.reject('auth', error);
+    }
+    this.identity = who.identity;
+    this.log = this.log.child({ tenant: who.identity.tenant.id });
+    this.decisions.push({ stage: 'auth', action: 'allow', reason: who.identity.via });
+
+    if (match.method === 'GET') return this.answerModels(match.api);
+
+    const contentTypeError = checkRequestContentType(headers.headers.get('content-type'));
+    if (contentTypeError) return this.reject('validate', contentTypeError);
+    const limit = who.identity.tenant.maxRequestBytes;
+    const declared = Number.parseInt(headers.headers.get('content-length') ?? '', 10);
+    if (Number.isFinite(declared) && declared > limit) return this.reject('validate', bodyTooLarge(declared, limit));
+    if (headers.endOfStream) return this.reject('validate', invalidRequest('The request needs a JSON body.'));
+
+    // The client's credential never leaves the mesh, and upstream must answer in identity encoding
+    // so usage parsing and output guards read plain bytes.
+    return {
+      kind: 'mutate',
+      headers: { remove: [...CLIENT_CREDENTIAL_HEADERS], set: [['accept-encoding', 'identity']] },
+    };
+  }
+
+  onRequestBody(body: Buffer): Decision {
+    if (this.passthrough) return CONTINUE;
+    const api = this.api;
+    const identity = this.identity;
+    if (!api || !identity || !isParseableApi(api)) return this.reject('validate', invalidRequest('This endpoint takes no request body.'));
+
+    const parsed = this.stage('parse', () =>
+      parseRequest(api, body, { maxBytes: identity.tenant.maxRequestBytes, pathModel: this.pathModel, pathStream: this.pathStream }),
+    );
+    if (!parsed.ok) return this.reject('validate', parsed.error);
+    const request = parsed.request;
+    this.request = request;
+
+    const routed = this.stage('route', () =>
+      this.deps.router.route({ family: request.family, model: request.model, tenant: identity.tenant, path: this.path }, new Map()),
+    );
+    if (!routed.ok) return this.reject('route', this.routeError(routed.failure));
+    const target = routed.target;
+    this.route = target;
+    this.decisions.push({ stage: 'route', action: 'allow', reason: target.reason });
+
+    const rewritten = this.stage('rewrite', () => rewriteRequest(request, target.bodyModel ? { model: target.bodyModel } : {}));
+    const setHeaders: Array<readonly [string, string]> = [...target.setHeaders];
+    if (target.upstreamPath !== this.path) setHeaders.push([':path', target.upstreamPath]);
+    return {
+      kind: 'mutate',
+      headers: { set: setHeaders },
+      ...(rewritten === request.raw ? {} : { body: rewritten }),
+      clearRouteCache: true,
+      metadata: this.metadata(),
+    };
+  }
+
+  onResponseHeaders(headers: ResponseHeaders): Decision {
+    this.status = headers.status;
+    if (this.passthrough || !this.request || headers.endOfStream) return { kind: 'continue', responseBodyMode: 'none' };
+    const contentType = (headers.headers.get('content-type') ?? '').toLowerCase();
+    const mode = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
+    if (mode !== 'none') this.meter = new ResponseMeter(this.request.api, mode, headers.status);
+    if (headers.status >= 400) this.errorCode = 'upstream_error';
+    return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId]] }, responseBodyMode: mode };
+  }
+
+  onResponseBody(chunk: Buffer, endOfStream: boolean): Decision {
+    this.firstByteAt ??= performance.now();
+    if (this.meter) this.stage('response_read', () => this.meter?.feed(chunk, endOfStream));
+    return CONTINUE;
+  }
+
+  onEnd(outcome: ExchangeEnd): void {
+    if (this.passthrough) return;
+    const record = this.auditRecord(outcome);
+    this.deps.audit.write(record);
+    const tenant = record.tenant ?? 'unknown';
+    const model = this.route?.model.name ?? 'unknown';
+    this.deps.metrics.requests.inc({ tenant, api: this.api ?? 'unknown', model, outcome });
+    if (record.tokens.source !== 'none') {
+      this.deps.metrics.tokens.inc({ tenant, model, type: 'input' }, record.tokens.input);
+      this.deps.metrics.tokens.inc({ tenant, model, type: 'output' }, record.tokens.output);
+    }
+    if (record.costUsd > 0) this.deps.metrics.costUsd.inc({ tenant, model }, record.costUsd);
+    this.log.info(
+      { outcome, status: record.status, api: record.api, model: record.modelServed, tokensIn: record.tokens.input, tokensOut: record.tokens.output, ms: Math.round(record.latencyMs.total) },
+      'request finished',
+    );
+  }
+
+  private answerModels(api: ApiId): Decision {
+    const identity = this.identity;
+    if (!identity) return this.reject('auth', missingApiKey());
+    const family = this.family;
+    let body: object;
+    if (api.endsWith('.list')) {
+      body = modelListBody(family, visibleModels(this.deps.config, identity.tenant));
+    } else {
+      const model: RuntimeModel | undefined = this.pathModel ? this.deps.config.models.get(this.pathModel) : undefined;
+      if (!model || !identity.tenant.mayUseModel(model.name)) {
+        return this.reject('route', apiError(404, 'model_not_found', 'The model does not exist or is not available to this tenant.', { param: 'model' }));
+      }
+      body = modelBody(family, model);
+    }
+    this.status = 200;
+    return {
+      kind: 'respond',
+      status: 200,
+      headers: [
+        ['content-type', 'application/json'],
+        ['x-llmgw-request-id', this.context.requestId],
+      ],
+      body: Buffer.from(JSON.stringify(body)),
+      details: 'llmgw_models',
+    };
+  }
+
+  private routeError(failure: RouteFailure): ApiError {
+    switch (failure.code) {
+      case 'model_not_found':
+        return apiError(404, 'model_not_found', 'The model does not exist or is not available to this tenant.', { param: 'model' });
+      case 'model_not_allowed':
+        return modelNotAllowed(failure.model);
+      case 'model_api_mismatch':
+        return invalidRequest(`This model is served through the ${failure.providerApi} API; call it with that API.`, 'model');
+      case 'provider_credential_unavailable':
+        // An operator problem (missing key file): logged loudly, never explained to the client.
+        this.log.error({ provider: failure.provider }, 'provider credential unavailable');
+        this.deps.metrics.internalErrors.inc({ stage: 'route' });
+        return apiError(503, 'upstream_unavailable', 'The provider for this model is not available right now.');
+    }
+  }
+
+  private reject(stage: string, error: ApiError): Decision {
+    const rendered = renderError(this.family, error, { requestId: this.context.requestId });
+    this.status = rendered.status;
+    this.errorCode = error.code;
+    this.decisions.push({ stage, action: 'deny', code: error.code });
+    return {
+      kind: 'reject',
+      status: rendered.status,
+      headers: [...rendered.headers, ['x-llmgw-request-id', this.context.requestId]],
+      body: rendered.body,
+      details: `llmgw_${error.code}`,
+      metadata: { ...this.metadata(), code: error.code, decision: 'deny' },
+    };
+  }
+
+  /** Fields for Envoy's access log and rate limits (namespace `llmgw`; names match envoy/envoy.yaml). */
+  private metadata(): JsonObject {
+    const metadata: JsonObject = { request_id: this.context.requestId };
+    if (this.identity) metadata.tenant = this.identity.tenant.id;
+    if (this.api) metadata.api = this.api;
+    if (this.route) {
+      metadata.model = this.route.model.name;
+      metadata.provider = this.route.provider.name;
+    }
+    return metadata;
+  }
+
+  private stage<T>(name: string, run: () => T): T {
+    const started = performance.now();
+    try {
+      return run();
+    } finally {
+      this.deps.metrics.stageSeconds.observe({ stage: name }, (performance.now() - started) / 1000);
+    }
+  }
+
+  private auditRecord(outcome: ExchangeEnd): AuditRecord {
+    const reading = this.meter?.reading();
+    const usage = reading?.usage;
+    const tokens: AuditRecord['tokens'] = usage
+      ? {
+          input: usage.inputTokens,
+          output: usage.outputTokens,
+          ...(usage.cachedInputTokens === undefined ? {} : { cachedInput: usage.cachedInputTokens }),
+          ...(usage.cacheWriteTokens === undefined ? {} : { cacheWrite: usage.cacheWriteTokens }),
+          ...(usage.reasoningTokens === undefined ? {} : { reasoning: usage.reasoningTokens }),
+          source: 'provider',
+        }
+      : { input: 0, output: 0, source: 'none' };
+    const cost = usage && this.route ? costUsd(this.route.model.pricing, usage) : 0;
+    const errorCode = this.errorCode ?? (reading?.upstreamError ? 'upstream_error' : null) ?? (outcome === 'failed' ? internalError().code : null);
+    const clientAddress = this.context.attributes['source.address'];
+    return {
+      kind: 'llmgw.audit',
+      version: AUDIT_RECORD_VERSION,
+      requestId: this.context.requestId,
+      time: new Date(this.startedWallMs).toISOString(),
+      tenant: this.identity?.tenant.id ?? null,
+      keyId: this.identity?.keyId ?? null,
+      user: this.identity?.user ?? null,
+      clientAddress: typeof clientAddress === 'string' ? clientAddress : null,
+      api: this.api ?? null,
+      method: this.method,
+      path: this.path.split('?')[0] ?? '',
+      stream: this.request?.stream ?? false,
+      modelRequested: this.request?.model ?? this.pathModel ?? null,
+      modelServed: this.route?.model.upstreamModel ?? null,
+      provider: this.route?.provider.name ?? null,
+      cluster: this.route?.cluster ?? null,
+      tokens,
+      costUsd: cost,
+      latencyMs: {
+        total: round(performance.now() - this.startedAt),
+        firstByte: this.firstByteAt === undefined ? null : round(this.firstByteAt - this.startedAt),
+      },
+      status: this.status,
+      outcome,
+      errorCode,
+      decisions: this.decisions,
+      findings: [],
+    };
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,35 @@
+/**
+ * The API-aware pipeline: one GatewayExchange per request, sharing the compiled config, the router,
+ * the audit sink and the metrics. A config reload builds a new GatewayPipeline; streams already open
+ * finish on the one they started with.
+ */
+import type { Logger } from 'pino';
+import type { RuntimeConfig } from '../config/runtime';
+import type { SecretStore } from '../config/secrets';
+import type { AuditSink } from '../audit/sink';
+import { BasicRouter } from '../route/router';
+import type { SidecarMetrics } from '../telemetry/metrics';
+import { GatewayExchange } from './exchange';
+import type { Exchange, ExchangeContext, Pipeline } from './types';
+
+export interface GatewayDeps {
+  readonly config: RuntimeConfig;
+  readonly router: BasicRouter;
+  readonly audit: AuditSink;
+  readonly metrics: SidecarMetrics;
+  readonly logger: Logger;
+  /** Wall clock (ms since epoch) for audit timestamps; injectable for tests. */
+  readonly now: () => number;
+}
+
+export class GatewayPipeline implements Pipeline {
+  private readonly deps: GatewayDeps;
+
+  constructor(config: RuntimeConfig, secrets: SecretStore, audit: AuditSink, metrics: SidecarMetrics, logger: Logger, now: () => number = Date.now) {
+    this.deps = { config, router: new BasicRouter(config, secrets), audit, metrics, logger, now };
+  }
+
+  newExchange(context: ExchangeContext): Exchange {
+    return new GatewayExchange(this.deps, context);
+  }
+}
