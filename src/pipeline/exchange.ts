@@ -79,7 +79,7 @@ export class GatewayExchange implements Exchange {
         // Envoy's own route table decides what happens to paths the gateway does not know.
         this.passthrough = true;
         this.decisions.push({ stage: 'validate', action: 'allow', code: 'unknown_path', reason: 'passed through to Envoy routes' });
-        return CONTINUE;
+        return { kind: 'mutate', headers: { remove: [this.deps.config.gateway.clusterHeader] }, clearRouteCache: true };
       }
       return this.reject('validate', match.error);
     }
@@ -112,10 +112,13 @@ export class GatewayExchange implements Exchange {
     if (headers.endOfStream) return this.reject('validate', invalidRequest('The request needs a JSON body.'));
 
     // The client's credential never leaves the mesh, and upstream must answer in identity encoding
-    // so usage parsing and output guards read plain bytes.
+    // so usage parsing and output guards read plain bytes. Envoy picked a route before any filter ran,
+    // possibly from a client-forged cluster header that the strip filter removed only afterwards: the
+    // route cache is cleared here too, so the only cluster a request can reach is the one set below.
     return {
       kind: 'mutate',
-      headers: { remove: [...CLIENT_CREDENTIAL_HEADERS], set: [['accept-encoding', 'identity']] },
+      headers: { remove: [...CLIENT_CREDENTIAL_HEADERS, this.deps.config.gateway.clusterHeader], set: [['accept-encoding', 'identity']] },
+      clearRouteCache: true,
     };
   }
 
