@@ -22,9 +22,19 @@ export interface ProtoHeaderValueOption {
   keep_empty_value?: boolean;
 }
 
-/** google.protobuf.Value / Struct as proto-loader represents them (oneof `kind`). */
+/**
+ * google.protobuf.Value as proto-loader represents it: camelCase fields (protobufjs's bundled
+ * well-known types ignore keepCase) and a `kind` oneof discriminator. The snake_case spellings are
+ * accepted on input only, for peers that build messages by hand.
+ */
 export interface ProtoValue {
-  kind?: 'null_value' | 'number_value' | 'string_value' | 'bool_value' | 'struct_value' | 'list_value';
+  kind?: 'nullValue' | 'numberValue' | 'stringValue' | 'boolValue' | 'structValue' | 'listValue';
+  nullValue?: string | number;
+  numberValue?: number;
+  stringValue?: string;
+  boolValue?: boolean;
+  structValue?: ProtoStruct;
+  listValue?: { values?: ProtoValue[] };
   null_value?: string | number;
   number_value?: number;
   string_value?: string;

@@ -157,6 +157,14 @@ describe('ExtProcSession', () => {
     expect(sent[0].mode_override).toBeUndefined();
   });
 
+  it('removes content-length when switching the response to STREAMED, so resized chunks stay valid (B5)', async () => {
+    const { session, sent } = harness({ resH: { kind: 'continue', responseBodyMode: 'streamed' } });
+    session.receive(requestHeaders([], true));
+    session.receive(responseHeaders('text/event-stream'));
+    await session.whenIdle();
+    expect(sent[1].response_headers?.response?.header_mutation?.remove_headers).toEqual(['content-length']);
+  });
+
   it('maps a reject to an immediate_response with status, headers, body and details (R5)', async () => {
     const body = Buffer.from('{"error":{"message":"no","type":"invalid_request_error","code":"bad"}}');
     const { session, sent } = harness({

@@ -201,6 +201,14 @@ export class ExtProcSession {
     // R6: mode_override is only honoured on a headers response; it is how SSE becomes STREAMED.
     if (kind === 'response_headers' && decision.responseBodyMode) {
       this.responseBodyStreamed = decision.responseBodyMode === 'streamed';
+      if (this.responseBodyStreamed) {
+        // Envoy decides on Content-Length with the mode in force when the headers arrived (NONE), so an
+        // upstream length survives the switch to STREAMED; a chunk the pipeline resizes would then make
+        // the downstream length wrong. Remove it here, where header mutations still apply (B4, B5).
+        const mutation = common.header_mutation ?? {};
+        mutation.remove_headers = [...(mutation.remove_headers ?? []), 'content-length'];
+        common.header_mutation = mutation;
+      }
       response.mode_override = {
         request_header_mode: 'SEND',
         response_header_mode: 'SEND',
