@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, parseConfigText, type ConfigProblem } from './load';
+import { ConfigError, loadConfigFile, parseConfigText, type ConfigProblem } from './load';
+import { SecretStore } from './secrets';
 import { compileConfig } from './runtime';
 
 function problemsOf(text: string): ConfigProblem[] {
@@ -23,22 +24,34 @@ describe('config loading', () => {
     expect(config.admin).toEqual({ host: '127.0.0.1', port: 9102 });
   });
 
-  it.each<[string, string, ConfigProblem[]]>([
-    ['YAML syntax', 'server: [tcp\n', [{ path: '', message: expect.stringMatching(/^YAML .* at line \d+/) as unknown as string }]],
-    ['duplicate key', 'server:\n  tcp: { port: 1 }\n  tcp: { port: 2 }\n', [{ path: '', message: expect.stringContaining('DUPLICATE_KEY') as unknown as string }]],
-    ['missing section', 'admin: { port: 1 }\n', [{ path: 'server', message: expect.stringContaining('expected object') as unknown as string }]],
-    ['wrong type', 'server:\n  tcp: { port: "x" }\n', [{ path: 'server.tcp.port', message: expect.stringContaining('expected number') as unknown as string }]],
-    ['out of range', 'server:\n  tcp: { port: 70000 }\n', [{ path: 'server.tcp.port', message: expect.stringContaining('65535') as unknown as string }]],
-    ['unknown key', 'server:\n  tcp: { port: 1 }\n  tpc: {}\n', [{ path: 'server', message: 'unknown key(s): tpc' }]],
-    ['bad enum', 'server:\n  tcp: { port: 1 }\nlogging: { level: loud }\n', [{ path: 'logging.level', message: expect.stringContaining('"info"') as unknown as string }]],
-    ['no listener', 'server: {}\n', [{ path: 'server', message: 'set server.tcp, server.unixSocket or both' }]],
-    [
-      'mTLS without a CA',
-      'server:\n  tcp: { port: 1 }\n  tls: { certFile: c, keyFile: k, requireClientCert: true }\n',
-      [{ path: 'server.tls.clientCaFile', message: 'requireClientCert needs clientCaFile' }],
-    ],
-  ])('reports %s with its path', (_kind, text, expected) => {
-    expect(problemsOf(text)).toEqual(expected);
+  /** One fixture per kind of error (src/config/fixtures), with the exact problem it must produce. */
+  const anyString = (pattern: RegExp): string => expect.stringMatching(pattern) as unknown as string;
+  it.each<[string, ConfigProblem[]]>([
+    ['yaml-syntax', [{ path: '', message: anyString(/^YAML BAD_INDENT at line 2, column 1: Flow sequence/) }]],
+    ['duplicate-key', [{ path: '', message: anyString(/^YAML DUPLICATE_KEY at line 3, column 3: Map keys must be unique/) }]],
+    ['missing-section', [{ path: 'server', message: 'Invalid input: expected object, received undefined' }]],
+    ['wrong-type', [{ path: 'server.tcp.port', message: 'Invalid input: expected number, received string' }]],
+    ['out-of-range', [{ path: 'server.tcp.port', message: 'Too big: expected number to be <=65535' }]],
+    ['unknown-key', [{ path: 'server', message: 'unknown key(s): tpc' }]],
+    ['bad-enum', [{ path: 'logging.level', message: anyString(/^Invalid option: expected one of "fatal"\|.*"silent"$/) }]],
+    ['no-listener', [{ path: 'server', message: 'set server.tcp, server.unixSocket or both' }]],
+    ['mtls-without-ca', [{ path: 'server.tls.clientCaFile', message: 'requireClientCert needs clientCaFile' }]],
+    ['unknown-provider', [{ path: 'models.gpt-4o-mini.provider', message: 'unknown provider "nobody"' }]],
+    ['provider-without-keys', [{ path: 'providers.openai.keys', message: 'auth "bearer" needs at least one key' }]],
+    ['duplicate-api-key', [{ path: 'tenants.b.apiKeys.0.sha256', message: 'key already belongs to a/k1' }]],
+    ['bad-key-hash', [{ path: 'tenants.a.apiKeys.0.sha256', message: 'lower-case hex SHA-256 of the key (see `llmgw hash-key`)' }]],
+    ['inline-secret', [{ path: 'providers.openai.keys.0', message: 'a key is { file: PATH } or { env: VARIABLE }; keys are never written into the config' }]],
+    ['unreadable-key-file', [{ path: 'providers.openai.keys.0', message: 'cannot read secret file /nonexistent/openai.key: ENOENT' }]],
+  ])('fixture %s reports its problem with its path', (fixture, expected) => {
+    const file = path.join(__dirname, 'fixtures', `${fixture}.yaml`);
+    let problems: ConfigProblem[] = [];
+    try {
+      compileConfig(loadConfigFile(file), new SecretStore(60_000));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems = [...error.problems];
+    }
+    expect(problems).toEqual(expected);
   });
 
   it('reports every problem at once, not just the first', () => {

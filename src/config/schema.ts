@@ -80,10 +80,10 @@ export const authSchema = z.strictObject({
 });
 
 /** A secret comes from a file (re-read when it changes) or an environment variable; never inline. */
-export const secretSourceSchema = z.union([
-  z.strictObject({ file: z.string().min(1) }),
-  z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'environment variable name') }),
-]);
+export const secretSourceSchema = z.union(
+  [z.strictObject({ file: z.string().min(1) }), z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'environment variable name') })],
+  { error: 'a key is { file: PATH } or { env: VARIABLE }; keys are never written into the config' },
+);
 
 export const providerSchema = z.strictObject({
   /** The wire format the provider speaks. */
