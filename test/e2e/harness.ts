@@ -1,0 +1,40 @@
+/**
+ * The whole path as in production, minus Envoy itself: official SDK -> test edge (Envoy's ext_proc
+ * filter, envoy/envoy-local.yaml) -> real sidecar over gRPC -> mock provider, and back.
+ */
+import { startEdge, type Edge, type StartEdgeOptions } from '../support/edge/edge';
+import type { ConfigInput } from '../../src/config/schema';
+import { startMockProviders } from '../support/providers';
+import { PROVIDER_KEYS, startTestSidecar, type TestSidecar } from '../support/sidecar';
+
+export interface Gateway {
+  readonly edge: Edge;
+  readonly sidecar: TestSidecar;
+  readonly mocks: Awaited<ReturnType<typeof startMockProviders>>;
+  close(): Promise<void>;
+}
+
+export async function startGateway(
+  config: Partial<ConfigInput> = {},
+  edgeOptions: Pick<StartEdgeOptions, 'dynamicMetadata' | 'overrides'> = {},
+): Promise<Gateway> {
+  // The mocks check credentials as the real APIs do: a request that reached them with the client's key
+  // (or none) fails there, not only in our assertions.
+  const mocks = await startMockProviders({}, { apiKeys: { ...PROVIDER_KEYS } });
+  const sidecar = await startTestSidecar(config);
+  const edge = await startEdge({
+    ...edgeOptions,
+    extProc: { address: sidecar.grpcAddress },
+    upstreams: { openai: mocks.openai.url, anthropic: mocks.anthropic.url, gemini: mocks.gemini.url },
+  });
+  return {
+    edge,
+    sidecar,
+    mocks,
+    close: async () => {
+      await edge.close();
+      await sidecar.app.close();
+      await mocks.close();
+    },
+  };
+}
