@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import { TEST_KEYS } from '../support/sidecar';
-import { startGateway, type Gateway } from './harness';
+import { auditOfLastRequest, startGateway, type Gateway } from './harness';
 
 let gateway: Gateway;
 beforeAll(async () => {
@@ -83,13 +83,7 @@ describe('OpenAI paths: {error:{message,type,code}}', () => {
 
   it('writes an audit record for a refused request, with the reason and no key', async () => {
     await send('/v1/chat/completions', { headers: { ...openaiHeaders, authorization: 'Bearer sk-wrong' }, body: chat });
-    await gateway.edge.settled();
-    const requestId = gateway.edge.lastRecord()?.requestId;
-    let record = gateway.sidecar.audit.records.find((r) => r.requestId === requestId);
-    for (let i = 0; i < 100 && !record; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      record = gateway.sidecar.audit.records.find((r) => r.requestId === requestId);
-    }
+    const record = await auditOfLastRequest(gateway);
     expect(record).toMatchObject({ outcome: 'rejected', status: 401, errorCode: 'invalid_api_key', tenant: null, keyId: null });
     expect(JSON.stringify(record)).not.toContain('sk-wrong');
   });

@@ -4,6 +4,7 @@
  */
 import { startEdge, type Edge, type StartEdgeOptions } from '../support/edge/edge';
 import type { ConfigInput } from '../../src/config/schema';
+import type { AuditRecord } from '../../src/audit/record';
 import { startMockProviders } from '../support/providers';
 import { PROVIDER_KEYS, startTestSidecar, type TestSidecar } from '../support/sidecar';
 
@@ -37,4 +38,16 @@ export async function startGateway(
       await mocks.close();
     },
   };
+}
+
+/**
+ * The audit record of the edge's last request. The sidecar writes it when it sees the stream end, a
+ * moment after the client has its response, so this waits for it (bounded).
+ */
+export async function auditOfLastRequest(gateway: Gateway): Promise<AuditRecord | undefined> {
+  await gateway.edge.settled();
+  const requestId = gateway.edge.lastRecord()?.requestId;
+  const find = (): AuditRecord | undefined => gateway.sidecar.audit.records.find((record) => record.requestId === requestId);
+  for (let i = 0; i < 200 && !find(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  return find();
 }

@@ -3,7 +3,7 @@
  * metadata (H3), the tenant and user come from its claims, and the token itself never goes upstream.
  */
 import OpenAI from 'openai';
-import { startGateway, type Gateway } from './harness';
+import { auditOfLastRequest, startGateway, type Gateway } from './harness';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJ0ZW5hbnQiOiJhY21lIn0.signature';
 let gateway: Gateway;
@@ -28,13 +28,7 @@ it('takes the tenant and user from verified claims and strips the token', async 
   expect(completion.choices[0]?.message.content).toContain('mock-openai');
   const received = gateway.mocks.openai.requests().at(-1);
   expect(JSON.stringify(received?.headers)).not.toContain(TOKEN);
-  await gateway.edge.settled();
-  const requestId = gateway.edge.lastRecord()?.requestId;
-  let record = gateway.sidecar.audit.records.find((r) => r.requestId === requestId);
-  for (let i = 0; i < 100 && !record; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    record = gateway.sidecar.audit.records.find((r) => r.requestId === requestId);
-  }
+  const record = await auditOfLastRequest(gateway);
   expect(record).toMatchObject({ tenant: 'acme', user: 'alice', keyId: null });
 });
 

@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import { PROVIDER_KEYS, TEST_KEYS } from '../support/sidecar';
-import { startGateway, type Gateway } from './harness';
+import { auditOfLastRequest, startGateway, type Gateway } from './harness';
 
 let gateway: Gateway;
 beforeAll(async () => {
@@ -33,14 +33,7 @@ function expectProviderCredential(headers: Record<string, string | string[] | un
   expect(JSON.stringify(headers)).not.toContain(TEST_KEYS.acme);
 }
 
-/** The audit record of the edge's last request (written when the sidecar sees its stream end). */
-async function lastAudit() {
-  await gateway.edge.settled();
-  const requestId = gateway.edge.lastRecord()?.requestId;
-  const find = () => gateway.sidecar.audit.records.find((record) => record.requestId === requestId);
-  for (let i = 0; i < 200 && !find(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
-  return find();
-}
+const lastAudit = () => auditOfLastRequest(gateway);
 
 describe('openai SDK', () => {
   it('chat.completions.create', async () => {
