@@ -1,0 +1,108 @@
+/**
+ * The one typed registry of detectors and guards. Every plug-in has an id, a params schema validated when
+ * the config loads (errors reported with their config path), and either `inspect()` for input text or
+ * `feed()/end()` for output streams. Config names plug-ins by id; nothing else knows their classes.
+ */
+import type { z } from 'zod';
+import type { SegmentChannel, SegmentRole } from '../llm';
+
+/** What a detector found. Never carries the matched text: only where, what and how sure. */
+export interface Finding {
+  readonly detector: string;
+  /** For example `prompt_injection`, `jailbreak`, `EMAIL_ADDRESS`, `secret.aws_access_key`. */
+  readonly type: string;
+  /** 0..1 */
+  readonly score: number;
+  readonly channel?: SegmentChannel;
+  /** Index of the request segment (CanonicalRequest.segments) or response text. */
+  readonly segment?: number;
+  /** Character offsets in the inspected text, for redaction. */
+  readonly start?: number;
+  readonly end?: number;
+}
+
+export interface InspectContext {
+  readonly channel: SegmentChannel;
+  readonly role: SegmentRole;
+  readonly segment: number;
+}
+
+/** An input detector: inspects one text segment of a request. */
+export interface Inspector {
+  inspect(text: string, context: InspectContext): readonly Finding[] | Promise<readonly Finding[]>;
+}
+
+/** What an output guard says about the text fed so far. */
+export interface GuardVerdict {
+  /** Text that may go to the client now (possibly rewritten); the rest is held back. */
+  readonly release: string;
+  readonly findings: readonly Finding[];
+  /** Stop the response: the caller answers with an error in the API's own format. */
+  readonly block?: { readonly code: string; readonly message: string };
+}
+
+/** An output guard instance for one response text (one per choice / content block). */
+export interface StreamGuard {
+  feed(text: string): GuardVerdict;
+  /** The text ended: release whatever is held back (or block). */
+  end(): GuardVerdict;
+}
+
+export interface OutputGuard {
+  start(context: { readonly segment: number }): StreamGuard;
+}
+
+interface PluginBase<Params> {
+  readonly id: string;
+  readonly description: string;
+  readonly params: z.ZodType<Params>;
+}
+
+export interface InspectorPlugin<Params = unknown> extends PluginBase<Params> {
+  readonly kind: 'inspector';
+  create(params: Params): Inspector;
+}
+
+export interface OutputGuardPlugin<Params = unknown> extends PluginBase<Params> {
+  readonly kind: 'output_guard';
+  create(params: Params): OutputGuard;
+}
+
+export type GuardPlugin = InspectorPlugin<never> | OutputGuardPlugin<never>;
+
+export type CreateResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly { path: string; message: string }[] };
+
+export class GuardRegistry {
+  private readonly plugins = new Map<string, InspectorPlugin<unknown> | OutputGuardPlugin<unknown>>();
+
+  register<P>(plugin: InspectorPlugin<P> | OutputGuardPlugin<P>): this {
+    if (this.plugins.has(plugin.id)) throw new Error(`guard plug-in ${plugin.id} registered twice`);
+    this.plugins.set(plugin.id, plugin as InspectorPlugin<unknown> | OutputGuardPlugin<unknown>);
+    return this;
+  }
+
+  ids(): string[] {
+    return [...this.plugins.keys()].sort();
+  }
+
+  /** Validates params against the plug-in's schema and builds it; problems carry paths under `at`. */
+  createInspector(id: string, params: unknown, at: string): CreateResult<Inspector> {
+    const plugin = this.plugins.get(id);
+    if (!plugin || plugin.kind !== 'inspector') return { ok: false, problems: [{ path: at, message: `unknown inspector "${id}" (known: ${this.idsOf('inspector')})` }] };
+    const parsed = plugin.params.safeParse(params ?? {});
+    if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), message: i.message })) };
+    return { ok: true, value: plugin.create(parsed.data) };
+  }
+
+  createOutputGuard(id: string, params: unknown, at: string): CreateResult<OutputGuard> {
+    const plugin = this.plugins.get(id);
+    if (!plugin || plugin.kind !== 'output_guard') return { ok: false, problems: [{ path: at, message: `unknown output guard "${id}" (known: ${this.idsOf('output_guard')})` }] };
+    const parsed = plugin.params.safeParse(params ?? {});
+    if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), message: i.message })) };
+    return { ok: true, value: plugin.create(parsed.data) };
+  }
+
+  private idsOf(kind: 'inspector' | 'output_guard'): string {
+    return [...this.plugins.values()].filter((p) => p.kind === kind).map((p) => p.id).sort().join(', ') || 'none';
+  }
+}
