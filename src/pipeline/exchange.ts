@@ -103,6 +103,9 @@ export class GatewayExchange implements Exchange {
     this.decisions.push({ stage: 'auth', action: 'allow', reason: who.identity.via });
 
     if (match.method === 'GET') return this.answerModels(match.api);
+    if (!isParseableApi(match.api)) {
+      return this.reject('validate', apiError(404, 'unknown_path', 'This endpoint is not served by the gateway.'));
+    }
 
     const contentTypeError = checkRequestContentType(headers.headers.get('content-type'));
     if (contentTypeError) return this.reject('validate', contentTypeError);
@@ -126,7 +129,8 @@ export class GatewayExchange implements Exchange {
     if (this.passthrough) return CONTINUE;
     const api = this.api;
     const identity = this.identity;
-    if (!api || !identity || !isParseableApi(api)) return this.reject('validate', invalidRequest('This endpoint takes no request body.'));
+    // Headers already refused everything else; a body here without them is a protocol bug.
+    if (!api || !identity || !isParseableApi(api)) throw new Error('request body without accepted request headers');
 
     const parsed = this.stage('parse', () =>
       parseRequest(api, body, { maxBytes: identity.tenant.maxRequestBytes, pathModel: this.pathModel, pathStream: this.pathStream }),
@@ -161,14 +165,27 @@ export class GatewayExchange implements Exchange {
     const contentType = (headers.headers.get('content-type') ?? '').toLowerCase();
     const mode = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
     if (mode !== 'none') this.meter = new ResponseMeter(this.request.api, mode, headers.status);
-    if (headers.status >= 400) this.errorCode = 'upstream_error';
+    if (headers.status >= 400) this.errorCode ??= headers.status === 413 ? 'body_too_large' : 'upstream_error';
     return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId]] }, responseBodyMode: mode };
   }
 
   onResponseBody(chunk: Buffer, endOfStream: boolean): Decision {
     this.firstByteAt ??= performance.now();
     if (this.meter) this.stage('response_read', () => this.meter?.feed(chunk, endOfStream));
-    return CONTINUE;
+    if (!endOfStream) return CONTINUE;
+    // The last answer carries the usage, so Envoy's access log and rate limits (hits_addend) can read it.
+    const usage = this.meter?.reading().usage;
+    if (!usage || !this.route) return CONTINUE;
+    return {
+      kind: 'continue',
+      metadata: {
+        ...this.metadata(),
+        prompt_tokens: usage.inputTokens,
+        completion_tokens: usage.outputTokens,
+        total_tokens: usage.inputTokens + usage.outputTokens,
+        cost_usd: costUsd(this.route.model.pricing, usage),
+      },
+    };
   }
 
   onEnd(outcome: ExchangeEnd): void {
