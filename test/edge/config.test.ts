@@ -2,8 +2,10 @@
  * The config reader: what the edge takes from envoy/envoy-local.yaml, and Envoy's defaults where the
  * YAML is silent (S2, T1, B2).
  */
+import * as path from 'node:path';
 import * as YAML from 'yaml';
 import type { JsonObject } from '../../src/extproc/struct';
+import { CelExpression } from '../support/edge/cel-lite';
 import { parseDurationMs } from '../support/edge/config-access';
 import {
   DEFAULT_BUFFER_LIMIT_BYTES,
@@ -87,32 +89,45 @@ describe('shipped envoy-local.yaml', () => {
     expect(config.listener.bufferLimitBytes).toBe(32 * 1024 * 1024);
   });
 
-  it('reads the strip filter ahead of ext_proc, the routes and the clusters', () => {
-    const strip = config.hcm.preExtProcFilters.find((f) => f.emulated === 'header_mutation');
-    expect(strip?.requestEdits).toEqual([
-      { op: 'remove', name: 'x-llmgw-cluster' },
-      { op: 'remove', name: 'x-llmgw-tenant' },
-      { op: 'remove', name: 'x-llmgw-provider' },
-      { op: 'remove', name: 'x-llmgw-internal' },
-    ]);
+  it('reads the internal-header strip as an early header mutation (before routing), the routes and the clusters', () => {
+    const internal = ['x-llmgw-cluster', 'x-llmgw-tenant', 'x-llmgw-provider', 'x-llmgw-internal', 'x-llmgw-model', 'x-llmgw-route'];
+    expect(config.hcm.earlyHeaderEdits).toEqual(internal.map((name) => ({ op: 'remove', name })));
+    // One mechanism: no HTTP filter ahead of ext_proc edits headers (it would run after route selection).
+    expect(config.hcm.preExtProcFilters.filter((f) => f.requestEdits.length > 0)).toEqual([]);
     const routes = config.hcm.routes.virtualHosts[0].routes;
+    expect(routes).toHaveLength(2);
     expect(routes[0].action).toEqual({ kind: 'cluster_header', header: 'x-llmgw-cluster' });
     expect(routes[0].match.headers).toEqual([{ name: 'x-llmgw-cluster', kind: 'present', present: true, invert: false }]);
     expect(routes[0]).toMatchObject({ autoHostRewrite: true, timeoutMs: 600000 });
-    expect(routes[1].action).toEqual({ kind: 'cluster', cluster: 'openai' });
+    // No fallback provider: what the sidecar did not route gets a 404.
+    expect(routes[1].action).toEqual({ kind: 'direct_response', status: 404, body: 'No provider was selected for this request.' });
     expect(config.clusters.get('openai')?.endpoints[0]).toEqual({ hostname: 'api.openai.local', address: '127.0.0.1', port: 18081 });
     expect(config.clusters.get('llmgw_sidecar')?.endpoints[0]).toMatchObject({ address: '127.0.0.1', port: 50051 });
   });
 
-  it('reads local_reply_config: EQ mappers with JSON overrides and the default JSON body', () => {
+  it('reads local_reply_config as envoy.yaml has it: status mappers and a default, each skipping JSON replies, no body_format', () => {
     const { mappers, bodyFormat } = config.hcm.localReply;
-    expect(mappers.map((m) => m.filter)).toEqual([413, 429, 503, 504].map((value) => ({ kind: 'status_code', op: 'EQ', value })));
+    expect(bodyFormat).toBeUndefined();
+    const notJson = "!('content-type' in response.headers) || !response.headers['content-type'].startsWith('application/json')";
+    const statuses = mappers.map((m) => (m.filter.kind === 'and' ? m.filter.filters.find((f) => f.kind === 'status_code') : undefined));
+    expect(statuses.map((f) => (f?.kind === 'status_code' ? [f.op, f.value] : undefined))).toEqual([['EQ', 413], ['EQ', 429], ['EQ', 503], ['EQ', 504], ['EQ', 404], undefined]);
+    for (const mapper of mappers) {
+      const guards = mapper.filter.kind === 'and' ? mapper.filter.filters : [mapper.filter];
+      expect(guards.filter((f) => f.kind === 'cel').map((f) => (f.kind === 'cel' ? f.expression.source : ''))).toEqual([notJson]);
+    }
     expect(mappers[0].bodyFormat).toEqual({
       kind: 'json',
       contentType: 'application/json',
       template: { error: { message: 'Request body is larger than the gateway accepts.', type: 'invalid_request_error', code: 'request_too_large' } },
     });
-    expect(bodyFormat).toEqual({ kind: 'json', contentType: 'application/json', template: { error: { message: '%LOCAL_REPLY_BODY%', type: 'api_error', code: 'gateway_error' } } });
+    expect(mappers[5].bodyFormat).toEqual({ kind: 'json', contentType: 'application/json', template: { error: { message: '%LOCAL_REPLY_BODY%', type: 'api_error', code: 'gateway_error' } } });
+  });
+
+  it('local_reply_config is the same as envoy.yaml\'s', () => {
+    const production = loadEnvoyConfig(path.join(path.dirname(config.sourcePath), 'envoy.yaml'), { listenerName: 'llm_gateway' });
+    const comparable = (c: typeof config.hcm.localReply) => JSON.parse(JSON.stringify(c, (key, value: unknown) => (value instanceof CelExpression ? value.source : value))) as unknown;
+    expect(comparable(config.hcm.localReply)).toEqual(comparable(production.hcm.localReply));
+    expect(config.hcm.earlyHeaderEdits).toEqual(production.hcm.earlyHeaderEdits);
   });
 });
 

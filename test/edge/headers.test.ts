@@ -5,6 +5,7 @@
 import type { ProtoHeaderMutation, ProtoProcessingRequest } from '../../src/extproc/envoy-types';
 import { answer, byKind, headerValue, setHeader } from '../support/edge/scripted-processor';
 import { asWireStruct, fromWireStruct } from '../support/edge/wire-struct';
+import type * as YAML from 'yaml';
 import { CHAT_BODY, HCM_PATH, closeHarnessesAfterEach, envoyVariant, httpRequest, jsonHeaders, startHarness } from './helpers';
 
 closeHarnessesAfterEach();
@@ -16,9 +17,14 @@ function headerKeys(request: ProtoProcessingRequest | undefined): string[] {
   return (headers?.headers?.headers ?? []).map((h) => h.key);
 }
 
-/** A script that answers request_headers with `mutation` (and passes everything else). */
-function mutateRequestHeaders(mutation: ProtoHeaderMutation, clearRouteCache = false) {
-  return byKind({ request_headers: (req) => answer(req, { header_mutation: mutation, clear_route_cache: clearRouteCache }) });
+/**
+ * A script that answers request_headers with `mutation` (and passes everything else). Without
+ * `clearRouteCache` the harness adds the routing to openai to the same answer (see `routed`).
+ */
+function mutateRequestHeaders(mutation: ProtoHeaderMutation, clearRouteCache?: boolean) {
+  return byKind({
+    request_headers: (req) => answer(req, { header_mutation: mutation, ...(clearRouteCache === undefined ? {} : { clear_route_cache: clearRouteCache }) }),
+  });
 }
 
 describe('H1 header keys', () => {
@@ -181,15 +187,22 @@ describe('R3 mutation rules', () => {
       [':method', 'refused'],
       [':scheme', 'refused'],
       ['x-envoy-foo', 'refused'],
+      // The harness's routing (see `routed`), after the script's own mutations.
+      ['x-llmgw-cluster', 'applied'],
     ]);
-    expect(h.edge.lastRecord()?.mutations.every((m) => /^R3:/.test(m.reason ?? ''))).toBe(true);
+    expect(h.edge.lastRecord()?.mutations.filter((m) => m.outcome === 'refused').every((m) => /^R3:/.test(m.reason ?? ''))).toBe(true);
   });
 
   it('R3: removing a pseudo-header or host is refused; the request proceeds unchanged', async () => {
     const h = await startHarness({ script: mutateRequestHeaders({ remove_headers: [':path', ':method', 'host'] }) });
     expect((await httpRequest(h.edge.url, post)).status).toBe(200);
     expect(h.upstreams.openai.requests[0].url).toBe('/v1/chat/completions');
-    expect(h.edge.lastRecord()?.mutations.map((m) => m.outcome)).toEqual(['refused', 'refused', 'refused']);
+    expect(h.edge.lastRecord()?.mutations.map((m) => [m.name, m.outcome])).toEqual([
+      [':path', 'refused'],
+      [':method', 'refused'],
+      ['host', 'refused'],
+      ['x-llmgw-cluster', 'applied'],
+    ]);
   });
 
   it('R3: :path may change', async () => {
@@ -216,78 +229,112 @@ describe('R3 mutation rules', () => {
 
 describe('R4 clear_route_cache', () => {
   const toAnthropic = { set_headers: [setHeader('x-llmgw-cluster', 'anthropic')] };
+  const NOT_ROUTED = { error: { message: 'The gateway has no route for this request.', type: 'invalid_request_error', code: 'not_found' } };
 
+  // These tests route by hand (route: false): before the processor names a cluster, the cached route of
+  // envoy-local.yaml is the 404 direct_response, so a re-selection shows as a request that reaches a provider.
   it('R4: clear_route_cache with a header_mutation re-selects the route (cluster_header)', async () => {
-    const h = await startHarness({ script: mutateRequestHeaders(toAnthropic, true) });
+    const h = await startHarness({ route: false, script: mutateRequestHeaders(toAnthropic, true) });
     expect((await httpRequest(h.edge.url, post)).status).toBe(200);
     expect(h.upstreams.anthropic.requests).toHaveLength(1);
     expect(h.upstreams.openai.requests).toHaveLength(0);
     expect(h.upstreams.anthropic.requests[0].headers.host).toBe('api.anthropic.local');
     const route = h.edge.lastRecord()?.route;
-    expect(route).toMatchObject({ reselected: true, initial: { cluster: 'openai' }, final: { cluster: 'anthropic', clusterFrom: 'cluster_header' } });
+    expect(route).toMatchObject({ reselected: true, initial: { clusterFrom: 'direct_response' }, final: { cluster: 'anthropic', clusterFrom: 'cluster_header' } });
   });
 
-  it('R4: clear_route_cache without a header_mutation does not re-route', async () => {
-    const h = await startHarness({ script: byKind({ request_headers: (req) => answer(req, { clear_route_cache: true }) }) });
-    expect((await httpRequest(h.edge.url, post)).status).toBe(200);
-    expect(h.upstreams.openai.requests).toHaveLength(1);
+  it('R4: clear_route_cache without a header_mutation does not re-route: the cached 404 stays', async () => {
+    const h = await startHarness({ route: false, script: byKind({ request_headers: (req) => answer(req, { clear_route_cache: true }) }) });
+    const res = await httpRequest(h.edge.url, post);
+    expect(res.status).toBe(404);
+    expect(res.json()).toEqual(NOT_ROUTED);
+    expect(Object.values(h.upstreams).map((upstream) => upstream.requests.length)).toEqual([0, 0, 0]);
     expect(h.edge.lastRecord()?.route.cache).toEqual([{ phase: 'request_headers', outcome: 'ignored', reason: 'R4: no header_mutation in the same response' }]);
   });
 
-  it('R4: a header_mutation without clear_route_cache keeps the cached route', async () => {
-    const h = await startHarness({ script: mutateRequestHeaders(toAnthropic, false) });
-    expect((await httpRequest(h.edge.url, post)).status).toBe(200);
-    expect(h.upstreams.openai.requests).toHaveLength(1);
-    expect(h.upstreams.openai.requests[0].headers['x-llmgw-cluster']).toBe('anthropic');
-    expect(h.edge.lastRecord()?.route.reselected).toBe(false);
+  it('R4: a header_mutation without clear_route_cache keeps the cached route (the cluster header is not read again)', async () => {
+    const h = await startHarness({ route: false, script: mutateRequestHeaders(toAnthropic, false) });
+    const res = await httpRequest(h.edge.url, post);
+    expect(res.status).toBe(404);
+    expect(res.json()).toEqual(NOT_ROUTED);
+    expect(h.upstreams.anthropic.requests).toHaveLength(0);
+    expect(h.edge.lastRecord()?.route).toMatchObject({ reselected: false, final: { clusterFrom: 'direct_response' } });
+    expect(h.edge.lastRecord()?.localReply).toMatchObject({ decidedBy: 'router', details: 'direct_response', status: 404 });
   });
 
   it('R4: a body response on the request path may re-route too', async () => {
-    const h = await startHarness({ script: byKind({ request_body: (req) => answer(req, { header_mutation: toAnthropic, clear_route_cache: true }) }) });
+    const h = await startHarness({ route: false, script: byKind({ request_body: (req) => answer(req, { header_mutation: toAnthropic, clear_route_cache: true }) }) });
     expect((await httpRequest(h.edge.url, post)).status).toBe(200);
     expect(h.upstreams.anthropic.requests).toHaveLength(1);
+    expect(h.edge.lastRecord()?.route.cache).toEqual([{ phase: 'request_body', outcome: 'cleared', reason: 'R4: clear_route_cache with a header_mutation' }]);
   });
 
   it('R4: clear_route_cache on the response path is ignored', async () => {
     const h = await startHarness({ script: byKind({ response_headers: (req) => answer(req, { header_mutation: { set_headers: [setHeader('x-a', '1')] }, clear_route_cache: true }) }) });
     expect((await httpRequest(h.edge.url, post)).status).toBe(200);
-    expect(h.edge.lastRecord()?.route.cache[0]).toMatchObject({ phase: 'response_headers', outcome: 'ignored', reason: 'R4: only on the request path' });
+    expect(h.edge.lastRecord()?.route.cache).toEqual([
+      { phase: 'request_headers', outcome: 'cleared', reason: 'R4: clear_route_cache with a header_mutation' },
+      { phase: 'response_headers', outcome: 'ignored', reason: 'R4: only on the request path' },
+    ]);
   });
 
-  it('R4: the route is chosen from the client headers before the strip filter, and kept without a clear', async () => {
-    // Envoy selects the route before any HTTP filter: the client's x-llmgw-cluster picks the cluster even
-    // though the header_mutation filter strips it before ext_proc (the processor never sees it).
-    const h = await startHarness();
-    expect((await httpRequest(h.edge.url, { ...post, headers: { ...post.headers, 'x-llmgw-cluster': 'anthropic' } })).status).toBe(200);
-    expect(headerKeys(h.processor.streams[0].requests[0])).not.toContain('x-llmgw-cluster');
-    expect(h.upstreams.anthropic.requests).toHaveLength(1);
-    expect(h.upstreams.anthropic.requests[0].headers['x-llmgw-cluster']).toBeUndefined();
-    expect(h.edge.lastRecord()?.route.initial).toMatchObject({ cluster: 'anthropic', clusterFrom: 'cluster_header' });
-  });
+  describe('client-sent x-llmgw-cluster', () => {
+    const clientPicksAnthropic = { ...post, headers: { ...post.headers, 'x-llmgw-cluster': 'anthropic' } };
+    /**
+     * envoy-local.yaml as it was: the strip in a header_mutation HTTP filter ahead of ext_proc, which runs
+     * after Envoy selected the route. Shows what the early strip of the shipped config prevents.
+     */
+    const stripAfterRouting = (): string =>
+      envoyVariant((doc) => {
+        const removals = (doc.getIn([...HCM_PATH, 'early_header_mutation_extensions', 0, 'typed_config', 'mutations']) as YAML.YAMLSeq).toJSON() as unknown[];
+        doc.deleteIn([...HCM_PATH, 'early_header_mutation_extensions']);
+        const filters = doc.getIn([...HCM_PATH, 'http_filters']) as YAML.YAMLSeq;
+        filters.items.unshift(
+          doc.createNode({
+            name: 'llmgw.strip_internal_headers',
+            typed_config: {
+              '@type': 'type.googleapis.com/envoy.extensions.filters.http.header_mutation.v3.HeaderMutation',
+              mutations: { request_mutations: removals },
+            },
+          }),
+        );
+      });
 
-  it('R4: the sidecar overrides a client-chosen cluster only with a header mutation and clear_route_cache', async () => {
-    const h = await startHarness({ script: mutateRequestHeaders({ set_headers: [setHeader('x-llmgw-cluster', 'gemini')] }, true) });
-    expect((await httpRequest(h.edge.url, { ...post, headers: { ...post.headers, 'x-llmgw-cluster': 'anthropic' } })).status).toBe(200);
-    expect(h.upstreams.gemini.requests).toHaveLength(1);
-    expect(h.upstreams.anthropic.requests).toHaveLength(0);
-  });
+    it('R4: the shipped config strips it before routing: a client cannot pick the cluster, even when the processor does not clear the route cache', async () => {
+      const h = await startHarness({ route: false });
+      const res = await httpRequest(h.edge.url, clientPicksAnthropic);
+      expect(res.status).toBe(404);
+      expect(res.json()).toEqual(NOT_ROUTED);
+      expect(Object.values(h.upstreams).map((upstream) => upstream.requests.length)).toEqual([0, 0, 0]);
+      expect(headerKeys(h.processor.streams[0].requests[0])).not.toContain('x-llmgw-cluster');
+      expect(h.edge.lastRecord()?.route.initial).toMatchObject({ clusterFrom: 'direct_response' });
+      expect(h.edge.lastRecord()?.requestHeaders.map(([name]) => name)).not.toContain('x-llmgw-cluster');
+    });
 
-  it('R4: stripping x-llmgw-cluster in early_header_mutation_extensions (before routing) takes the choice away from clients', async () => {
-    const file = envoyVariant((doc) =>
-      doc.setIn([...HCM_PATH, 'early_header_mutation_extensions'], [
-        {
-          name: 'llmgw.strip_before_routing',
-          typed_config: {
-            '@type': 'type.googleapis.com/envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation',
-            mutations: [{ remove: 'x-llmgw-cluster' }],
-          },
-        },
-      ]),
-    );
-    const h = await startHarness({ envoyConfigPath: file });
-    expect((await httpRequest(h.edge.url, { ...post, headers: { ...post.headers, 'x-llmgw-cluster': 'anthropic' } })).status).toBe(200);
-    expect(h.upstreams.anthropic.requests).toHaveLength(0);
-    expect(h.upstreams.openai.requests).toHaveLength(1);
-    expect(h.edge.lastRecord()?.route.initial).toMatchObject({ cluster: 'openai', clusterFrom: 'cluster' });
+    it('R4: the shipped config: the processor alone chooses the cluster', async () => {
+      const h = await startHarness({ route: 'gemini' });
+      expect((await httpRequest(h.edge.url, clientPicksAnthropic)).status).toBe(200);
+      expect(h.upstreams.gemini.requests).toHaveLength(1);
+      expect(h.upstreams.anthropic.requests).toHaveLength(0);
+      expect(h.edge.lastRecord()?.route).toMatchObject({ initial: { clusterFrom: 'direct_response' }, final: { cluster: 'gemini' } });
+    });
+
+    it('R4: with the strip in an HTTP filter (after routing), the route is chosen from the client headers and kept without a clear', async () => {
+      // Envoy selects the route before any HTTP filter: the client's x-llmgw-cluster picks the cluster even
+      // though the header_mutation filter strips it before ext_proc (the processor never sees it).
+      const h = await startHarness({ route: false, envoyConfigPath: stripAfterRouting() });
+      expect((await httpRequest(h.edge.url, clientPicksAnthropic)).status).toBe(200);
+      expect(headerKeys(h.processor.streams[0].requests[0])).not.toContain('x-llmgw-cluster');
+      expect(h.upstreams.anthropic.requests).toHaveLength(1);
+      expect(h.upstreams.anthropic.requests[0].headers['x-llmgw-cluster']).toBeUndefined();
+      expect(h.edge.lastRecord()?.route.initial).toMatchObject({ cluster: 'anthropic', clusterFrom: 'cluster_header' });
+    });
+
+    it('R4: with the strip in an HTTP filter, the processor overrides a client-chosen cluster only with a header mutation and clear_route_cache', async () => {
+      const h = await startHarness({ route: false, envoyConfigPath: stripAfterRouting(), script: mutateRequestHeaders({ set_headers: [setHeader('x-llmgw-cluster', 'gemini')] }, true) });
+      expect((await httpRequest(h.edge.url, clientPicksAnthropic)).status).toBe(200);
+      expect(h.upstreams.gemini.requests).toHaveLength(1);
+      expect(h.upstreams.anthropic.requests).toHaveLength(0);
+    });
   });
 });

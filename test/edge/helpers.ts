@@ -12,7 +12,8 @@ import * as YAML from 'yaml';
 import { type Edge, startEdge } from '../support/edge/edge';
 import { type EdgeOverrides, defaultEnvoyConfigPath } from '../support/edge/envoy-config';
 import type { DynamicMetadataHook } from '../support/edge/exchange';
-import { type Script, type ScriptedProcessor, passThrough, startScriptedProcessor } from '../support/edge/scripted-processor';
+import type { ProtoProcessingResponse } from '../../src/extproc/envoy-types';
+import { type Script, type ScriptStep, type ScriptedProcessor, kindOf, passThrough, send, setHeader, startScriptedProcessor } from '../support/edge/scripted-processor';
 
 export interface UpstreamRequest {
   readonly method: string;
@@ -82,7 +83,15 @@ export interface HarnessOptions {
   readonly extProcAddress?: string;
   /** Another Envoy bootstrap than envoy/envoy-local.yaml. */
   readonly envoyConfigPath?: string;
+  /**
+   * The cluster the processor routes to, as the sidecar does (see `routed`); default 'openai'.
+   * envoy-local.yaml has no fallback route: a request no one routes gets Envoy's JSON 404. `false`
+   * sends the script's answers exactly as written (tests about routing itself, R4).
+   */
+  readonly route?: ClusterName | false;
 }
+
+export type ClusterName = 'openai' | 'anthropic' | 'gemini';
 
 const cleanups: Array<() => Promise<void>> = [];
 
@@ -94,7 +103,9 @@ export function closeHarnessesAfterEach(): void {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const processor = await startScriptedProcessor(options.script ?? passThrough);
+  const script = options.script ?? passThrough;
+  const route = options.route ?? 'openai';
+  const processor = await startScriptedProcessor(route === false ? script : routed(script, route));
   cleanups.push(() => processor.close());
   const upstreams = {
     openai: await startUpstream('openai', options.handlers?.openai),
@@ -112,6 +123,61 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // Closed first (pushed last): the edge resets in-flight requests and closes its processor channel.
   cleanups.push(() => edge.close());
   return { edge, processor, upstreams };
+}
+
+/**
+ * `script`, routing like the sidecar: its answer to the first request-path message of a stream
+ * (request_headers, or request_body when headers are skipped) also sets x-llmgw-cluster: `cluster`,
+ * after the script's own header mutations, with clear_route_cache, so Envoy selects the route again
+ * (R4). Left exactly as written: answers that set clear_route_cache (either way) or touch x-llmgw-cluster
+ * themselves, answers that are not that message's CommonResponse (immediate_response, a spurious kind),
+ * and every later answer.
+ */
+export function routed(script: Script, cluster: ClusterName): Script {
+  return (request, ctx) => {
+    const result = script(request, ctx);
+    const kind = kindOf(request);
+    if (kind !== 'request_headers' && kind !== 'request_body') return result;
+    if (ctx.stream.requests.slice(0, ctx.messageIndex).some((earlier) => kindOf(earlier).startsWith('request_'))) return result;
+    if (!result) return result;
+    if (!Array.isArray(result)) return withRoute(result as ProtoProcessingResponse, kind, cluster) ?? result;
+    let done = false;
+    return (result as readonly ScriptStep[]).map((step) => {
+      if (done || step.step !== 'send') return step;
+      done = true;
+      const changed = withRoute(step.response, kind, cluster);
+      return changed ? send(changed) : step;
+    });
+  };
+}
+
+function withRoute(response: ProtoProcessingResponse, kind: 'request_headers' | 'request_body', cluster: ClusterName): ProtoProcessingResponse | undefined {
+  const answer = response[kind];
+  if (!answer || (response.response !== undefined && response.response !== kind)) return undefined;
+  const common = answer.response ?? {};
+  const mutation = common.header_mutation ?? {};
+  const touchesCluster =
+    (mutation.set_headers ?? []).some((option) => option.header?.key?.toLowerCase() === 'x-llmgw-cluster') ||
+    (mutation.remove_headers ?? []).some((name) => name.toLowerCase() === 'x-llmgw-cluster');
+  if (common.clear_route_cache !== undefined || touchesCluster) return undefined;
+  const set_headers = [...(mutation.set_headers ?? []), setHeader('x-llmgw-cluster', cluster)];
+  return { ...response, [kind]: { ...answer, response: { ...common, header_mutation: { ...mutation, set_headers }, clear_route_cache: true } } };
+}
+
+/**
+ * A copy of envoy-local.yaml with the catch-all route sending to `cluster` (the fallback envoy-local.yaml
+ * used to have), for tests where the processor never gets to route a request: fail-open before any
+ * answer (T2, T3, S3 with failure_mode_allow), observability mode (S6), or no request message at all
+ * (S1). With the shipped file those requests get the JSON 404 and reach no provider.
+ */
+export function withFallbackRoute(cluster: ClusterName = 'openai'): string {
+  return envoyVariant((doc) => {
+    const routesPath = [...HCM_PATH, 'route_config', 'virtual_hosts', 0, 'routes'];
+    const routes = doc.getIn(routesPath) as YAML.YAMLSeq;
+    const last = routes.items.length - 1;
+    doc.deleteIn([...routesPath, last, 'direct_response']);
+    doc.setIn([...routesPath, last, 'route'], doc.createNode({ cluster, auto_host_rewrite: true, timeout: '600s' }));
+  });
 }
 
 export interface HttpResult {

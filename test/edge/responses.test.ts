@@ -12,24 +12,53 @@ const metadata = (value: JsonObject) => asProtoStruct(toWireStruct(value));
 describe('R5 immediate_response', () => {
   const blocked = JSON.stringify({ error: { message: 'blocked by policy', type: 'invalid_request_error', code: 'policy_violation' } });
 
-  it('R5: before the response starts: the local reply carries its status and headers; local_reply_config formats the body', async () => {
+  it('R5: before the response starts: the local reply carries its status, headers and body; a JSON reply passes local_reply_config untouched', async () => {
     const h = await startHarness({
       script: byKind({
         request_headers: () => ({
-          immediate_response: { status: { code: 'Forbidden' }, headers: { set_headers: [setHeader('x-llmgw-reason', 'policy')] }, body: Buffer.from(blocked), details: 'policy violation' },
+          immediate_response: {
+            status: { code: 'Forbidden' },
+            headers: { set_headers: [setHeader('content-type', 'application/json'), setHeader('x-llmgw-reason', 'policy')] },
+            body: Buffer.from(blocked),
+            details: 'policy violation',
+          },
         }),
       }),
     });
     const res = await httpRequest(h.edge.url, post);
     expect(res.status).toBe(403);
     expect(res.headers['x-llmgw-reason']).toBe('policy');
-    // No mapper matches 403, so the default body_format wraps the processor's body as a string.
-    expect(res.json()).toEqual({ error: { message: blocked, type: 'api_error', code: 'gateway_error' } });
+    expect(res.headers['content-type']).toBe('application/json');
+    // Every mapper of envoy-local.yaml skips replies that are application/json already (CEL filter), and
+    // there is no top-level body_format: the processor's body arrives byte for byte.
+    expect(res.body.toString()).toBe(blocked);
     await h.edge.settled();
     const rec = h.edge.lastRecord();
-    expect(rec?.localReply).toMatchObject({ decidedBy: 'R5', status: 403, details: 'policy_violation', format: 'default', path: 'filter_chain' });
+    expect(rec?.localReply).toMatchObject({ decidedBy: 'R5', status: 403, details: 'policy_violation', format: 'none', mapper: -1, path: 'filter_chain' });
     expect(rec?.processor.sent.map((m) => m.kind)).toEqual(['request_headers']);
     expect(h.upstreams.openai.requests).toHaveLength(0);
+  });
+
+  it('R5: a reply without a JSON content-type is one of Envoy\'s own: the default mapper wraps its body as the message', async () => {
+    const h = await startHarness({
+      script: byKind({ request_headers: () => ({ immediate_response: { status: { code: 'Forbidden' }, headers: { set_headers: [setHeader('x-llmgw-reason', 'policy')] }, body: Buffer.from(blocked) } }) }),
+    });
+    const res = await httpRequest(h.edge.url, post);
+    expect(res.status).toBe(403);
+    expect(res.headers['x-llmgw-reason']).toBe('policy');
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.json()).toEqual({ error: { message: blocked, type: 'api_error', code: 'gateway_error' } });
+    const mappers = h.edge.config.hcm.localReply.mappers.length;
+    expect(h.edge.lastRecord()?.localReply).toMatchObject({ decidedBy: 'R5', status: 403, format: 'mapper', mapper: mappers - 1 });
+  });
+
+  it('R5: a content-type that is not JSON (text/plain) is wrapped too', async () => {
+    const h = await startHarness({
+      script: byKind({ request_headers: () => ({ immediate_response: { status: { code: 'Forbidden' }, headers: { set_headers: [setHeader('content-type', 'text/plain')] }, body: Buffer.from('no') } }) }),
+    });
+    const res = await httpRequest(h.edge.url, post);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.json()).toEqual({ error: { message: 'no', type: 'api_error', code: 'gateway_error' } });
   });
 
   it('R5: a status below 200 (or none) becomes 200', async () => {
@@ -40,11 +69,33 @@ describe('R5 immediate_response', () => {
     expect((await httpRequest(missing.edge.url, post)).status).toBe(200);
   });
 
-  it('R5: a status with a local_reply mapper gets the mapper body (429 here)', async () => {
+  it('R5: a status with a local_reply mapper gets the mapper body (429 here) when the reply is not JSON', async () => {
     const h = await startHarness({ script: byKind({ request_body: () => ({ immediate_response: { status: { code: 429 }, body: Buffer.from('{"error":"tenant budget"}') } }) }) });
     const res = await httpRequest(h.edge.url, post);
     expect(res.status).toBe(429);
     expect(res.json()).toEqual({ error: { message: 'Rate limit exceeded at the gateway.', type: 'rate_limit_error', code: 'rate_limited' } });
+    expect(h.edge.lastRecord()?.localReply).toMatchObject({ format: 'mapper', mapper: 1 });
+  });
+
+  it('R5: the same 429 as JSON (an API-shaped error, here Anthropic\'s) passes untouched: the 429 mapper skips it', async () => {
+    const anthropicError = JSON.stringify({ type: 'error', error: { type: 'rate_limit_error', message: 'Tenant budget exhausted.' } });
+    const h = await startHarness({
+      script: byKind({
+        request_body: () => ({
+          immediate_response: {
+            status: { code: 429 },
+            headers: { set_headers: [setHeader('content-type', 'application/json; charset=utf-8'), setHeader('retry-after', '30')] },
+            body: Buffer.from(anthropicError),
+          },
+        }),
+      }),
+    });
+    const res = await httpRequest(h.edge.url, post);
+    expect(res.status).toBe(429);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers['retry-after']).toBe('30');
+    expect(res.body.toString()).toBe(anthropicError);
+    expect(h.edge.lastRecord()?.localReply).toMatchObject({ format: 'none', mapper: -1 });
   });
 
   it('R5: in answer to the response headers (not yet sent): the client gets the immediate response', async () => {
@@ -181,12 +232,13 @@ describe('T4 mutation errors', () => {
   });
 });
 
-describe('R5 immediate_response through a local_reply_config without body_format', () => {
-  it('R5: the processor\'s body and content-type pass untouched when no format applies (as envoy.yaml intends)', async () => {
-    const file = envoyVariant((doc) => doc.deleteIn([...HCM_PATH, 'local_reply_config', 'body_format']));
+describe('R5 immediate_response without any local_reply_config', () => {
+  const withoutLocalReplyConfig = () => envoyVariant((doc) => doc.deleteIn([...HCM_PATH, 'local_reply_config']));
+
+  it('R5: the processor\'s body and content-type pass untouched', async () => {
     const json = '{"error":{"message":"blocked","type":"invalid_request_error","code":"policy_violation"}}';
     const h = await startHarness({
-      envoyConfigPath: file,
+      envoyConfigPath: withoutLocalReplyConfig(),
       script: byKind({ request_headers: () => ({ immediate_response: { status: { code: 'Forbidden' }, headers: { set_headers: [setHeader('content-type', 'application/json')] }, body: Buffer.from(json) } }) }),
     });
     const res = await httpRequest(h.edge.url, post);
@@ -197,8 +249,10 @@ describe('R5 immediate_response through a local_reply_config without body_format
   });
 
   it('R5: without a content-type from the processor the reply is text/plain', async () => {
-    const file = envoyVariant((doc) => doc.deleteIn([...HCM_PATH, 'local_reply_config', 'body_format']));
-    const h = await startHarness({ envoyConfigPath: file, script: byKind({ request_headers: () => ({ immediate_response: { status: { code: 'Forbidden' }, body: Buffer.from('no') } }) }) });
+    const h = await startHarness({
+      envoyConfigPath: withoutLocalReplyConfig(),
+      script: byKind({ request_headers: () => ({ immediate_response: { status: { code: 'Forbidden' }, body: Buffer.from('no') } }) }),
+    });
     const res = await httpRequest(h.edge.url, post);
     expect(res.headers['content-type']).toBe('text/plain');
     expect(res.body.toString()).toBe('no');

@@ -28,6 +28,29 @@ describe('router', () => {
     expect(record?.headers).toContainEqual(['content-length', String(CHAT_BODY.length)]);
   });
 
+  it.each(['anthropic', 'gemini'] as const)('a request the processor routes to %s reaches that cluster, with its hostname', async (cluster) => {
+    const h = await startHarness({ route: cluster });
+    expect((await httpRequest(h.edge.url, post)).status).toBe(200);
+    expect(h.upstreams[cluster].requests).toHaveLength(1);
+    expect(h.upstreams.openai.requests).toHaveLength(0);
+    expect(h.edge.lastRecord()?.upstream).toMatchObject({ cluster, host: cluster === 'anthropic' ? 'api.anthropic.local' : 'generativelanguage.googleapis.local' });
+  });
+
+  it('a request the processor does not route reaches no provider: 404 direct_response, as local_reply JSON, through the response path', async () => {
+    const h = await startHarness({ route: false });
+    const res = await httpRequest(h.edge.url, post);
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.json()).toEqual({ error: { message: 'The gateway has no route for this request.', type: 'invalid_request_error', code: 'not_found' } });
+    expect(Object.values(h.upstreams).map((upstream) => upstream.requests.length)).toEqual([0, 0, 0]);
+    await h.edge.settled();
+    const rec = h.edge.lastRecord();
+    expect(rec?.route).toMatchObject({ initial: { clusterFrom: 'direct_response' }, final: { clusterFrom: 'direct_response' } });
+    expect(rec?.localReply).toMatchObject({ decidedBy: 'router', details: 'direct_response', status: 404, body: expect.stringContaining('not_found') as unknown, path: 'filter_chain' });
+    expect(rec?.upstream).toBeNull();
+    expect(h.processor.streams[0].requests.map(kindOf)).toEqual(['request_headers', 'request_body', 'response_headers']);
+  });
+
   it('an unknown cluster -> 503 with the local_reply JSON; the reply passes through the response path', async () => {
     const h = await startHarness({ script: toCluster('nowhere') });
     const res = await httpRequest(h.edge.url, post);

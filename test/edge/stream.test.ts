@@ -9,9 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEdge } from '../support/edge/edge';
 import type { ProtoProcessingResponse } from '../../src/extproc/envoy-types';
-import { answer, byKind, closeOk, delay, fail, kindOf, send, startScriptedProcessor, waitFor } from '../support/edge/scripted-processor';
+import { answer, byKind, closeOk, delay, fail, kindOf, passThrough, send, startScriptedProcessor, waitFor } from '../support/edge/scripted-processor';
 import { asWireStruct } from '../support/edge/wire-struct';
-import { CHAT_BODY, closeHarnessesAfterEach, httpRequest, jsonHeaders, sseHandler, startHarness, waitUntil } from './helpers';
+import { CHAT_BODY, closeHarnessesAfterEach, httpRequest, jsonHeaders, routed, sseHandler, startHarness, waitUntil, withFallbackRoute } from './helpers';
 
 closeHarnessesAfterEach();
 
@@ -32,7 +32,8 @@ describe('S1 one stream per request, opened lazily', () => {
   });
 
   it('S1: the stream opens only when the first message must go out (request headers skipped)', async () => {
-    const h = await startHarness({ overrides: { processing_mode: { request_header_mode: 'SKIP', request_body_mode: 'NONE' } } });
+    // No request message, so nothing can route the request: the fallback-route variant lets it reach openai.
+    const h = await startHarness({ envoyConfigPath: withFallbackRoute(), overrides: { processing_mode: { request_header_mode: 'SKIP', request_body_mode: 'NONE' } } });
     expect((await httpRequest(h.edge.url, post)).status).toBe(200);
     await h.edge.settled();
     expect(h.processor.streams).toHaveLength(1);
@@ -41,7 +42,7 @@ describe('S1 one stream per request, opened lazily', () => {
 
   it('S1: the processor may listen on a Unix socket (unix:/path)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-uds-'));
-    const processor = await startScriptedProcessor(undefined, { unixSocketPath: path.join(dir, 'extproc.sock') });
+    const processor = await startScriptedProcessor(routed(passThrough, 'openai'), { unixSocketPath: path.join(dir, 'extproc.sock') });
     const h = await startHarness();
     const edge = await startEdge({ extProc: { address: processor.address }, upstreams: { openai: h.upstreams.openai.url } });
     try {
@@ -57,6 +58,7 @@ describe('S1 one stream per request, opened lazily', () => {
 
   it('S1: no message to send, no stream at all', async () => {
     const h = await startHarness({
+      envoyConfigPath: withFallbackRoute(),
       overrides: { processing_mode: { request_header_mode: 'SKIP', request_body_mode: 'NONE', response_header_mode: 'SKIP', response_body_mode: 'NONE' } },
     });
     expect((await httpRequest(h.edge.url, post)).status).toBe(200);
@@ -105,7 +107,9 @@ describe('S3 spurious responses', () => {
   });
 
   it('S3: with failure_mode_allow the spurious response is ignored and the request passes unprocessed', async () => {
+    // Unprocessed means unrouted too: only the fallback-route variant sends it to a provider (see T2).
     const h = await startHarness({
+      envoyConfigPath: withFallbackRoute(),
       overrides: { failure_mode_allow: true },
       script: byKind({ request_headers: () => ({ response_body: { response: { header_mutation: { remove_headers: ['content-type'] } } } }) }),
     });
@@ -183,7 +187,9 @@ describe('S5 stream end', () => {
 
 describe('S6 observability mode', () => {
   it('S6: nothing waits for the processor and its answers are ignored', async () => {
+    // The processor's answers are ignored, routing included: the fallback-route variant sends the request on.
     const h = await startHarness({
+      envoyConfigPath: withFallbackRoute(),
       overrides: { observability_mode: true, deferred_close_timeout_ms: 20 },
       script: (req) => (kindOf(req) === 'request_headers' ? { immediate_response: { status: { code: 403 } } } : undefined),
     });
@@ -290,10 +296,20 @@ describe('T2 server closes with OK', () => {
   });
 
   it('T2: closing before any answer lets the request through untouched', async () => {
-    const h = await startHarness({ script: () => [closeOk()] });
+    const h = await startHarness({ envoyConfigPath: withFallbackRoute(), script: () => [closeOk()] });
     const res = await httpRequest(h.edge.url, post);
     expect(res.status).toBe(200);
     expect(h.upstreams.openai.requests[0].body.toString()).toBe(CHAT_BODY);
+    expect(h.edge.lastRecord()?.route.final).toMatchObject({ cluster: 'openai', clusterFrom: 'cluster' });
+  });
+
+  it('T2: ... but with the shipped config (no fallback route) that unrouted request gets the JSON 404 and reaches no provider', async () => {
+    const h = await startHarness({ script: () => [closeOk()] });
+    const res = await httpRequest(h.edge.url, post);
+    expect(res.status).toBe(404);
+    expect(res.json()).toEqual({ error: { message: 'The gateway has no route for this request.', type: 'invalid_request_error', code: 'not_found' } });
+    expect(Object.values(h.upstreams).map((upstream) => upstream.requests.length)).toEqual([0, 0, 0]);
+    expect(h.edge.lastRecord()?.localReply).toMatchObject({ decidedBy: 'router', details: 'direct_response' });
   });
 });
 
@@ -324,8 +340,14 @@ describe('T3 stream failure', () => {
     });
     const closed = await startHarness({ extProcAddress: `127.0.0.1:${closedPort}` });
     expect((await httpRequest(closed.edge.url, post)).status).toBe(500);
+    // Fail-open with no processor at all: nothing routes the request, so the shipped config answers 404...
     const open = await startHarness({ extProcAddress: `127.0.0.1:${closedPort}`, overrides: { failure_mode_allow: true } });
-    expect((await httpRequest(open.edge.url, post)).status).toBe(200);
+    expect((await httpRequest(open.edge.url, post)).status).toBe(404);
+    expect(open.upstreams.openai.requests).toHaveLength(0);
+    // ...and the fallback-route variant passes it through to its provider.
+    const fallback = await startHarness({ envoyConfigPath: withFallbackRoute(), extProcAddress: `127.0.0.1:${closedPort}`, overrides: { failure_mode_allow: true } });
+    expect((await httpRequest(fallback.edge.url, post)).status).toBe(200);
+    expect(fallback.upstreams.openai.requests).toHaveLength(1);
   });
 
   it('T3: a stream error after the response headers left resets the client connection', async () => {

@@ -13,6 +13,7 @@ export const ENVOY_DIR = path.join(REPO_ROOT, 'envoy');
 export const TYPE_HCM = 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 export const TYPE_EXT_PROC = 'envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor';
 export const TYPE_HEADER_MUTATION = 'envoy.extensions.filters.http.header_mutation.v3.HeaderMutation';
+export const TYPE_EARLY_HEADER_MUTATION = 'envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation';
 export const TYPE_JWT_AUTHN = 'envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication';
 export const TYPE_ROUTER = 'envoy.extensions.filters.http.router.v3.Router';
 export const TYPE_DOWNSTREAM_TLS = 'envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
@@ -99,6 +100,16 @@ export function httpFilters(hcm: JsonObject): HttpFilterView[] {
     const filter = obj(item, 'http_filter');
     const config = obj(filter.typed_config, `http_filter ${String(filter.name)}.typed_config`);
     return { name: str(filter.name, 'http_filter.name'), type: typeOf(config), config };
+  });
+}
+
+/** Typed configs of the HCM's early_header_mutation_extensions (applied before the route is selected). */
+export function earlyHeaderMutations(hcm: JsonObject): Array<{ readonly name: string; readonly type: string; readonly config: JsonObject }> {
+  if (hcm.early_header_mutation_extensions === undefined) return [];
+  return list(hcm.early_header_mutation_extensions, 'early_header_mutation_extensions').map((item) => {
+    const extension = obj(item, 'early_header_mutation_extension');
+    const config = obj(extension.typed_config, `early_header_mutation_extension ${String(extension.name)}.typed_config`);
+    return { name: str(extension.name, 'early_header_mutation_extension.name'), type: typeOf(config), config };
   });
 }
 

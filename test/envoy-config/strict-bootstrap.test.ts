@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import {
   ENVOY_DIR,
   TYPE_DOWNSTREAM_TLS,
+  TYPE_EARLY_HEADER_MUTATION,
   TYPE_EXT_PROC,
   TYPE_HEADER_MUTATION,
   TYPE_HTTP_PROTOCOL_OPTIONS,
@@ -20,6 +21,7 @@ import {
   clusters,
   connectionManagers,
   durationSeconds,
+  earlyHeaderMutations,
   envoyBootstrapFiles,
   filterChains,
   httpFilters,
@@ -35,7 +37,7 @@ import {
   typeOf,
 } from './bootstrap-queries';
 import { MIN_SUPPORTED_ENVOY, NEWER_ENVOY_API, compareEnvoyVersions } from './newer-api';
-import { EnvoyProtoRegistry, formatIssues, isJsonObject, parseEnvoyYaml, type JsonObject, type StrictResult } from './strict-proto';
+import { EnvoyProtoRegistry, formatIssues, isJsonObject, parseEnvoyYaml, type JsonObject, type JsonValue, type StrictResult } from './strict-proto';
 
 const BOOTSTRAP = 'envoy.config.bootstrap.v3.Bootstrap';
 const DISCOVERY_RESPONSE = 'envoy.service.discovery.v3.DiscoveryResponse';
@@ -61,6 +63,45 @@ function expectClean(result: StrictResult, file: string): void {
   if (result.errors.length > 0) throw new Error(`${file} is not a valid ${BOOTSTRAP}:\n${formatIssues(result.errors)}`);
 }
 
+/** Request headers removed by the HCM's early header mutations (the only strip that precedes routing). */
+function stripsBeforeRouting(hcm: JsonObject): string[] {
+  return earlyHeaderMutations(hcm)
+    .filter((extension) => extension.type === TYPE_EARLY_HEADER_MUTATION)
+    .flatMap((extension) => list(extension.config.mutations, 'mutations'))
+    .map((mutation) => obj(mutation, 'mutation').remove)
+    .filter((value): value is string => typeof value === 'string')
+    .map((name) => name.toLowerCase());
+}
+
+/**
+ * Why a bootstrap would let a client steer the gateway with an x-llmgw-* request header ([] if it cannot).
+ * Envoy selects the route, reading the route's cluster_header, when the request headers arrive, before any
+ * HTTP filter runs; only early_header_mutation_extensions run before that. So the strip must happen there,
+ * must cover the cluster header and every x-llmgw-* name the config mentions, and must be the only strip
+ * (a second list in a header_mutation HTTP filter would drift from it).
+ */
+function internalHeaderStripProblems(bootstrap: JsonObject): string[] {
+  const problems: string[] = [];
+  const hcm = connectionManagers(listener(bootstrap, 'llm_gateway'))[0];
+  const early = stripsBeforeRouting(hcm);
+  if (early.length === 0) problems.push('no early_header_mutation_extensions strip: x-llmgw-* headers reach route selection');
+  const clusterHeaders = routes(hcm)
+    .map((route) => (isJsonObject(route.route) ? route.route.cluster_header : undefined))
+    .filter((value): value is string => typeof value === 'string')
+    .map((name) => name.toLowerCase());
+  const mentioned = allStrings(bootstrap).flatMap((text) => text.match(INTERNAL_HEADER_RE) ?? []).map((header) => header.toLowerCase());
+  for (const header of new Set(['x-llmgw-cluster', ...clusterHeaders, ...mentioned])) {
+    if (!early.includes(header)) problems.push(`${header} is not removed before route selection`);
+  }
+  for (const filter of httpFilters(hcm).filter((candidate) => candidate.type === TYPE_HEADER_MUTATION)) {
+    const mutations = isJsonObject(filter.config.mutations) ? filter.config.mutations.request_mutations : undefined;
+    const removed = Array.isArray(mutations) ? mutations.map((mutation) => (isJsonObject(mutation) ? mutation.remove : undefined)) : [];
+    const internal = removed.filter((name): name is string => typeof name === 'string' && /^x-llmgw-/i.test(name));
+    if (internal.length > 0) problems.push(`HTTP filter ${filter.name} strips ${internal.join(', ')} after route selection (a second list to drift)`);
+  }
+  return problems;
+}
+
 const files = envoyBootstrapFiles();
 const productionFiles = files.filter((file) => path.basename(file) !== 'envoy-local.yaml');
 
@@ -80,7 +121,7 @@ describe('strict validation of envoy/*.yaml', () => {
     }
     // Sanity: the walk really descended into the extension configs, not just the top level.
     expect(result.typesSeen).toContain(TYPE_EXT_PROC);
-    expect(result.typesSeen).toContain(TYPE_HEADER_MUTATION);
+    expect(result.typesSeen).toContain(TYPE_EARLY_HEADER_MUTATION);
   });
 
   it.each(fs.readdirSync(path.join(ENVOY_DIR, 'sds')).map((name) => [name]))('sds/%s is a valid SDS DiscoveryResponse', (name) => {
@@ -172,6 +213,63 @@ describe('the validator is strict', () => {
   });
 });
 
+describe('the internal-header strip check', () => {
+  const shipped = (): JsonObject => structuredClone(obj(loadYamlFile(path.join(ENVOY_DIR, 'envoy.yaml')), 'envoy.yaml'));
+  const hcmOf = (bootstrap: JsonObject): JsonObject => connectionManagers(listener(bootstrap, 'llm_gateway'))[0];
+  const stripFilter = (names: readonly string[]): JsonObject => ({
+    name: 'llmgw.strip_internal_headers',
+    typed_config: {
+      '@type': `type.googleapis.com/${TYPE_HEADER_MUTATION}`,
+      mutations: { request_mutations: names.map((name) => ({ remove: name })) },
+    },
+  });
+  const earlyRemovals = (hcm: JsonObject): JsonValue[] => list(obj(earlyHeaderMutations(hcm)[0].config, 'early').mutations, 'mutations');
+
+  it('passes the shipped envoy.yaml', () => {
+    expect(internalHeaderStripProblems(shipped())).toEqual([]);
+  });
+
+  it('fails the old layout: the strip in a header_mutation HTTP filter, after the route was selected', () => {
+    const bootstrap = shipped();
+    const hcm = hcmOf(bootstrap);
+    const names = stripsBeforeRouting(hcm);
+    delete hcm.early_header_mutation_extensions;
+    list(hcm.http_filters, 'http_filters').unshift(stripFilter(names));
+    const problems = internalHeaderStripProblems(bootstrap);
+    expect(problems).toContain('no early_header_mutation_extensions strip: x-llmgw-* headers reach route selection');
+    expect(problems).toContain('x-llmgw-cluster is not removed before route selection');
+    expect(problems).toContainEqual(expect.stringMatching(/^HTTP filter llmgw\.strip_internal_headers strips x-llmgw-cluster, .* after route selection/));
+  });
+
+  it('fails a second strip list in an HTTP filter next to the early one', () => {
+    const bootstrap = shipped();
+    const hcm = hcmOf(bootstrap);
+    list(hcm.http_filters, 'http_filters').unshift(stripFilter(['x-llmgw-cluster']));
+    expect(internalHeaderStripProblems(bootstrap)).toEqual([expect.stringMatching(/^HTTP filter llmgw\.strip_internal_headers strips x-llmgw-cluster after route selection/)]);
+  });
+
+  it('fails an early strip that misses x-llmgw-cluster', () => {
+    const bootstrap = shipped();
+    const removals = earlyRemovals(hcmOf(bootstrap));
+    removals.splice(removals.findIndex((mutation) => obj(mutation, 'mutation').remove === 'x-llmgw-cluster'), 1);
+    expect(internalHeaderStripProblems(bootstrap)).toEqual(['x-llmgw-cluster is not removed before route selection']);
+  });
+
+  it('fails a config that mentions an x-llmgw-* name the early strip does not remove', () => {
+    const bootstrap = shipped();
+    const log = obj(list(hcmOf(bootstrap).access_log, 'access_log')[0], 'access_log');
+    obj(obj(obj(log.typed_config, 'typed_config').log_format, 'log_format').json_format, 'json_format').priority = '%REQ(X-LLMGW-PRIORITY)%';
+    expect(internalHeaderStripProblems(bootstrap)).toEqual(['x-llmgw-priority is not removed before route selection']);
+  });
+
+  it('fails a route that reads a cluster header the early strip does not remove', () => {
+    const bootstrap = shipped();
+    const headerRoute = routes(hcmOf(bootstrap)).find((route) => isJsonObject(route.route) && route.route.cluster_header !== undefined);
+    obj(headerRoute?.route, 'route').cluster_header = 'x-llmgw-upstream';
+    expect(internalHeaderStripProblems(bootstrap)).toEqual(['x-llmgw-upstream is not removed before route selection']);
+  });
+});
+
 describe.each(files.map((file) => [path.basename(file), file]))('invariants of %s', (name, file) => {
   const bootstrap = obj(loadYamlFile(file), name);
   const gateway = listener(bootstrap, 'llm_gateway');
@@ -209,16 +307,9 @@ describe.each(files.map((file) => [path.basename(file), file]))('invariants of %
     expect(sidecarCluster).toBe('llmgw_sidecar');
   });
 
-  it('strips client-supplied internal headers before ext_proc', () => {
-    const stripIndex = filters.findIndex((filter) => filter.type === TYPE_HEADER_MUTATION);
-    expect(stripIndex).toBeGreaterThanOrEqual(0);
-    expect(stripIndex).toBeLessThan(extProcIndex);
-    const mutations = list(obj(filters[stripIndex].config.mutations, 'mutations').request_mutations, 'request_mutations');
-    const removed = mutations.map((mutation) => obj(mutation, 'mutation').remove).filter((value): value is string => typeof value === 'string');
-    expect(removed).toContain('x-llmgw-cluster');
-    // Every internal header this config mentions anywhere (routes, logs...) must be one clients cannot set.
-    const mentioned = new Set(allStrings(bootstrap).flatMap((text) => text.match(INTERNAL_HEADER_RE) ?? []).map((header) => header.toLowerCase()));
-    for (const header of mentioned) expect(removed).toContain(header);
+  it('strips client-supplied internal headers before the route is selected', () => {
+    expect(internalHeaderStripProblems(bootstrap)).toEqual([]);
+    expect(stripsBeforeRouting(hcm)).toContain('x-llmgw-cluster');
   });
 
   it('forwards jwt_authn claims to the sidecar when jwt_authn is configured', () => {
@@ -255,7 +346,7 @@ describe.each(files.map((file) => [path.basename(file), file]))('invariants of %
     }
   });
 
-  it("maps Envoy's own 413, 429, 503 and 504 (and the rest) to the OpenAI error shape", () => {
+  it("maps Envoy's own 413, 429, 503, 504 and 404 (and the rest) to the OpenAI error shape", () => {
     const localReply = obj(hcm.local_reply_config, 'local_reply_config');
     const mappers = list(localReply.mappers, 'mappers').map((mapper) => obj(mapper, 'mapper'));
     const errorShape = (mapper: JsonObject): JsonObject => {
@@ -263,18 +354,15 @@ describe.each(files.map((file) => [path.basename(file), file]))('invariants of %
       for (const key of ['message', 'type', 'code']) expect(typeof error[key]).toBe('string');
       return error;
     };
-    for (const status of [413, 429, 503, 504]) {
+    for (const status of [413, 429, 503, 504, 404]) {
       const mapper = mappers.find((candidate) => mapperStatus(obj(candidate.filter, 'filter')) === status);
       if (!mapper) throw new Error(`no local reply mapper for ${status}`);
       errorShape(mapper);
     }
-    const catchAll = mappers.find((mapper) => mapperStatus(obj(mapper.filter, 'filter')) === undefined);
-    if (catchAll) {
-      expect(errorShape(catchAll).message).toBe('%LOCAL_REPLY_BODY%');
-    } else {
-      const error = obj(obj(obj(localReply.body_format, 'body_format').json_format, 'json_format').error, 'error');
-      expect(error).toMatchObject({ message: '%LOCAL_REPLY_BODY%' });
-    }
+    // The rest: a last mapper without a status (there is no top-level body_format, see below).
+    const catchAll = mappers.findIndex((mapper) => mapperStatus(obj(mapper.filter, 'filter')) === undefined);
+    expect(catchAll).toBe(mappers.length - 1);
+    expect(errorShape(mappers[catchAll]).message).toBe('%LOCAL_REPLY_BODY%');
   });
 
   it('has the provider clusters and an HTTP/2 sidecar cluster', () => {
@@ -284,11 +372,33 @@ describe.each(files.map((file) => [path.basename(file), file]))('invariants of %
     expect(obj(options.explicit_http_config, 'explicit_http_config').http2_protocol_options).toBeDefined();
   });
 
-  if (name === 'envoy-local.yaml') {
-    it.todo(
-      'envoy-local.yaml: the top-level local_reply_config.body_format and status mappers also rewrite the sidecar immediate_response bodies (see envoy/README.md)',
-    );
-  }
+  it('never rewraps the sidecar JSON replies: no top-level body_format, every mapper skips JSON replies', () => {
+    const localReply = obj(hcm.local_reply_config, 'local_reply_config');
+    expect(localReply.body_format).toBeUndefined();
+    for (const mapper of list(localReply.mappers, 'mappers')) expect(mapperSkipsJsonReplies(obj(obj(mapper, 'mapper').filter, 'filter'))).toBe(true);
+  });
+
+  it('never retries a completion the provider may have run', () => {
+    for (const route of routes(hcm)) {
+      const action = route.route;
+      if (!isJsonObject(action) || !isJsonObject(action.retry_policy)) continue;
+      const retryOn = str(action.retry_policy.retry_on, 'retry_on').split(',').map((item) => item.trim());
+      for (const unsafe of ['reset', '5xx', 'gateway-error', 'retriable-4xx']) expect(retryOn).not.toContain(unsafe);
+    }
+  });
+
+  it('sends a request the sidecar did not route to no provider: a 404 direct_response, no fallback cluster', () => {
+    const unrouted = routes(hcm).filter((route) => {
+      const match = obj(route.match, 'match');
+      const headers = match.headers === undefined ? [] : list(match.headers, 'match.headers').map((header) => obj(header, 'header matcher'));
+      return !headers.some((header) => header.name === 'x-llmgw-cluster' && header.present_match === true);
+    });
+    expect(unrouted.length).toBeGreaterThan(0);
+    for (const route of unrouted) {
+      expect(route.route).toBeUndefined();
+      expect(obj(route.direct_response, 'direct_response').status).toBe(404);
+    }
+  });
 });
 
 describe.each(productionFiles.map((file) => [path.basename(file), file]))('production hardening of %s', (name, file) => {
@@ -318,21 +428,6 @@ describe.each(productionFiles.map((file) => [path.basename(file), file]))('produ
     expect(Object.values(format).some((value) => typeof value === 'string' && value.startsWith('%DYNAMIC_METADATA(llmgw:'))).toBe(true);
     // Query strings can carry API keys (Gemini's ?key=), so paths are logged without them.
     for (const value of Object.values(format)) if (typeof value === 'string' && value.includes('PATH)')) expect(value).toMatch(/^%REQ_WITHOUT_QUERY\(/);
-  });
-
-  it('never rewraps the sidecar JSON replies: no top-level body_format, every mapper skips JSON replies', () => {
-    const localReply = obj(hcm.local_reply_config, 'local_reply_config');
-    expect(localReply.body_format).toBeUndefined();
-    for (const mapper of list(localReply.mappers, 'mappers')) expect(mapperSkipsJsonReplies(obj(obj(mapper, 'mapper').filter, 'filter'))).toBe(true);
-  });
-
-  it('never retries a completion the provider may have run', () => {
-    for (const route of routes(hcm)) {
-      const action = route.route;
-      if (!isJsonObject(action) || !isJsonObject(action.retry_policy)) continue;
-      const retryOn = str(action.retry_policy.retry_on, 'retry_on').split(',').map((item) => item.trim());
-      for (const unsafe of ['reset', '5xx', 'gateway-error', 'retriable-4xx']) expect(retryOn).not.toContain(unsafe);
-    }
   });
 
   it.each([

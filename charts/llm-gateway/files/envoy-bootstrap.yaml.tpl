@@ -114,6 +114,28 @@ static_resources:
                 normalize_path: true
                 merge_slashes: true
                 path_with_escaped_slashes_action: REJECT_REQUEST
+                # Strip the headers only the gateway may set, so a client can neither pick a cluster nor
+                # pose as a trusted tenant. This runs in the connection manager BEFORE the route is
+                # selected: Envoy picks the route (and reads its cluster_header, x-llmgw-cluster) before
+                # any HTTP filter runs, so a strip in an HTTP filter would come too late and a client's
+                # x-llmgw-cluster would choose the provider whenever the sidecar did not clear the route
+                # cache. Routing, jwt_authn, the sidecar and the providers never see a client's value.
+                # This is the only strip (no header_mutation HTTP filter as well), so no second list can
+                # drift from this one.
+                # SRE: add every new x-llmgw-* request header here (test/envoy-config fails if this file
+                # mentions an x-llmgw-* name it does not strip). Envoy 1.36+ can strip the whole prefix
+                # with remove_on_match: { key_matcher: { prefix: x-llmgw- } }.
+                early_header_mutation_extensions:
+                  - name: llmgw.strip_internal_headers
+                    typed_config:
+                      "@type": type.googleapis.com/envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation
+                      mutations:
+                        - remove: x-llmgw-cluster
+                        - remove: x-llmgw-tenant
+                        - remove: x-llmgw-provider
+                        - remove: x-llmgw-internal
+                        - remove: x-llmgw-model
+                        - remove: x-llmgw-route
                 generate_request_id: true
                 always_set_request_id_in_response: true
                 # SRE: timeouts. Completions stream for minutes, so nothing here caps a whole response
@@ -284,8 +306,9 @@ static_resources:
                       per_request_buffer_limit_bytes: {{ .Values.envoy.bufferLimitBytes | int64 }}
                       routes:
                         # The sidecar names the provider cluster in x-llmgw-cluster and asks Envoy to
-                        # re-select the route (clear_route_cache). Clients cannot set it: the
-                        # llmgw.strip_internal_headers filter removes it before ext_proc runs.
+                        # re-select the route (clear_route_cache). Clients cannot set it: the connection
+                        # manager removes it (early_header_mutation_extensions above) before the route
+                        # is first selected.
                         - match:
                             prefix: "/"
                             headers:
@@ -319,23 +342,8 @@ static_resources:
                             status: 404
                             body: { inline_string: "No provider was selected for this request." }
                 http_filters:
-                  # 1. Strip headers only the gateway may set, so a client can neither pick a cluster
-                  #    nor pose as a trusted tenant. It runs first so no later filter sees forged values.
-                  #    SRE: add every new x-llmgw-* header here (the config test enforces it for names
-                  #    used in this file). Envoy 1.36+ can strip the whole prefix with remove_on_match.
-                  - name: llmgw.strip_internal_headers
-                    typed_config:
-                      "@type": type.googleapis.com/envoy.extensions.filters.http.header_mutation.v3.HeaderMutation
-                      mutations:
-                        request_mutations:
-                          - remove: x-llmgw-cluster
-                          - remove: x-llmgw-tenant
-                          - remove: x-llmgw-provider
-                          - remove: x-llmgw-internal
-                          - remove: x-llmgw-model
-                          - remove: x-llmgw-route
 {{- if .Values.envoy.jwt.enabled }}
-                  # 2. Optional JWT credential. A valid token's claims land in dynamic metadata
+                  # 1. Optional JWT credential. A valid token's claims land in dynamic metadata
                   #    (envoy.filters.http.jwt_authn / jwt_payload), which ext_proc forwards to the
                   #    sidecar. allow_missing_or_failed: API-key clients (Authorization: Bearer sk-...)
                   #    pass too; the sidecar trusts claims only from metadata, which only a verified token
@@ -370,7 +378,7 @@ static_resources:
                                 - provider_name: llmgw_idp
                                 - allow_missing_or_failed: {}
 {{- end }}
-                  # 3. The sidecar. Router-level: one stream per downstream request (not per retry).
+                  # 2. The sidecar. Router-level: one stream per downstream request (not per retry).
                   - name: envoy.filters.http.ext_proc
                     typed_config:
                       "@type": type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor
