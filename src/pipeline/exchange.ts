@@ -115,9 +115,10 @@ export class GatewayExchange implements Exchange {
     if (headers.endOfStream) return this.reject('validate', invalidRequest('The request needs a JSON body.'));
 
     // The client's credential never leaves the mesh, and upstream must answer in identity encoding
-    // so usage parsing and output guards read plain bytes. Envoy picked a route before any filter ran,
-    // possibly from a client-forged cluster header that the strip filter removed only afterwards: the
-    // route cache is cleared here too, so the only cluster a request can reach is the one set below.
+    // so usage parsing and output guards read plain bytes. Envoy picks a route before any HTTP filter
+    // runs; the shipped configs strip x-llmgw-* before that (early_header_mutation_extensions), and the
+    // route cache is cleared here as well, so even a mis-configured Envoy cannot let a client-forged
+    // cluster header choose the upstream.
     return {
       kind: 'mutate',
       headers: { remove: [...CLIENT_CREDENTIAL_HEADERS, this.deps.config.gateway.clusterHeader], set: [['accept-encoding', 'identity']] },
