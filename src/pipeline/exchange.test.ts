@@ -9,7 +9,8 @@ import { SecretStore } from '../config/secrets';
 import { sha256Hex } from '../tenant/identify';
 import { createMetrics } from '../telemetry/metrics';
 import { GatewayPipeline } from './gateway';
-import type { Decision, Exchange } from './types';
+import type { GatewayExchange } from './exchange';
+import type { Decision } from './types';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'llmgw-exchange-'));
 writeFileSync(path.join(dir, 'openai.key'), 'sk-provider');
@@ -31,7 +32,7 @@ tenants:
   secrets,
 );
 
-function exchange(): { exchange: Exchange; audit: MemorySink } {
+function exchange(): { exchange: GatewayExchange; audit: MemorySink } {
   const audit = new MemorySink();
   const pipeline = new GatewayPipeline(config, secrets, audit, createMetrics(), pino({ level: 'silent' }), () => Date.parse('2026-01-01T00:00:00Z'));
   return { exchange: pipeline.newExchange({ requestId: 'r-1', attributes: { 'source.address': '10.1.2.3:4444' }, metadata: {} }), audit };

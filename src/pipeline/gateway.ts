@@ -10,7 +10,7 @@ import type { AuditSink } from '../audit/sink';
 import { BasicRouter } from '../route/router';
 import type { SidecarMetrics } from '../telemetry/metrics';
 import { GatewayExchange } from './exchange';
-import type { Exchange, ExchangeContext, Pipeline } from './types';
+import type { ExchangeContext, Pipeline } from './types';
 
 export interface GatewayDeps {
   readonly config: RuntimeConfig;
@@ -29,7 +29,7 @@ export class GatewayPipeline implements Pipeline {
     this.deps = { config, router: new BasicRouter(config, secrets), audit, metrics, logger, now };
   }
 
-  newExchange(context: ExchangeContext): Exchange {
+  newExchange(context: ExchangeContext): GatewayExchange {
     return new GatewayExchange(this.deps, context);
   }
 }
