@@ -84,9 +84,9 @@ export class ExtProcSession {
       this.exchange?.onEnd(outcome);
     } catch (error) {
       this.deps.metrics.internalErrors.inc({ stage: 'end' });
-      this.log.error({ err: error }, 'exchange end hook failed');
+      this.log.error({ err: error, ...this.exchange?.logContext?.() }, 'exchange end hook failed');
     }
-    this.log.debug({ outcome }, 'ext_proc stream ended');
+    this.log.debug({ outcome, ...this.exchange?.logContext?.() }, 'ext_proc stream ended');
   }
 
   private async handle(message: ProtoProcessingRequest): Promise<void> {
@@ -102,7 +102,7 @@ export class ExtProcSession {
       this.transport.send(response);
     } catch (error) {
       this.deps.metrics.internalErrors.inc({ stage: kind });
-      this.log.error({ err: error, kind }, 'pipeline failed on ext_proc message');
+      this.log.error({ err: error, kind, ...this.exchange?.logContext?.() }, 'pipeline failed on ext_proc message');
       this.answerInternalError();
     } finally {
       this.deps.metrics.messageSeconds.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9);

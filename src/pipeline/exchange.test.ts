@@ -122,6 +122,16 @@ describe('GatewayExchange', () => {
     expect(audit.records[0]).toMatchObject({ stream: true, tokens: { input: 7, output: 3, source: 'provider' } });
   });
 
+  it('passes unknown paths through when configured, with no cluster of its own, and audits them', () => {
+    const passthroughConfig = { ...config, gateway: { ...config.gateway, unknownPaths: 'passthrough' as const } };
+    const audit = new MemorySink();
+    const pipeline = new GatewayPipeline(passthroughConfig, secrets, audit, createMetrics(), pino({ level: 'silent' }));
+    const ex = pipeline.newExchange({ requestId: 'r-2', attributes: {}, metadata: {} });
+    expect(ex.onRequestHeaders(headers({}, 'GET', '/healthz'))).toEqual({ kind: 'mutate', headers: { remove: ['x-llmgw-cluster'] }, clearRouteCache: true });
+    ex.onEnd('completed');
+    expect(audit.records[0]).toMatchObject({ path: '/healthz', api: null, decisions: [{ stage: 'validate', action: 'allow', code: 'unknown_path' }] });
+  });
+
   it('records a cancelled stream with what it knew', async () => {
     const { exchange: ex, audit } = exchange();
     ex.onRequestHeaders(headers());

@@ -189,8 +189,13 @@ export class GatewayExchange implements Exchange {
     };
   }
 
+  /** Fields for every log line the transport writes about this request. */
+  logContext(): JsonObject {
+    return this.identity ? { tenant: this.identity.tenant.id } : {};
+  }
+
   onEnd(outcome: ExchangeEnd): void {
-    if (this.passthrough) return;
+    // Passed-through requests are audited too: the record says what the gateway let through unread.
     const record = this.auditRecord(outcome);
     this.deps.audit.write(record);
     const tenant = record.tenant ?? 'unknown';

@@ -83,6 +83,8 @@ export interface Exchange {
   onResponseBody(chunk: Buffer, endOfStream: boolean): Promise<Decision> | Decision;
   /** Called exactly once when the stream ends, however it ends. Must not throw. */
   onEnd(outcome: ExchangeEnd): void;
+  /** Fields (tenant...) the transport adds to its own log lines about this request, once known. */
+  logContext?(): JsonObject;
 }
 
 export interface Pipeline {

@@ -1,0 +1,375 @@
+/**
+ * Normalisation, the first layer: every later layer reads the folded text, so an attack written with
+ * fullwidth letters, zero-width joiners, Unicode tag characters, Cyrillic look-alikes or leetspeak
+ * reads the same as the plain one. What was removed or folded is counted (`signals`): concealment is
+ * itself evidence, reported as its own finding, while the verdict on the content stays the same.
+ */
+
+export interface NormalizeSignals {
+  /** Zero-width and other invisible format characters (not counting joiners inside emoji). */
+  invisible: number;
+  /** Bidirectional controls (embeddings, overrides, isolates, marks). */
+  bidi: number;
+  /** Unicode tag characters (U+E0000 block): ASCII smuggled invisibly. */
+  tags: number;
+  /** Variation selectors after a letter (they have no visible effect there). */
+  variationSelectors: number;
+  /** Words that mixed Latin with look-alike letters from other scripts. */
+  homoglyphWords: number;
+  /** Words written with digits or symbols for letters. */
+  leetWords: number;
+  /** Runs of letters spaced out one by one ("i g n o r e"). */
+  spacedRuns: number;
+}
+
+export interface Normalized {
+  /** NFKC, invisible characters removed; case and scripts kept. */
+  readonly text: string;
+  /** Lower case, Latin diacritics stripped, look-alikes and leetspeak folded, Arabic and Devanagari variants folded. */
+  readonly folded: string;
+  /** Text smuggled in tag characters (ASCII), empty when none. */
+  readonly hidden: string;
+  readonly signals: NormalizeSignals;
+}
+
+export function emptySignals(): NormalizeSignals {
+  return { invisible: 0, bidi: 0, tags: 0, variationSelectors: 0, homoglyphWords: 0, leetWords: 0, spacedRuns: 0 };
+}
+
+/** 0..1: how strongly the text was concealed. Each kind of trick counts once, a lot of it counts more. */
+export function concealment(s: NormalizeSignals): number {
+  let score = 0;
+  if (s.tags >= 4) score = Math.max(score, 0.9);
+  if (s.invisible >= 3) score = Math.max(score, Math.min(0.8, 0.3 + s.invisible / 40));
+  if (s.bidi >= 2) score = Math.max(score, Math.min(0.7, 0.3 + s.bidi / 20));
+  if (s.variationSelectors >= 3) score = Math.max(score, 0.5);
+  if (s.homoglyphWords >= 1) score = Math.max(score, Math.min(0.8, 0.4 + s.homoglyphWords / 10));
+  if (s.leetWords >= 2) score = Math.max(score, Math.min(0.6, 0.2 + s.leetWords / 20));
+  if (s.spacedRuns >= 1) score = Math.max(score, 0.4);
+  return score;
+}
+
+const INVISIBLE = new Set([0x200b, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xfeff, 0x00ad, 0x034f, 0x180e, 0x115f, 0x1160, 0x3164, 0xffa0, 0x17b4, 0x17b5]);
+const JOINERS = new Set([0x200c, 0x200d]);
+const BIDI = new Set([0x200e, 0x200f, 0x061c, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
+function isLetterish(c: number): boolean {
+  if (isAsciiLetter(c)) return true;
+  return c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x1f000);
+}
+
+/** Removes invisible characters, collects tag characters; counts both. */
+function stripInvisible(text: string, signals: NormalizeSignals): { text: string; hidden: string } {
+  let out = '';
+  let hidden = '';
+  let last = 0;
+  let prevKept = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x00ad) {
+      prevKept = c;
+      continue;
+    }
+    let cp = c;
+    let width = 1;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        width = 2;
+      }
+    }
+    let drop = false;
+    if (cp >= 0xe0000 && cp <= 0xe007f) {
+      drop = true;
+      signals.tags++;
+      if (cp >= 0xe0020 && cp <= 0xe007e) hidden += String.fromCharCode(cp - 0xe0000);
+    } else if ((cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef)) {
+      drop = true;
+      if (isAsciiLetter(prevKept) || (prevKept >= 0xc0 && prevKept < 0x2000)) signals.variationSelectors++;
+    } else if (INVISIBLE.has(cp)) {
+      drop = true;
+      signals.invisible++;
+    } else if (JOINERS.has(cp)) {
+      drop = true;
+      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (isAsciiLetter(prevKept) && isAsciiLetter(next)) signals.invisible++;
+    } else if (BIDI.has(cp)) {
+      drop = true;
+      signals.bidi++;
+    }
+    if (drop) {
+      out += text.slice(last, i);
+      last = i + width;
+    } else {
+      prevKept = cp;
+    }
+    if (width === 2) i++;
+  }
+  if (last === 0) return { text, hidden };
+  return { text: out + text.slice(last), hidden };
+}
+
+/** Look-alike letters from other scripts (and Latin small capitals, IPA) folded to Latin. */
+const HOMOGLYPHS: Record<string, string> = {
+  // Cyrillic
+  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l', һ: 'h', ь: 'b', г: 'r', п: 'n', л: 'n', и: 'u', з: '3', д: 'a', ԍ: 'g', ѵ: 'v', ɡ: 'g',
+  // Greek
+  α: 'a', β: 'b', γ: 'y', δ: 'd', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', σ: 'o', τ: 't', υ: 'u', χ: 'x', ω: 'w', ϲ: 'c', ϳ: 'j', ϱ: 'p',
+  // Latin small capitals, IPA and other look-alikes
+  ᴀ: 'a', ʙ: 'b', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ғ: 'f', ɢ: 'g', ʜ: 'h', ɪ: 'i', ᴊ: 'j', ᴋ: 'k', ʟ: 'l', ᴍ: 'm', ɴ: 'n', ᴏ: 'o', ᴘ: 'p', ǫ: 'q', ʀ: 'r', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ʏ: 'y', ᴢ: 'z',
+  ɑ: 'a', ɩ: 'i', ı: 'i', ȷ: 'j', ɒ: 'a', ɛ: 'e', ɔ: 'c', ʋ: 'u', ɾ: 'r', ʂ: 's', ƅ: 'b', օ: 'o', ո: 'n', ս: 'u', ց: 'g', ɵ: 'o',
+};
+/** Non-letter Latin letters that NFD does not decompose. */
+const LATIN_SPECIAL: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ħ: 'h', ŀ: 'l' };
+
+const LEET: Record<string, string> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'l', '€': 'e' };
+
+/** Characters that end a word for the folding pass (leet symbols are not among them). */
+function isBreak(c: number): boolean {
+  if (c <= 0x20) return true;
+  switch (c) {
+    case 0x2c: case 0x2e: case 0x3b: case 0x3a: case 0x3f: case 0x22: case 0x27: case 0x28: case 0x29: case 0x5b: case 0x5d:
+    case 0x7b: case 0x7d: case 0x3c: case 0x3e: case 0x2f: case 0x5c: case 0x60: case 0x7e: case 0x5e: case 0x26: case 0x2a:
+    case 0x3d: case 0x5f: case 0x2d: case 0x23: case 0x25: case 0xa0: case 0x2013: case 0x2014: case 0x2026: case 0xab: case 0xbb:
+    case 0x201c: case 0x201d: case 0x2018: case 0x2019: case 0x3000: case 0x3001: case 0x3002: case 0xff0c:
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isLatinLower(c: number): boolean {
+  return c >= 0x61 && c <= 0x7a;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isLeetSymbol(ch: string): boolean {
+  return LEET[ch] !== undefined || ch === '1';
+}
+
+/** Folds one lower-cased word: look-alikes when mixed with Latin (or in a Latin text), then leetspeak. */
+function foldWord(word: string, latinText: boolean, signals: NormalizeSignals): string {
+  let latin = 0;
+  let confusable = 0;
+  let otherLetters = 0;
+  let leet = 0;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (isLatinLower(c)) latin++;
+    else if (c >= 0x80) {
+      if (HOMOGLYPHS[word[i] as string] !== undefined) confusable++;
+      else if (isLetterish(c)) otherLetters++;
+    } else if (isDigit(c) || LEET[word[i] as string] !== undefined) leet++;
+  }
+  let out = word;
+  if (confusable > 0 && (latin > 0 || (otherLetters === 0 && latinText))) {
+    let folded = '';
+    for (const ch of out) folded += HOMOGLYPHS[ch] ?? ch;
+    out = folded;
+    if (latin > 0) signals.homoglyphWords++;
+    latin += confusable;
+  }
+  if (leet > 0 && latin >= 2) out = foldLeet(out, signals);
+  return out;
+}
+
+function foldLeet(word: string, signals: NormalizeSignals): string {
+  // An identifier with a numeric suffix (user123, python3, gpt4) is not leetspeak.
+  let end = word.length;
+  while (end > 0 && isDigit(word.charCodeAt(end - 1))) end--;
+  let interior = false;
+  for (let i = 0; i < end; i++) {
+    const ch = word[i] as string;
+    if (isLeetSymbol(ch) && !(i === 0 && (ch === '$' || ch === '@')) && !(i === end - 1 && (ch === '!' || ch === '|'))) interior = true;
+  }
+  if (!interior) return word;
+  let out = '';
+  for (let i = 0; i < word.length; i++) {
+    const ch = word[i] as string;
+    if (ch === '1') {
+      const prev = word[i - 1];
+      const next = word[i + 1];
+      out += prev === '1' || next === '1' || prev === 'l' || next === 'l' ? 'l' : 'i';
+    } else {
+      out += LEET[ch] ?? ch;
+    }
+  }
+  signals.leetWords++;
+  return out;
+}
+
+/** A letter standing alone (no letter before or after it). */
+function isLoneLetter(text: string, i: number): boolean {
+  return isLetterish(text.charCodeAt(i)) && (i === 0 || !isLetterish(text.charCodeAt(i - 1))) && (i + 1 >= text.length || !isLetterish(text.charCodeAt(i + 1)));
+}
+
+/** Collapses letters spaced out one by one ("i g n o r e  a l l", "i.g.n.o.r.e") into words. */
+function collapseSpaced(text: string, signals: NormalizeSignals): string {
+  let out = '';
+  let last = 0;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isLoneLetter(text, i)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let letters = 1;
+    let joined = text[i] as string;
+    for (;;) {
+      let m = j + 1;
+      let spaces = 0;
+      while (m < n && text.charCodeAt(m) === 0x20 && spaces < 3) {
+        m++;
+        spaces++;
+      }
+      if (spaces === 0 && m < n && (text.charCodeAt(m) === 0x2e || text.charCodeAt(m) === 0x2d)) m++;
+      if (m === j + 1 || m >= n || !isLoneLetter(text, m)) break;
+      joined += (spaces >= 2 ? ' ' : '') + (text[m] as string);
+      letters++;
+      j = m;
+    }
+    if (letters >= 6) {
+      out += text.slice(last, i) + joined;
+      last = j + 1;
+      signals.spacedRuns++;
+    }
+    i = j + 1;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+const ARABIC_FOLD: Record<string, string> = { 'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا', 'ى': 'ي', 'ة': 'ه', 'ؤ': 'و', 'ئ': 'ي' };
+
+function foldScripts(text: string): string {
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x0600) continue;
+    let rep: string | undefined;
+    if (c >= 0x0600 && c <= 0x06ff) {
+      if ((c >= 0x064b && c <= 0x065f) || c === 0x0670 || c === 0x0640) rep = '';
+      else rep = ARABIC_FOLD[text[i] as string];
+    } else if (c === 0x093c) rep = '';
+    else if (c === 0x0901) rep = '\u0902';
+    if (rep !== undefined) {
+      out += text.slice(last, i) + rep;
+      last = i + 1;
+    }
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+function stripLatinMarks(text: string): string {
+  const decomposed = text.normalize('NFD');
+  let out = '';
+  let last = 0;
+  let prevLatin = false;
+  for (let i = 0; i < decomposed.length; i++) {
+    const c = decomposed.charCodeAt(i);
+    if (c >= 0x0300 && c <= 0x036f) {
+      if (prevLatin) {
+        out += decomposed.slice(last, i);
+        last = i + 1;
+      }
+      continue;
+    }
+    const special = c >= 0xc0 ? LATIN_SPECIAL[decomposed[i] as string] : undefined;
+    if (special !== undefined) {
+      out += decomposed.slice(last, i) + special;
+      last = i + 1;
+      prevLatin = true;
+      continue;
+    }
+    prevLatin = isLatinLower(c);
+  }
+  return (last === 0 ? decomposed : out + decomposed.slice(last)).normalize('NFC');
+}
+
+function hasLatinExtended(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xc0 && c <= 0x24f) return true;
+    if (c >= 0x1e00 && c <= 0x1eff) return true;
+  }
+  return false;
+}
+
+/** Folds a lower-cased text word by word (look-alikes, leetspeak). */
+function foldWords(lower: string, signals: NormalizeSignals): string {
+  let latin = 0;
+  let other = 0;
+  let needs = false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (isLatinLower(c)) latin++;
+    else if (c >= 0x80) {
+      other++;
+      needs = true;
+    } else if (isDigit(c) || c === 0x40 || c === 0x24 || c === 0x21 || c === 0x7c) needs = true;
+  }
+  if (!needs) return lower;
+  const latinText = latin > other;
+  let out = '';
+  let last = 0;
+  let i = 0;
+  const n = lower.length;
+  while (i < n) {
+    while (i < n && isBreak(lower.charCodeAt(i))) i++;
+    const start = i;
+    let special = false;
+    while (i < n && !isBreak(lower.charCodeAt(i))) {
+      const c = lower.charCodeAt(i);
+      if (c >= 0x80 || isDigit(c) || c === 0x40 || c === 0x24 || c === 0x21 || c === 0x7c) special = true;
+      i++;
+    }
+    if (special && i > start) {
+      const word = lower.slice(start, i);
+      const folded = foldWord(word, latinText, signals);
+      if (folded !== word) {
+        out += lower.slice(last, start) + folded;
+        last = i;
+      }
+    }
+  }
+  return last === 0 ? lower : out + lower.slice(last);
+}
+
+function isPlainAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+export function normalize(input: string): Normalized {
+  const signals = emptySignals();
+  let text = input;
+  let hidden = '';
+  if (!isPlainAscii(input)) {
+    const stripped = stripInvisible(input.normalize('NFKC'), signals);
+    text = stripped.text;
+    hidden = stripped.hidden;
+  }
+  let lower = text.toLowerCase();
+  if (!isPlainAscii(lower)) {
+    if (hasLatinExtended(lower)) lower = stripLatinMarks(lower);
+    lower = foldScripts(lower);
+  }
+  let folded = foldWords(lower, signals);
+  folded = collapseSpaced(folded, signals);
+  return { text, folded, hidden, signals };
+}
+
+/** Folds lexicon terms the way `normalize` folds text, without counting anything. */
+export function foldTerm(term: string): string {
+  return normalize(term).folded;
+}
