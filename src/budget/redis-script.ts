@@ -147,6 +147,7 @@ if op == 'reserve' or op == 'peek' then
       if applied then used = used + 1 end
       remaining = a - used
       reset = 0
+      held = 0
     end
     if remaining < 0 then remaining = 0 end
     if reset < 0 then reset = 0 end
