@@ -17,6 +17,13 @@ function validEmail(local: string, labels: readonly string[]): boolean {
   return tld.startsWith('xn--') || (tld.length >= 2 && tld.length <= 24 && ALPHA.test(tld));
 }
 
+/** Whether `scheme://` occurs in the run of non-space characters that ends at `index`. */
+function urlSchemeBefore(text: string, index: number): boolean {
+  let start = index;
+  while (start > 0 && start > index - 256 && text[start - 1] !== ' ' && text[start - 1] !== '\n' && text[start - 1] !== '\t') start--;
+  return text.slice(start, index).includes('://');
+}
+
 const ALPHA = pattern('email.tld', '^[A-Za-z]+$', '');
 
 export const emailRecognizer: Recognizer = {
@@ -33,6 +40,8 @@ export const emailRecognizer: Recognizer = {
       const local = value.slice(0, at);
       const domain = text.slice(m.index + at + 1, end);
       if (!validEmail(local, domain.split('.'))) return;
+      // user:password@host in a URL is a credential, not an address.
+      if (text[m.index - 1] === ':' && urlSchemeBefore(text, m.index)) return;
       out.push({ type: 'EMAIL_ADDRESS', start: m.index, end, score: 0.95, recognizer: 'email', context: EMAIL_CONTEXT });
     });
     return out;
