@@ -111,6 +111,21 @@ export class BudgetService {
     return this.ttlMs;
   }
 
+  /**
+   * Waits (at startup) until the shared store is connected. If it is not within `timeoutMs`, the
+   * service starts in its failure mode (fail-open on local limits, or 503) and recovers on its own.
+   */
+  async start(timeoutMs = 5000): Promise<boolean> {
+    if (!this.shared?.ready) return true;
+    try {
+      await this.shared.ready(timeoutMs);
+      return true;
+    } catch (error) {
+      this.markDown(error instanceof StoreUnavailableError ? error : new StoreUnavailableError(String(error), { cause: error }));
+      return false;
+    }
+  }
+
   async reserve(input: ReserveInput): Promise<ReserveDecision> {
     const now = this.clock();
     const { tenant, model, estimate } = input;

@@ -104,6 +104,8 @@ export interface BudgetStore {
   peek(now: number, checks: readonly StoreCheck[]): Promise<readonly CheckState[]>;
   /** Resolves when the store answers; rejects with StoreUnavailableError when it does not. */
   ping(): Promise<void>;
+  /** Resolves once connected (stores with a connection); rejects with StoreUnavailableError on timeout. */
+  ready?(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 

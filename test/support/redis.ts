@@ -5,8 +5,9 @@
  * (Debian package `redis-server`; .ci/run installs it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -16,6 +17,15 @@ export interface TestRedisOptions {
   /** `aof-always` makes a SIGKILL lose nothing that was acknowledged (default `none`). */
   readonly persistence?: RedisPersistence;
   readonly binary?: string;
+  /** Require this password (`requirepass`). */
+  readonly password?: string;
+  /**
+   * Serve TLS only, with these PEM files. With `client` (a certificate the CA signed), clients must
+   * present a certificate, and the readiness probe uses that one.
+   */
+  readonly tls?: { readonly cert: string; readonly key: string; readonly ca: string; readonly client?: { readonly cert: string; readonly key: string } };
+  /** A one-node Redis Cluster owning all 16384 slots (scripts get real cross-slot checks). */
+  readonly cluster?: boolean;
 }
 
 export interface TestRedis {
@@ -56,23 +66,35 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Resolves when the server answers PING with PONG. */
-async function pingOnce(port: number): Promise<boolean> {
+/** Sends one inline command and resolves with the first reply line ('' when there is none). */
+async function rawCommand(port: number, options: TestRedisOptions, line: string): Promise<string> {
   return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
+    const socket: Socket = options.tls
+      ? tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false, ...(options.tls.client ? { cert: readFileSync(options.tls.client.cert), key: readFileSync(options.tls.client.key) } : {}) })
+      : createConnection({ host: '127.0.0.1', port });
     let reply = '';
-    const done = (ok: boolean): void => {
+    const done = (value: string): void => {
       socket.destroy();
-      resolve(ok);
+      resolve(value);
     };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.setTimeout(500, () => done(''));
+    socket.once('error', () => done(''));
+    socket.once(options.tls ? 'secureConnect' : 'connect', () => socket.write(`${options.password ? `AUTH ${options.password}\r\n` : ''}${line}\r\n`));
     socket.on('data', (data) => {
       reply += data.toString('latin1');
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      const lines = reply.split('\r\n');
+      if (options.password) {
+        // +OK for AUTH, then the command's reply (bulk replies: the length line and the payload).
+        if (lines.length >= 3) done(lines.slice(1).join('\n'));
+      } else if (reply.includes('\r\n')) {
+        done(reply.startsWith('$') ? lines.slice(1).join('\n') : lines.join('\n'));
+      }
     });
   });
+}
+
+async function pingOnce(port: number, options: TestRedisOptions): Promise<boolean> {
+  return (await rawCommand(port, options, 'PING')).startsWith('+PONG');
 }
 
 function persistenceArgs(mode: RedisPersistence): string[] {
@@ -94,7 +116,15 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
   let child: ChildProcess | undefined;
 
   const launch = async (): Promise<void> => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--protected-mode', 'yes', '--logfile', path.join(dir, 'redis.log'), ...persistenceArgs(persistence)];
+    const args = ['--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--protected-mode', 'yes', '--logfile', path.join(dir, 'redis.log'), ...persistenceArgs(persistence)];
+    if (options.tls) {
+      args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', options.tls.cert, '--tls-key-file', options.tls.key, '--tls-ca-cert-file', options.tls.ca, '--tls-auth-clients', options.tls.client ? 'yes' : 'no');
+    } else {
+      args.push('--port', String(port));
+    }
+    if (options.password) args.push('--requirepass', options.password);
+    // A lone node announces an empty IP, which cluster clients cannot connect to.
+    if (options.cluster) args.push('--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf'), '--cluster-announce-ip', '127.0.0.1');
     const proc = spawn(binary, args, { stdio: 'ignore' });
     live.add(proc);
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
@@ -108,13 +138,27 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
     for (;;) {
       if (spawnError) throw new Error(`cannot start ${binary}: ${spawnError.message} (install the redis-server package)`);
       if (proc.exitCode !== null) throw new Error(`${binary} exited with ${proc.exitCode} (see ${path.join(dir, 'redis.log')})`);
-      if (await pingOnce(port)) return;
+      if (await pingOnce(port, options)) {
+        if (options.cluster) await clusterReady();
+        return;
+      }
       if (Date.now() > deadline) {
         proc.kill('SIGKILL');
         await exited;
         throw new Error(`${binary} did not answer on port ${port}`);
       }
       await new Promise((r) => setTimeout(r, 30));
+    }
+  };
+
+  const clusterReady = async (): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const info = await rawCommand(port, options, 'CLUSTER INFO');
+      if (info.includes('cluster_state:ok')) return;
+      if (info.includes('cluster_slots_assigned:0')) await rawCommand(port, options, 'CLUSTER ADDSLOTSRANGE 0 16383');
+      if (Date.now() > deadline) throw new Error(`cluster on port ${port} not ready: ${info}`);
+      await new Promise((r) => setTimeout(r, 50));
     }
   };
 
@@ -134,8 +178,14 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
       break;
     } catch (error) {
       if (attempt >= 3) {
+        let log = '';
+        try {
+          log = readFileSync(path.join(dir, 'redis.log'), 'utf8').split('\n').slice(-5).join('\n');
+        } catch {
+          // no log written
+        }
         rmSync(dir, { recursive: true, force: true });
-        throw error;
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\n${log}`);
       }
     }
   }
@@ -147,7 +197,7 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
     },
     dir,
     get url() {
-      return `redis://127.0.0.1:${port}`;
+      return `${options.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`;
     },
     get running() {
       return child !== undefined && child.exitCode === null && child.signalCode === null;
