@@ -31,6 +31,7 @@ export const emailRecognizer: Recognizer = {
   entities: ['EMAIL_ADDRESS'],
   find(text) {
     const out: Candidate[] = [];
+    if (!text.includes('@')) return out;
     eachMatch(EMAIL, text, (m) => {
       const value = m[0];
       const at = value.indexOf('@');

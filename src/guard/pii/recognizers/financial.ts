@@ -116,11 +116,11 @@ export const cryptoRecognizer: Recognizer = {
       if (!payload || payload.length !== 21 || (payload[0] !== 0x00 && payload[0] !== 0x05)) return;
       out.push({ type: 'CRYPTO', start: m.index, end: m.index + m[0].length, score: 0.95, recognizer: 'crypto', context: CRYPTO_CONTEXT });
     });
-    eachMatch(BTC_BECH32, text, (m) => {
+    if (text.includes('1')) eachMatch(BTC_BECH32, text, (m) => {
       if (!bech32Valid(m[0], m[0].slice(0, 2).toLowerCase())) return;
       out.push({ type: 'CRYPTO', start: m.index, end: m.index + m[0].length, score: 0.95, recognizer: 'crypto', context: CRYPTO_CONTEXT });
     });
-    eachMatch(ETH, text, (m) => {
+    if (text.includes('0x')) eachMatch(ETH, text, (m) => {
       const hex = m[0].slice(2);
       const mixed = hex !== hex.toLowerCase() && hex !== hex.toUpperCase();
       if (mixed && !eip55Valid(hex)) return;

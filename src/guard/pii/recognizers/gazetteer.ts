@@ -74,7 +74,41 @@ export const GIVEN_NAMES = words(
     'mustafa nadia noor omar rashid reza saeed salma samir sara tariq yasmin youssef zainab ' +
     'aarav aditya amit anil anjali arjun deepak divya ganesh gaurav kavya krishna lakshmi manish meera neha pooja priya rahul raj ' +
     'rajesh ravi rohan sanjay shreya sunil suresh vijay vikram ' +
-    'akira haruto hiroshi kenji yuki yuto sakura takashi wei li ming jun hui xin jing lei yan min seo jin hyun',
+    'akira haruto hiroshi kenji yuki yuto sakura takashi wei li ming jun hui xin jing lei yan min seo jin hyun ' +
+    // more English given names
+    'abby ada adele agatha aileen alana alberta alec alexa alfie alisha allan alma alvin amos andy angie annette antoinette archie ' +
+    'ashlee ashleigh ashton aubrey autumn barney beatrice becky belinda bella benny bernice bert bertha bessie betsy bianca bonita ' +
+    'boris brady brenna brett brianna bridgette britney brock bryce byron calvin candice cara carmen carole cassandra cecil cecilia ' +
+    'celeste celia chandler charity charlene chester christa ciara clarissa clay clifford clint clyde cody colleen conrad constance cora ' +
+    'corey cornelius curtis daisy dallas damian damon dana daphne darla darlene darryl dave delia della desmond devin dexter dianne ' +
+    'dolly dominic donovan dora doreen dorothea drew duane dustin dwight earl ed edgar edna edwin effie eli elijah elise eliza ella ' +
+    'ellie elliot elmer eloise elsie elvis emery emmett ernest esther ethel eunice everett ezra felix fern floyd forrest franklin ' +
+    'freddie freddy fred garrett gemma georgette gertrude gillian ginger gwen gwendolyn harley harvey hazel heidi herman hilda homer ' +
+    'ida imogen ingrid irma isla ivan jacqueline jaime janelle janie jasmine jay jeanette jeannie jenna jeremiah jerome jess jessie ' +
+    'jo joanna jocelyn jodi joey josh josie judith kara karla kasey katrina kay kendra kerry kim kirk kristina kristy lacey lana lance ' +
+    'larry laurie lee leigh lena leon leona leroy lester lila lily lindsey lionel liz lloyd lola lonnie lorraine lottie lucille luther ' +
+    'lyle mabel mack mae maggie mamie marcia marcus margie marjorie marla marlene marsha mason mathilda mattie maude maxine melinda ' +
+    'melody mercedes meredith merle mia micheal mike miles millie milton mindy miranda misty mitchell moira muriel myra myrtle nadine ' +
+    'nell nellie nelson nina nora noreen olive ollie opal orville otis paige pam patsy paulette pearl penny percy perry phoebe polly ' +
+    'priscilla quentin rachael ramona randall reba reggie reid rex rhys rita rob robyn rochelle rodney ron rosalie rosie roxanne rudy ' +
+    'rufus sabrina sadie sally sam sammy sasha selena selma seth shari sharon shauna shawna sheldon shelby shelley sherri sherry ' +
+    'sierra sonia sonya spencer stacey stella sterling sue susie tabitha tamika tasha ted terrence tess thea tim tina toby tonya ' +
+    'tracey trent trisha trudy una ursula velma vernon vivian wade wallace wilbur wilma winifred winston wyatt yolanda zelda ' +
+    // more European and other given names
+    'agnieszka aleksander alenka alf algot alida alois anneli annika arne arvid asa aslaug astrid berit birgitta bjarne borghild ' +
+    ' branko casper cecilie christer  dagny dorthe ebba edvard einar eirik elisabet elsa emilie espen eyvind finn ' +
+    'frode gerda gudrun gunhild hakon halvor hedda helle hilde hjalmar inga ingvar jarl jorunn kaja kasper kjell knut lene liv ' +
+    'malene marit marte morten nanna oddvar olav ragnar ragnhild randi rune sindre siri snorre solveig steinar svein terje tora ' +
+    'torbjorn tove trond turid unni vegard viggo yngve agata anka bojan darko dragan dusan goran jelena jovana kresimir ' +
+    'ljubica marija mateja mirko nada nikola ognjen predrag ratko sanja slavica snezana srdjan stjepan tihomir vesna vladan ' +
+    'zdravko zeljko zoran  bohdan danylo mykola oleh taras yevhen halyna kateryna mariya nataliya ' +
+    'aurelio benedetta carla concetta donatella edoardo ettore fiorella gaetano gemma ilaria lucio ludovica marisa nunzia ottavio ' +
+    'piera rocco sabrina serena teodoro umberto vittoria adelaide anaelle benoit blandine cedric chantal clemence colette didier ' +
+    'edouard eloise fabienne gaston gerard gisele hugues ines josiane lionel lucien mathilde micheline noel odette regis solene ' +
+    'agustina amparo araceli benito catalina consuelo eugenio graciela hortensia inmaculada leandro lourdes marisol milagros nieves ' +
+    'remedios rosalia salvador soledad trinidad ulises yolanda zacarias adriano caio danilo everton gisele jandira jussara kleber ' +
+    'leticia luana marcia rosangela sebastiao tatiana valdir wagner ana antonieta',
+
 );
 
 /** Given names that are also common words: only a name when a capitalised surname follows or a cue precedes. */
@@ -91,6 +125,7 @@ export const NOT_NAME_WORDS = words(
     'into is it its itself just me more most my myself no nor not now of off on once only or other our ours out over own same she should ' +
     'so some such than that the their theirs them then there these they this those through to too under until up very was we were what ' +
     'when where which while who whom why with would you your yours yourself hi hello hey dear thanks thank please yes ok okay sorry ' +
+    "i'm i'd i'll i've " +
     'bot user name date phone address email when where street road avenue apt suite unit box the monday tuesday wednesday thursday friday ' +
     'saturday sunday january february march april may june july august september october november december today tomorrow mr mrs ms dr ' +
     'prof sir madam miss god christmas easter new old north south east west united states kingdom republic city county state inc ltd llc ' +

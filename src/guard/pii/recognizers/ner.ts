@@ -41,7 +41,9 @@ interface Token {
 }
 
 function fold(text: string): string {
-  return text.toLowerCase().normalize('NFD').replace(MARKS, '');
+  const lower = text.toLowerCase();
+  for (let i = 0; i < lower.length; i++) if (lower.charCodeAt(i) > 127) return lower.normalize('NFD').replace(MARKS, '');
+  return lower;
 }
 
 function tokenize(text: string): Token[] {
@@ -111,10 +113,11 @@ function placeAt(tokens: readonly Token[], i: number, loose: boolean): number {
   return n;
 }
 
-function isStreetWord(token: Token): 'suffix' | 'prefix' | 'compound' | undefined {
+function isStreetWord(tokens: readonly Token[], index: number): 'suffix' | 'prefix' | 'compound' | undefined {
+  const token = tokens[index]!;
   if (token.kind !== 'word') return undefined;
   if (STREET_SUFFIXES.has(token.key) && (token.key.length > 2 || token.cap)) return 'suffix';
-  if (STREET_PREFIXES.has(token.key) && token.cap) return 'prefix';
+  if (STREET_PREFIXES.has(token.key) && (token.cap || tokens[index - 1]?.kind === 'num')) return 'prefix';
   if (token.key.length > 5 && FOLDED_ENDINGS.some((e) => token.key.endsWith(e.replace('.', '')))) return 'compound';
   return undefined;
 }
@@ -226,9 +229,20 @@ function extendAddress(tokens: readonly Token[], j: number, limit: number): numb
       continue;
     }
     if (t.kind === 'word' && (t.cap || NAME_PARTICLES.has(t.key)) && !NOT_NAME_WORDS.has(t.key)) {
-      // A city of up to four words, then a postcode, a state code, a comma or a line break must follow.
+      // A city of up to four words, then a postcode, a state code, a comma or a line break must follow,
+      // or a country ends it ("Warszawa Australia last night").
       let m = k;
-      while (m < tokens.length && m - k < 4 && tokens[m]!.kind === 'word' && (tokens[m]!.cap || NAME_PARTICLES.has(tokens[m]!.key))) m++;
+      let country = 0;
+      while (m < tokens.length && m - k < 4 && tokens[m]!.kind === 'word' && (tokens[m]!.cap || NAME_PARTICLES.has(tokens[m]!.key))) {
+        country = m > k ? placeAt(tokens, m, true) : 0;
+        if (country > 0) break;
+        m++;
+      }
+      if (country > 0) {
+        last = m + country - 1;
+        k = m + country;
+        continue;
+      }
       const after = tokens[m];
       if (!after || after.kind === 'nl' || after.kind === 'num' || (after.kind === 'punct' && after.text === ',')) {
         last = m - 1;
@@ -242,9 +256,9 @@ function extendAddress(tokens: readonly Token[], j: number, limit: number): numb
   return last;
 }
 
-function addressAt(tokens: readonly Token[], i: number): { startToken: number; endToken: number; score: number } | undefined {
+function addressAt(tokens: readonly Token[], i: number, loose: boolean): { startToken: number; endToken: number; score: number } | undefined {
   const t = tokens[i]!;
-  const kind = isStreetWord(t);
+  const kind = isStreetWord(tokens, i);
   const prev = tokens[i - 1];
   const next = tokens[i + 1];
   if (kind === 'suffix') {
@@ -274,7 +288,7 @@ function addressAt(tokens: readonly Token[], i: number): { startToken: number; e
     return { startToken: numberBefore ? i - 1 : i, endToken: numberAfter ? i + 1 : i, score: 0.65 };
   }
   // "Apt. 617", "Suite 540" on their own; "P.O. Box 101"; "Unit 4818 Box 0262"; "DPO AP 34698".
-  if (t.kind === 'word' && UNIT_WORDS.has(t.key) && t.cap && next?.kind === 'num') return { startToken: i, endToken: i + 1, score: 0.6 };
+  if (t.kind === 'word' && UNIT_WORDS.has(t.key) && (t.cap || loose) && next?.kind === 'num') return { startToken: i, endToken: i + 1, score: 0.6 };
   if (t.key === 'box' && t.cap && next?.kind === 'num') {
     const startToken = prev?.key === 'o' && tokens[i - 2]?.key === 'p' ? i - 2 : prev?.key === 'po' ? i - 1 : i;
     return { startToken, endToken: i + 1, score: 0.65 };
@@ -285,7 +299,7 @@ function addressAt(tokens: readonly Token[], i: number): { startToken: number; e
   // "92 Eusebio Dávila 57": house number, capitalised street name, number.
   if (t.kind === 'num' && t.text.length <= 4) {
     let e = i + 1;
-    while (e < tokens.length && e - i <= 4 && tokens[e]!.kind === 'word' && tokens[e]!.cap && !NOT_NAME_WORDS.has(tokens[e]!.key)) e++;
+    while (e < tokens.length && e - i <= 4 && tokens[e]!.kind === 'word' && (tokens[e]!.cap || loose) && !NOT_NAME_WORDS.has(tokens[e]!.key)) e++;
     if (e > i + 1 && tokens[e]?.kind === 'num' && tokens[e]!.text.length <= 4 && tokens[e]!.start - tokens[e - 1]!.end === 1) {
       const following = tokens[e + 1];
       if (!following || following.kind === 'nl' || following.text === ',' || (following.kind === 'word' && UNIT_WORDS.has(following.key))) {
@@ -310,10 +324,16 @@ export const nerRecognizer: Recognizer = {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       if (i > addressUntil) {
-        const address = addressAt(tokens, i);
+        const address = addressAt(tokens, i, loose);
         if (address) {
           const endToken = extendAddress(tokens, address.endToken, 24);
-          out.push({ type: 'ADDRESS', start: tokens[address.startToken]!.start, end: tokens[endToken]!.end, score: address.score, recognizer: 'ner_heuristic' });
+          // A second number before the street on the same line ("62 47 Kogil Street") belongs to it.
+          let startToken = address.startToken;
+          const before = tokens[startToken - 1];
+          if (before?.kind === 'num' && tokens[startToken]!.start - before.end === 1 && startToken - 1 > addressUntil) startToken--;
+          // Units, cities, postcodes and countries after the street make it surer (and beat a country alone).
+          const score = Math.min(0.9, address.score + 0.05 * (endToken - address.endToken));
+          out.push({ type: 'ADDRESS', start: tokens[startToken]!.start, end: tokens[endToken]!.end, score, recognizer: 'ner_heuristic' });
           addressUntil = endToken;
           continue;
         }
@@ -357,9 +377,48 @@ export const nerRecognizer: Recognizer = {
         i = e;
       }
     }
+    addCoordinatedNames(tokens, out, loose);
     return out;
   },
 };
+
+/**
+ * "Kovalev, Lee and Phillips", "Urías and Mclaughlin": capitalised words coordinated with a recognised person
+ * are people too.
+ */
+function addCoordinatedNames(tokens: readonly Token[], out: Candidate[], loose: boolean): void {
+  const persons = out.filter((c) => c.type === 'PERSON');
+  if (persons.length === 0) return;
+  const coveredBy = (token: Token): Candidate | undefined => out.find((c) => c.start <= token.start && token.end <= c.end);
+  let i = 0;
+  while (i < tokens.length) {
+    const members: Token[] = [];
+    let j = i;
+    for (;;) {
+      const t = tokens[j];
+      if (!t || t.kind !== 'word' || !(t.cap || loose) || NOT_NAME_WORDS.has(t.key)) break;
+      members.push(t);
+      const sep = tokens[j + 1];
+      if (sep && (sep.text === ',' || sep.text === '&' || sep.key === 'and' || sep.key === 'or')) {
+        const after = tokens[j + 2];
+        if (sep.text === ',' && (after?.key === 'and' || after?.key === 'or')) {
+          j += 3;
+          continue;
+        }
+        j += 2;
+        continue;
+      }
+      break;
+    }
+    const conjunction = members.length >= 2 && ['and', 'or', '&'].includes(tokens[j - 1]?.key ?? '');
+    if (conjunction && members.some((m) => coveredBy(m)?.type === 'PERSON')) {
+      for (const m of members) {
+        if (!coveredBy(m) && !ORGANIZATION_SUFFIXES.has(m.key)) out.push({ type: 'PERSON', start: m.start, end: m.end, score: 0.55, recognizer: 'ner_heuristic' });
+      }
+    }
+    i = Math.max(i + 1, j + 1);
+  }
+}
 
 function hasUpper(text: string): boolean {
   return text !== text.toLowerCase();

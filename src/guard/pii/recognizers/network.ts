@@ -14,11 +14,11 @@ export const ipRecognizer: Recognizer = {
   entities: ['IP_ADDRESS'],
   find(text) {
     const out: Candidate[] = [];
-    eachMatch(IPV4, text, (m) => {
+    if (text.includes('.')) eachMatch(IPV4, text, (m) => {
       if (!isIPv4(m[0]) || isWordCharAt(text, m.index + m[0].length)) return;
       out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length, score: 0.6, recognizer: 'ip', context: IP_CONTEXT, negativeContext: IP_NEGATIVE });
     });
-    eachMatch(IPV6, text, (m) => {
+    if (text.includes(':')) eachMatch(IPV6, text, (m) => {
       let value = m[0];
       // A colon right after an address is punctuation ("fe80::1: unreachable"), unless it ends in "::".
       while (value.endsWith(':') && !value.endsWith('::')) value = value.slice(0, -1);
@@ -45,12 +45,12 @@ export const macRecognizer: Recognizer = {
   entities: ['MAC_ADDRESS'],
   find(text) {
     const out: Candidate[] = [];
-    eachMatch(MAC_COLON, text, (m) => {
+    if (text.includes(':') || text.includes('-')) eachMatch(MAC_COLON, text, (m) => {
       const separator = m[0][2];
       for (let i = 5; i < m[0].length; i += 3) if (m[0][i] !== separator) return;
       out.push({ type: 'MAC_ADDRESS', start: m.index, end: m.index + m[0].length, score: 0.7, recognizer: 'mac', context: MAC_CONTEXT });
     });
-    eachMatch(MAC_DOTTED, text, (m) => {
+    if (text.includes('.')) eachMatch(MAC_DOTTED, text, (m) => {
       out.push({ type: 'MAC_ADDRESS', start: m.index, end: m.index + m[0].length, score: 0.5, recognizer: 'mac', context: MAC_CONTEXT });
     });
     return out;
@@ -96,12 +96,12 @@ export const urlRecognizer: Recognizer = {
   entities: ['URL', 'DOMAIN_NAME'],
   find(text) {
     const out: Candidate[] = [];
-    eachMatch(URL, text, (m) => {
+    if (text.includes('://')) eachMatch(URL, text, (m) => {
       const url = trimUrl(m[0]);
       if (url.length <= url.indexOf('://') + 3) return;
       out.push({ type: 'URL', start: m.index, end: m.index + url.length, score: 0.6, recognizer: 'url', context: URL_CONTEXT });
     });
-    eachMatch(DOMAIN, text, (m) => {
+    if (text.includes('.')) eachMatch(DOMAIN, text, (m) => {
       const value = m[0];
       const next = text.charCodeAt(m.index + value.length);
       // An e-mail's domain, or a call such as `os.path(`, is not a bare domain.

@@ -11,6 +11,8 @@ interface PrefixedSecret {
   readonly type: string;
   readonly regex: RegExp;
   readonly score: number;
+  /** Literal text that every match contains: the regex only runs when the text has one of them. */
+  readonly gate: readonly string[];
   /** Extra check on the match (entropy, structure). */
   readonly valid?: (value: string) => boolean;
 }
@@ -30,29 +32,29 @@ function mixed(value: string): boolean {
 }
 
 const PREFIXED: readonly PrefixedSecret[] = [
-  { type: 'secret.aws_access_key', regex: pattern('secret.aws_access_key', '(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])', 'g'), score: 0.95 },
-  { type: 'secret.github_token', regex: pattern('secret.github_token', `(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}${TOKEN_TAIL}`, 'g'), score: 0.95 },
-  { type: 'secret.github_token', regex: pattern('secret.github_pat', `(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{22,255}${TOKEN_TAIL}`, 'g'), score: 0.95 },
-  { type: 'secret.gitlab_token', regex: pattern('secret.gitlab_token', `(?<![A-Za-z0-9_\\-])glpat-[A-Za-z0-9_\\-]{20,64}${TOKEN_TAIL}`, 'g'), score: 0.95 },
-  { type: 'secret.slack_token', regex: pattern('secret.slack_token', `(?<![A-Za-z0-9_\\-])xox[abposre]-[A-Za-z0-9\\-]{10,250}${TOKEN_TAIL}`, 'g'), score: 0.9 },
-  { type: 'secret.slack_webhook', regex: pattern('secret.slack_webhook', 'https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/]{20,200}', 'g'), score: 0.95 },
-  { type: 'secret.stripe_key', regex: pattern('secret.stripe_key', `(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}${TOKEN_TAIL}`, 'g'), score: 0.95 },
-  { type: 'secret.stripe_key', regex: pattern('secret.stripe_webhook', `(?<![A-Za-z0-9_])whsec_[A-Za-z0-9+/=]{24,128}${TOKEN_TAIL}`, 'g'), score: 0.9 },
-  { type: 'secret.anthropic_key', regex: pattern('secret.anthropic_key', `(?<![A-Za-z0-9_\\-])sk-ant-(?:api|admin|sid|oat|ort)\\d{2}-[A-Za-z0-9_\\-]{20,200}${TOKEN_TAIL}`, 'g'), score: 0.97 },
+  { type: 'secret.aws_access_key', regex: pattern('secret.aws_access_key', '(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])', 'g'), score: 0.95, gate: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'] },
+  { type: 'secret.github_token', regex: pattern('secret.github_token', `(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}${TOKEN_TAIL}`, 'g'), score: 0.95, gate: ['gh'] },
+  { type: 'secret.github_token', regex: pattern('secret.github_pat', `(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{22,255}${TOKEN_TAIL}`, 'g'), score: 0.95, gate: ['github_pat_'] },
+  { type: 'secret.gitlab_token', regex: pattern('secret.gitlab_token', `(?<![A-Za-z0-9_\\-])glpat-[A-Za-z0-9_\\-]{20,64}${TOKEN_TAIL}`, 'g'), score: 0.95, gate: ['glpat-'] },
+  { type: 'secret.slack_token', regex: pattern('secret.slack_token', `(?<![A-Za-z0-9_\\-])xox[abposre]-[A-Za-z0-9\\-]{10,250}${TOKEN_TAIL}`, 'g'), score: 0.9, gate: ['xox'] },
+  { type: 'secret.slack_webhook', regex: pattern('secret.slack_webhook', 'https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/]{20,200}', 'g'), score: 0.95, gate: ['hooks.slack.com'] },
+  { type: 'secret.stripe_key', regex: pattern('secret.stripe_key', `(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}${TOKEN_TAIL}`, 'g'), score: 0.95, gate: ['sk_', 'rk_'] },
+  { type: 'secret.stripe_key', regex: pattern('secret.stripe_webhook', `(?<![A-Za-z0-9_])whsec_[A-Za-z0-9+/=]{24,128}${TOKEN_TAIL}`, 'g'), score: 0.9, gate: ['whsec_'] },
+  { type: 'secret.anthropic_key', regex: pattern('secret.anthropic_key', `(?<![A-Za-z0-9_\\-])sk-ant-(?:api|admin|sid|oat|ort)\\d{2}-[A-Za-z0-9_\\-]{20,200}${TOKEN_TAIL}`, 'g'), score: 0.97, gate: ['sk-ant-'] },
   {
     type: 'secret.openai_key',
     regex: pattern('secret.openai_key', `(?<![A-Za-z0-9_\\-])sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\\-]{20,200}${TOKEN_TAIL}`, 'g'),
-    score: 0.9,
+    score: 0.9, gate: ['sk-'],
     valid: (value) => !value.startsWith('sk-ant-') && mixed(value.slice(3)) && shannonEntropy(value) >= 3.5,
   },
-  { type: 'secret.google_api_key', regex: pattern('secret.google_api_key', `(?<![A-Za-z0-9_\\-])AIza[0-9A-Za-z_\\-]{35}${TOKEN_TAIL}`, 'g'), score: 0.9 },
-  { type: 'secret.sendgrid_key', regex: pattern('secret.sendgrid_key', `(?<![A-Za-z0-9_\\-])SG\\.[A-Za-z0-9_\\-]{22}\\.[A-Za-z0-9_\\-]{43}${TOKEN_TAIL}`, 'g'), score: 0.95 },
-  { type: 'secret.huggingface_token', regex: pattern('secret.huggingface_token', `(?<![A-Za-z0-9_\\-])hf_[A-Za-z]{34}${TOKEN_TAIL}`, 'g'), score: 0.9 },
-  { type: 'secret.npm_token', regex: pattern('secret.npm_token', `(?<![A-Za-z0-9_\\-])npm_[A-Za-z0-9]{36}${TOKEN_TAIL}`, 'g'), score: 0.9 },
+  { type: 'secret.google_api_key', regex: pattern('secret.google_api_key', `(?<![A-Za-z0-9_\\-])AIza[0-9A-Za-z_\\-]{35}${TOKEN_TAIL}`, 'g'), score: 0.9, gate: ['AIza'] },
+  { type: 'secret.sendgrid_key', regex: pattern('secret.sendgrid_key', `(?<![A-Za-z0-9_\\-])SG\\.[A-Za-z0-9_\\-]{22}\\.[A-Za-z0-9_\\-]{43}${TOKEN_TAIL}`, 'g'), score: 0.95, gate: ['SG.'] },
+  { type: 'secret.huggingface_token', regex: pattern('secret.huggingface_token', `(?<![A-Za-z0-9_\\-])hf_[A-Za-z]{34}${TOKEN_TAIL}`, 'g'), score: 0.9, gate: ['hf_'] },
+  { type: 'secret.npm_token', regex: pattern('secret.npm_token', `(?<![A-Za-z0-9_\\-])npm_[A-Za-z0-9]{36}${TOKEN_TAIL}`, 'g'), score: 0.9, gate: ['npm_'] },
   {
     type: 'secret.jwt',
     regex: pattern('secret.jwt', `(?<![A-Za-z0-9_\\-])eyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]*${TOKEN_TAIL}`, 'g'),
-    score: 0.9,
+    score: 0.9, gate: ['eyJ'],
     valid: (value) => {
       try {
         const header = JSON.parse(Buffer.from(value.slice(0, value.indexOf('.')), 'base64url').toString('utf8')) as unknown;
@@ -113,12 +115,13 @@ export const secretRecognizer: Recognizer = {
   find(text) {
     const out: Candidate[] = [];
     for (const secret of PREFIXED) {
+      if (!secret.gate.some((g) => text.includes(g))) continue;
       eachMatch(secret.regex, text, (m) => {
         if (secret.valid && !secret.valid(m[0])) return;
         out.push({ type: secret.type, start: m.index, end: m.index + m[0].length, score: secret.score, recognizer: 'secret' });
       });
     }
-    eachMatch(PEM_BEGIN, text, (m) => {
+    if (text.includes('-----BEGIN')) eachMatch(PEM_BEGIN, text, (m) => {
       PEM_END.lastIndex = m.index + m[0].length;
       const end = PEM_END.exec(text);
       // A key cut off (a truncated paste, a stream not yet ended) is redacted to the end of the text.
@@ -126,7 +129,7 @@ export const secretRecognizer: Recognizer = {
       out.push({ type: 'secret.private_key', start: m.index, end: stop, score: 0.99, recognizer: 'secret' });
       PEM_BEGIN.lastIndex = stop;
     });
-    eachMatch(URL_CREDENTIALS, text, (m) => {
+    if (text.includes('://')) eachMatch(URL_CREDENTIALS, text, (m) => {
       const colon = m[0].indexOf(':', m[0].indexOf('://') + 3);
       const password = m[0].slice(colon + 1, -1);
       if (!password || password.startsWith('${') || password === '****') return;
