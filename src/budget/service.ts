@@ -38,7 +38,10 @@ export interface BudgetServiceOptions {
   readonly keyPrefix?: string;
   /** Holds expire this long after reserve / the last renew (default 60 s). */
   readonly reservationTtlMs?: number;
-  /** How long a settled id is remembered, making a replayed or repeated settle a no-op (default 24 h). */
+  /**
+   * How long a settled id is remembered in Redis, making a repeated or replayed settle a no-op
+   * (default 1 h; ~100 bytes per settled request for that long).
+   */
   readonly settledMarkerTtlMs?: number;
   /** Settlements kept while Redis is down (default 10,000; the oldest are dropped beyond). */
   readonly maxPendingSettles?: number;
@@ -89,7 +92,7 @@ export class BudgetService {
     if (!(this.localShare > 0 && this.localShare <= 1)) throw new RangeError('localShare must be in (0, 1]');
     this.keyPrefix = options.keyPrefix ?? 'llmgw:budget:';
     this.ttlMs = options.reservationTtlMs ?? 60_000;
-    this.markerTtlMs = options.settledMarkerTtlMs ?? 86_400_000;
+    this.markerTtlMs = options.settledMarkerTtlMs ?? 3_600_000;
     this.maxPending = options.maxPendingSettles ?? 10_000;
     this.probeIntervalMs = options.probeIntervalMs ?? 1000;
     this.clock = options.clock ?? Date.now;
