@@ -13,6 +13,7 @@ export { compiledPatterns } from './patterns';
 export type { RegisteredPattern } from './patterns';
 export {
   PII_ACTIONS,
+  RECOMMENDED_PII_ACTIONS,
   piiActionsSchema,
   PlaceholderAllocator,
   PiiPolicyError,

@@ -71,7 +71,8 @@ describe('recognizers through the analyser', () => {
     ['international phone', 'Ring +44 20 7946 0958 tomorrow', [['PHONE_NUMBER', '+44 20 7946 0958']]],
     ['NANP phone with extension', 'Our desk: (415) 555-2671 x204', [['PHONE_NUMBER', '(415) 555-2671 x204']]],
     ['local phone with context', 'Call me on 06 12 34 56 78 please', [['PHONE_NUMBER', '06 12 34 56 78']]],
-    ['local phone labelled after', '0612 345 678 mobile', [['PHONE_NUMBER', '0612 345 678']]],
+    ['local phone labelled after', '612 345 678 mobile', [['PHONE_NUMBER', '612 345 678']]],
+    ['national number valid in a large numbering plan', 'or 020 7946 0958.', [['PHONE_NUMBER', '020 7946 0958']]],
     ['Visa, grouped', 'card 4111 1111 1111 1111 exp 12/29', [['CREDIT_CARD', '4111 1111 1111 1111']]],
     ['Amex then CVV', 'amex 378282246310005 123', [['CREDIT_CARD', '378282246310005']]],
     ['SSN', 'SSN 536-22-1234 on file', [['US_SSN', '536-22-1234']]],
@@ -151,8 +152,8 @@ describe('analyser options', () => {
 
   it('extra context words per entity', () => {
     const extra = new PiiAnalyzer({ extraContext: { PHONE_NUMBER: ['numero'] } });
-    expect(found('numero 06 12 34 56 78', extra)).toEqual([['PHONE_NUMBER', '06 12 34 56 78']]);
-    expect(found('numero 06 12 34 56 78')).toEqual([]);
+    expect(found('numero 12 34 56 78', extra)).toEqual([['PHONE_NUMBER', '12 34 56 78']]);
+    expect(found('numero 12 34 56 78')).toEqual([]);
   });
 
   it('entities filter, families and allow-list', () => {

@@ -25,6 +25,24 @@ export const piiActionsSchema = z.strictObject({
 });
 export type PiiActionsConfig = z.infer<typeof piiActionsSchema>;
 
+/**
+ * A starting point for config: credentials and card-like numbers never leave, contact details go upstream as
+ * reversible placeholders, names and places (heuristic, lower precision) are left alone unless a tenant opts in.
+ */
+export const RECOMMENDED_PII_ACTIONS: Readonly<Record<string, PiiAction>> = {
+  'secret.*': 'mask',
+  CREDIT_CARD: 'mask',
+  US_SSN: 'mask',
+  US_PASSPORT: 'mask',
+  US_DRIVER_LICENSE: 'mask',
+  CRYPTO: 'mask',
+  IBAN_CODE: 'reversible',
+  EMAIL_ADDRESS: 'reversible',
+  PHONE_NUMBER: 'reversible',
+  IP_ADDRESS: 'reversible',
+  DATE_OF_BIRTH: 'reversible',
+};
+
 export interface PiiPolicy {
   readonly actions: Readonly<Record<string, PiiAction>>;
   readonly defaultAction?: PiiAction;

@@ -77,6 +77,9 @@ const PHONE_NEGATIVE = [
   'order', 'invoice', 'serial', 'isbn', 'version', 'tracking',
 ];
 
+/** Numbering plans tried for national formats without a country code (Presidio's default regions and more). */
+const NATIONAL_REGIONS = ['GB', 'DE', 'FR', 'IT', 'ES', 'NL', 'BE', 'AU', 'IN', 'BR', 'IL'] as const;
+
 function looksLikeDate(main: string): boolean {
   const m = DATE_SHAPE.exec(main);
   if (!m) return false;
@@ -112,6 +115,8 @@ function classifyPhone(main: string): { score: number; local: boolean } {
   if (digits.length < 6 || digits.length > 13) return { score: 0, local: false };
   const separated = SEPARATOR.test(main);
   if (!separated && digits.length < 7) return { score: 0, local: false };
+  // A grouped national number with a trunk 0 that is valid in a large numbering plan needs no context.
+  if (separated && digits.startsWith('0') && digits.length >= 9 && NATIONAL_REGIONS.some((region) => isValidPhoneNumber(main, region))) return { score: 0.55, local: false };
   return { score: 0.4, local: true };
 }
 
