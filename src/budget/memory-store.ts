@@ -79,7 +79,7 @@ export class MemoryBudgetStore implements BudgetStore {
         this.purge(item.key, now);
         const counter = this.counter(item.key, now, true);
         const holds = this.set(item.key + HOLDS_SUFFIX, now, false);
-        if (item.held > 0 && holds?.members.delete(holdMember(id, item.held))) {
+        if (holds?.members.delete(holdMember(id, item.held))) {
           counter.held = Math.max(0, counter.held - item.held);
           holdsFound += 1;
         }

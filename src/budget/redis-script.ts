@@ -189,9 +189,11 @@ if op == 'settle' then
       local expireAt = tonumber(ARGV[base + 3])
       if expireAt > now then
         purge(hkey, skey)
-        if held > 0 and redis.call('ZREM', skey, id .. ':' .. ARGV[base + 1]) == 1 then
-          local h = redis.call('HINCRBY', hkey, 'held', '-' .. ARGV[base + 1])
-          if h < 0 then redis.call('HSET', hkey, 'held', 0) end
+        if redis.call('ZREM', skey, id .. ':' .. ARGV[base + 1]) == 1 then
+          if held > 0 then
+            local h = redis.call('HINCRBY', hkey, 'held', '-' .. ARGV[base + 1])
+            if h < 0 then redis.call('HSET', hkey, 'held', 0) end
+          end
           found = found + 1
         end
         redis.call('HINCRBY', hkey, 'used', ARGV[base + 2])

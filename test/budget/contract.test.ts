@@ -2,6 +2,7 @@
  * The budget semantics, run against both stores: a real redis-server (started here, on its own
  * port) and the in-memory store. Every case runs on both, so the two stay the same.
  */
+import { streamedOutputTokens } from '../../src/budget/estimate';
 import { costUsd } from '../../src/budget/pricing';
 import { toNanoUsd } from '../../src/budget/limits';
 import { BudgetService, type BudgetServiceOptions } from '../../src/budget/service';
@@ -203,6 +204,19 @@ describe.each(stores)('budget contract: %s store', (storeName, make) => {
     clock.advance(1001);
     expect(find(await budgets.usage(t), 'tokensPerDay').held).toBe(0);
     expect(await budgets.renew(r)).toBe(false);
+  });
+
+  it('client disconnect mid-stream: charged for what was streamed, the rest refunded', async () => {
+    const budgets = await service();
+    const t = tenant({ tenant: { tokensPerDay: 10_000, usdPerDay: 1 } });
+    const r = reserved(await budgets.reserve({ tenant: t, model: GPT, estimate: estimate(1000, 2000) }));
+    // No usage from the provider: the prompt as estimated plus the streamed text (401 chars -> 101 tokens).
+    const streamed = streamedOutputTokens({ family: 'openai', model: 'gpt-4o' }, { chars: 401 });
+    const outcome = await budgets.settle(r, { inputTokens: r.promptTokens, outputTokens: streamed });
+    expect(outcome.tokens).toBe(1101);
+    const after = await budgets.usage(t);
+    expect(find(after, 'tokensPerDay')).toMatchObject({ used: 1101, held: 0, remaining: 10_000 - 1101 });
+    expect(find(after, 'usdPerDay').used).toBeCloseTo((1000 * 2.5 + 101 * 10) / 1e6, 9);
   });
 
   it('settling twice counts once', async () => {
