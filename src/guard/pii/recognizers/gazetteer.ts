@@ -125,7 +125,7 @@ export const NOT_NAME_WORDS = words(
     'into is it its itself just me more most my myself no nor not now of off on once only or other our ours out over own same she should ' +
     'so some such than that the their theirs them then there these they this those through to too under until up very was we were what ' +
     'when where which while who whom why with would you your yours yourself hi hello hey dear thanks thank please yes ok okay sorry ' +
-    "i'm i'd i'll i've " +
+    "i'm i'd i'll i've world everyone everybody all team teams folks guys friend friends assistant there again back future " +
     'bot user name date phone address email when where street road avenue apt suite unit box the monday tuesday wednesday thursday friday ' +
     'saturday sunday january february march april may june july august september october november december today tomorrow mr mrs ms dr ' +
     'prof sir madam miss god christmas easter new old north south east west united states kingdom republic city county state inc ltd llc ' +

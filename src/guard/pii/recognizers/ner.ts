@@ -195,6 +195,9 @@ function extendAddress(tokens: readonly Token[], j: number, limit: number): numb
   let k = j + 1;
   let breaks = 0;
   while (k < tokens.length && k - j < limit) {
+    // A full stop after a word (not an abbreviation such as "St." or "Apt.") ends the sentence and the address.
+    const previous = tokens[k - 1]!;
+    if (previous.dot && previous.kind === 'word' && previous.text.length > 3) break;
     const t = tokens[k]!;
     if (t.kind === 'nl') {
       if (++breaks > 4 || tokens[k + 1]?.kind === 'nl') break;
