@@ -1,16 +1,16 @@
 /**
  * The Redis connection options reach a real redis-server: a password (from an environment variable),
- * TLS with a client certificate, and Redis Cluster (a one-node cluster owning every slot, so a
+ * TLS with a client certificate, Sentinel, and Redis Cluster (a one-node cluster owning every slot, so a
  * command whose keys spanned two slots would fail with CROSSSLOT). Plus a smoke run of the benchmark.
  */
 import { benchBudgetCheck } from '../../src/budget/bench';
 import { budgetStoreSchema, createBudgetService, type BudgetStoreInput } from '../../src/budget/setup';
 import type { BudgetService } from '../../src/budget/service';
 import { makeTestPki } from '../support/certs';
-import { startTestRedis, type TestRedis } from '../support/redis';
+import { startTestRedis, startTestSentinel, type TestRedis, type TestSentinel } from '../support/redis';
 import { CLAUDE, estimate, GPT, tenant } from './helpers';
 
-const servers: TestRedis[] = [];
+const servers: Array<TestRedis | TestSentinel> = [];
 const services: BudgetService[] = [];
 afterEach(async () => {
   await Promise.all(services.splice(0).map((s) => s.close()));
@@ -54,6 +54,14 @@ describe('redis connection options', () => {
     const redis = await startTestRedis({ cluster: true });
     servers.push(redis);
     await exercise({ redis: { cluster: { nodes: [{ host: redis.host, port: redis.port }] } } });
+  });
+
+  it('Sentinel: the master is found through the sentinel', async () => {
+    const master = await startTestRedis();
+    servers.push(master);
+    const sentinel = await startTestSentinel(master);
+    servers.push(sentinel);
+    await exercise({ redis: { sentinel: { name: sentinel.masterName, sentinels: [{ host: sentinel.host, port: sentinel.port }] } } });
   });
 
   it('rejects a config with both sentinel and cluster', () => {

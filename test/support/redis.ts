@@ -5,7 +5,7 @@
  * (Debian package `redis-server`; .ci/run installs it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
@@ -213,4 +213,39 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface TestSentinel {
+  readonly host: string;
+  readonly port: number;
+  readonly masterName: string;
+  cleanup(): Promise<void>;
+}
+
+/** A Redis Sentinel (redis-server --sentinel) monitoring `master` under `masterName`. */
+export async function startTestSentinel(master: TestRedis, masterName = 'budget-master'): Promise<TestSentinel> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'llmgw-sentinel-'));
+  const port = await freePort();
+  const conf = path.join(dir, 'sentinel.conf');
+  writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor ${masterName} 127.0.0.1 ${master.port} 1\n`);
+  const proc = spawn(redisServerBinary(), [conf, '--sentinel', '--logfile', path.join(dir, 'sentinel.log')], { stdio: 'ignore' });
+  live.add(proc);
+  proc.once('exit', () => live.delete(proc));
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 10_000;
+  while (!(await rawCommand(port, {}, `SENTINEL get-master-addr-by-name ${masterName}`)).includes(String(master.port))) {
+    if (Date.now() > deadline || proc.exitCode !== null) {
+      await stop();
+      throw new Error(`sentinel on port ${port} did not come up`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { host: '127.0.0.1', port, masterName, cleanup: stop };
 }
