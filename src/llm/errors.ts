@@ -279,12 +279,23 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}/g, // OpenAI/Anthropic-style keys (sk-..., sk-ant-...)
   /\bAIza[A-Za-z0-9_-]{20,}/g, // Google API keys
   /\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-  /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g, // JWTs
   /[A-Za-z0-9+/=_-]{40,}/g, // long opaque tokens or base64
 ];
 
+/**
+ * JWTs (three base64url parts joined by dots): found as one run of token characters, then checked by
+ * shape. A single regex for the three parts backtracks polynomially on runs of `eyJ` fragments.
+ */
+const DOTTED_TOKEN = /[A-Za-z0-9._-]{23,}/g;
+
+function isJwt(token: string): boolean {
+  if (!token.startsWith('eyJ')) return false;
+  const parts = token.split('.');
+  return parts.length >= 3 && (parts[0]?.length ?? 0) >= 13 && (parts[1]?.length ?? 0) >= 10;
+}
+
 function redactSecrets(text: string): string {
-  let out = text;
+  let out = text.replace(DOTTED_TOKEN, (token) => (isJwt(token) ? '[redacted]' : token));
   for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, '[redacted]');
   return out;
 }
