@@ -51,7 +51,9 @@ function tokenize(text: string): Token[] {
   eachMatch(TOKEN, text, (m) => {
     let raw = m[0];
     const first = raw[0]!;
-    const kind: Kind = first === '\n' ? 'nl' : first >= '0' && first <= '9' ? 'num' : LETTER.test(first) ? 'word' : 'punct';
+    const code = first.charCodeAt(0);
+    const asciiLetter = (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+    const kind: Kind = first === '\n' ? 'nl' : code >= 48 && code <= 57 ? 'num' : asciiLetter || (code > 127 && LETTER.test(first)) ? 'word' : 'punct';
     const dot = raw.endsWith('.') && raw.length > 1;
     if (dot) raw = raw.slice(0, -1);
     if (kind === 'word' && (raw.endsWith("'s") || raw.endsWith('’s'))) raw = raw.slice(0, -2);
@@ -79,7 +81,7 @@ function phraseIndex(list: readonly string[]): PhraseIndex {
 
 const COUNTRY_INDEX = phraseIndex(COUNTRIES);
 const PLACE_INDEX = phraseIndex(REGIONS_AND_CITIES);
-const FOLDED_ENDINGS = STREET_ENDINGS.map(fold);
+const FOLDED_ENDINGS = STREET_ENDINGS.map((e) => fold(e).replace('.', ''));
 
 /** Longest phrase of the index starting at token i (words only, case-insensitive); returns the number of tokens. */
 function matchPhrase(tokens: readonly Token[], i: number, index: PhraseIndex): number {
@@ -118,7 +120,7 @@ function isStreetWord(tokens: readonly Token[], index: number): 'suffix' | 'pref
   if (token.kind !== 'word') return undefined;
   if (STREET_SUFFIXES.has(token.key) && (token.key.length > 2 || token.cap)) return 'suffix';
   if (STREET_PREFIXES.has(token.key) && (token.cap || tokens[index - 1]?.kind === 'num')) return 'prefix';
-  if (token.key.length > 5 && FOLDED_ENDINGS.some((e) => token.key.endsWith(e.replace('.', '')))) return 'compound';
+  if (token.key.length > 5 && FOLDED_ENDINGS.some((e) => token.key.endsWith(e))) return 'compound';
   return undefined;
 }
 
@@ -390,9 +392,23 @@ export const nerRecognizer: Recognizer = {
  * are people too.
  */
 function addCoordinatedNames(tokens: readonly Token[], out: Candidate[], loose: boolean): void {
-  const persons = out.filter((c) => c.type === 'PERSON');
-  if (persons.length === 0) return;
-  const coveredBy = (token: Token): Candidate | undefined => out.find((c) => c.start <= token.start && token.end <= c.end);
+  if (!out.some((c) => c.type === 'PERSON')) return;
+  // Which candidate covers each token (a person wins over other types), in O((tokens + candidates) log tokens).
+  const cover = new Map<Token, Candidate>();
+  for (const c of out) {
+    let lo = 0;
+    let hi = tokens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (tokens[mid]!.start < c.start) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < tokens.length && tokens[k]!.end <= c.end; k++) {
+      const current = cover.get(tokens[k]!);
+      if (!current || (current.type !== 'PERSON' && c.type === 'PERSON')) cover.set(tokens[k]!, c);
+    }
+  }
+  const coveredBy = (token: Token): Candidate | undefined => cover.get(token);
   let i = 0;
   while (i < tokens.length) {
     const members: Token[] = [];
