@@ -2,6 +2,7 @@
  * The composition root: the one place that wires config, telemetry, the pipeline and the servers.
  * Everything else receives what it needs through its constructor.
  */
+import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigStore } from './config/store';
 import type { RuntimeConfig } from './config/runtime';
@@ -10,6 +11,7 @@ import { GatewayPipeline } from './pipeline/gateway';
 import type { Pipeline } from './pipeline/types';
 import { JsonLinesSink, type AuditSink } from './audit/sink';
 import type { SecretStore } from './config/secrets';
+import { createBudgetService, warmUpTokenizers, type BudgetService } from './budget';
 import { AdminServer } from './telemetry/admin-server';
 import { createLogger } from './telemetry/logger';
 import { createMetrics, type SidecarMetrics } from './telemetry/metrics';
@@ -35,6 +37,7 @@ export class App {
     private readonly admin: AdminServer,
     readonly addresses: BoundAddresses & { readonly adminPort: number },
     readonly audit: AuditSink,
+    readonly budgets: BudgetService,
   ) {}
 
   static async start(options: AppOptions): Promise<App> {
@@ -61,7 +64,29 @@ export class App {
         () => metrics.auditDropped.inc(),
         (depth) => metrics.auditQueueDepth.set(depth),
       );
-    const build = (config: RuntimeConfig): Pipeline => buildPipeline(config, store.secrets, audit, metrics, log);
+    // The budget store is process-wide: built from the startup config (a reload cannot move it).
+    const budgets = createBudgetService(store.config.budgets, {
+      baseDir: path.dirname(path.resolve(options.configPath)),
+      events: {
+        storeDown: ({ mode }) => {
+          metrics.budgetStoreUp.set(0);
+          log.warn({ mode }, 'budget store unreachable: failure mode in force');
+        },
+        storeUp: ({ downForMs, replayed }) => {
+          metrics.budgetStoreUp.set(1);
+          log.info({ downForMs, replayed }, 'budget store back');
+        },
+        reserveOutcome: (outcome, allowed) => metrics.budgetDecisions.inc({ outcome, allowed: String(allowed) }),
+        pendingDropped: (count) => metrics.budgetSettleErrors.inc({ reason: 'queue_full' }, count),
+        settleFailed: (error) => {
+          metrics.budgetSettleErrors.inc({ reason: 'failed' });
+          log.error({ err: error }, 'budget settlement failed');
+        },
+      },
+    });
+    metrics.budgetStoreUp.set((await budgets.start()) ? 1 : 0);
+    warmUpTokenizers();
+    const build = (config: RuntimeConfig): Pipeline => buildPipeline(config, store.secrets, audit, metrics, log, budgets);
     let pipeline = build(store.config);
     store.onChange((config) => {
       pipeline = build(config);
@@ -82,12 +107,19 @@ export class App {
       host: adminConfig.host,
       port: adminConfig.port,
       registry: metrics.registry,
-      readiness: [{ name: 'draining', check: () => (app?.draining ? 'shutting down' : undefined) }],
+      readiness: [
+        { name: 'draining', check: () => (app?.draining ? 'shutting down' : undefined) },
+        // A Redis outage the config tolerates (failOpen) keeps the pod ready; with failClosed it cannot serve.
+        {
+          name: 'budget_store',
+          check: () => (store.config.budgets.onRedisFailure === 'failClosed' && !budgets.sharedHealthy ? 'budget store unreachable (failClosed)' : undefined),
+        },
+      ],
     });
     const bound = await extProc.start();
     const adminPort = await admin.start();
     if (options.watchConfig) store.watchFile();
-    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit);
+    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets);
     log.info({ ...app.addresses }, 'llmgw sidecar ready');
     return app;
   }
@@ -113,6 +145,7 @@ export class App {
     this.store.close();
     await this.extProc.shutdown();
     await this.admin.close();
+    await this.budgets.close();
     // Audit records of the streams that just ended must reach their sink before the process exits.
     await this.audit.flush();
     this.logger.info('stopped');
@@ -120,6 +153,6 @@ export class App {
   }
 }
 
-function buildPipeline(config: RuntimeConfig, secrets: SecretStore, audit: AuditSink, metrics: SidecarMetrics, logger: Logger): Pipeline {
-  return new GatewayPipeline(config, secrets, audit, metrics, logger);
+function buildPipeline(config: RuntimeConfig, secrets: SecretStore, audit: AuditSink, metrics: SidecarMetrics, logger: Logger, budgets: BudgetService): Pipeline {
+  return new GatewayPipeline({ config, secrets, audit, metrics, logger, budgets });
 }

@@ -9,6 +9,8 @@ import type { LoadedConfig } from './load';
 import { ConfigError, type ConfigProblem } from './load';
 import { compileAllowDeny, type NameMatcher } from './glob';
 import type { SecretSource, SecretStore } from './secrets';
+import { compileTenantBudget, unlimitedTenantBudget, type CompiledTenantBudget } from '../budget/limits';
+import type { BudgetStoreConfig } from '../budget/setup';
 
 export interface TlsMaterial {
   readonly cert: Buffer;
@@ -51,6 +53,7 @@ export interface RuntimeTenant {
   readonly id: string;
   readonly mayUseModel: NameMatcher;
   readonly maxRequestBytes: number;
+  readonly budget: CompiledTenantBudget;
 }
 
 export interface ApiKeyOwner {
@@ -78,6 +81,8 @@ export interface RuntimeConfig {
   readonly tenants: ReadonlyMap<string, RuntimeTenant>;
   /** Tenant and key id by the key's SHA-256 (hex). Keys are never stored in clear. */
   readonly apiKeys: ReadonlyMap<string, ApiKeyOwner>;
+  /** Process-wide budget store settings; read once at startup (a reload cannot move the store). */
+  readonly budgets: BudgetStoreConfig;
 }
 
 export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): RuntimeConfig {
@@ -148,6 +153,7 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
       id,
       mayUseModel: compileAllowDeny(tenant.models.allow, tenant.models.deny),
       maxRequestBytes: tenant.maxRequestBytes ?? document.gateway.maxRequestBytes,
+      budget: tenant.budget ? compileTenantBudget(id, tenant.budget) : unlimitedTenantBudget(id),
     });
     tenants.set(id, runtimeTenant);
     for (const key of tenant.apiKeys) apiKeys.set(key.sha256, Object.freeze({ tenant: runtimeTenant, keyId: key.id }));
@@ -171,5 +177,6 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     models,
     tenants,
     apiKeys,
+    budgets: document.budgets,
   });
 }

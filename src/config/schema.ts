@@ -3,6 +3,8 @@
  * reported instead of silently ignored. Later issues add tenants, models, guards... to this same schema.
  */
 import { z } from 'zod';
+import { budgetLimitsSchema, checkBudgetReferences } from '../budget/limits';
+import { budgetStoreSchema } from '../budget/setup';
 
 const port = z.number().int().min(0).max(65535);
 const byteSize = z.number().int().positive();
@@ -129,6 +131,8 @@ export const tenantSchema = z.strictObject({
   /** Glob-style model names (`*` wildcard) this tenant may use; deny wins over allow. */
   models: z.strictObject({ allow: z.array(z.string().min(1)).default(['*']), deny: z.array(z.string().min(1)).default([]) }).default({ allow: ['*'], deny: [] }),
   maxRequestBytes: byteSize.optional(),
+  /** Token and money budgets (src/budget/README.md); none means unlimited. */
+  budget: budgetLimitsSchema.optional(),
 });
 
 export const configSchema = z
@@ -141,6 +145,8 @@ export const configSchema = z
     providers: z.record(identifier, providerSchema).default({}),
     models: z.record(z.string().min(1), modelSchema).default({}),
     tenants: z.record(identifier, tenantSchema).default({}),
+    /** Where budgets are kept (Redis across replicas, memory for one) and what a Redis outage does. */
+    budgets: budgetStoreSchema.default(budgetStoreSchema.parse({})),
   })
   .superRefine((config, ctx) => {
     // Cross-references are checked here so every dangling name is reported with its own path.
@@ -152,6 +158,13 @@ export const configSchema = z
     for (const [name, provider] of Object.entries(config.providers)) {
       if (provider.auth !== 'none' && provider.keys.length === 0) {
         ctx.addIssue({ code: 'custom', path: ['providers', name, 'keys'], message: `auth "${provider.auth}" needs at least one key` });
+      }
+    }
+    const modelNames = new Set(Object.keys(config.models));
+    for (const [tenant, settings] of Object.entries(config.tenants)) {
+      if (!settings.budget) continue;
+      for (const problem of checkBudgetReferences(settings.budget, modelNames, ['tenants', tenant, 'budget'])) {
+        ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
       }
     }
     const owners = new Map<string, string>();

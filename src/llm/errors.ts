@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'policy_violation',
   'content_blocked',
   'budget_exceeded',
+  'budget_unavailable',
   'rate_limited',
   'upstream_error',
   'upstream_unavailable',

@@ -9,6 +9,7 @@ import { SecretStore } from '../config/secrets';
 import { sha256Hex } from '../tenant/identify';
 import { createMetrics } from '../telemetry/metrics';
 import { GatewayPipeline } from './gateway';
+import { budgetStoreSchema, createBudgetService } from '../budget';
 import type { GatewayExchange } from './exchange';
 import type { Decision } from './types';
 
@@ -26,15 +27,21 @@ models:
   small: { provider: openai, upstreamModel: gpt-4o-mini, pricing: { input: 1, output: 2 } }
 tenants:
   acme: { apiKeys: [{ id: acme-1, sha256: ${sha256Hex('sk-acme')} }] }
+  frugal:
+    apiKeys: [{ id: frugal-1, sha256: ${sha256Hex('sk-frugal')} }]
+    budget: { defaultMaxOutputTokens: 100, tenant: { tokensPerMinute: 150 } }
 `,
     path.join(dir, 'config.yaml'),
   ),
   secrets,
 );
 
+const budgets = createBudgetService(budgetStoreSchema.parse({}));
+afterAll(() => budgets.close());
+
 function exchange(): { exchange: GatewayExchange; audit: MemorySink } {
   const audit = new MemorySink();
-  const pipeline = new GatewayPipeline(config, secrets, audit, createMetrics(), pino({ level: 'silent' }), () => Date.parse('2026-01-01T00:00:00Z'));
+  const pipeline = new GatewayPipeline({ config, secrets, audit, metrics: createMetrics(), logger: pino({ level: 'silent' }), budgets, now: () => Date.parse('2026-01-01T00:00:00Z') });
   return { exchange: pipeline.newExchange({ requestId: 'r-1', attributes: { 'source.address': '10.1.2.3:4444' }, metadata: {} }), audit };
 }
 
@@ -125,11 +132,29 @@ describe('GatewayExchange', () => {
   it('passes unknown paths through when configured, with no cluster of its own, and audits them', () => {
     const passthroughConfig = { ...config, gateway: { ...config.gateway, unknownPaths: 'passthrough' as const } };
     const audit = new MemorySink();
-    const pipeline = new GatewayPipeline(passthroughConfig, secrets, audit, createMetrics(), pino({ level: 'silent' }));
+    const pipeline = new GatewayPipeline({ config: passthroughConfig, secrets, audit, metrics: createMetrics(), logger: pino({ level: 'silent' }), budgets });
     const ex = pipeline.newExchange({ requestId: 'r-2', attributes: {}, metadata: {} });
     expect(ex.onRequestHeaders(headers({}, 'GET', '/healthz'))).toEqual({ kind: 'mutate', headers: { remove: ['x-llmgw-cluster'] }, clearRouteCache: true });
     ex.onEnd('completed');
     expect(audit.records[0]).toMatchObject({ path: '/healthz', api: null, decisions: [{ stage: 'validate', action: 'allow', code: 'unknown_path' }] });
+  });
+
+  it('reserves before forwarding and refuses with 429, Retry-After and x-ratelimit headers when over budget', async () => {
+    const body = Buffer.from(JSON.stringify({ model: 'small', messages: [{ role: 'user', content: 'hi' }] }));
+    const first = exchange().exchange;
+    first.onRequestHeaders(headers({ authorization: 'Bearer sk-frugal' }));
+    expect((await first.onRequestBody(body)).kind).toBe('mutate');
+    const responseHeaders = await first.onResponseHeaders({ status: 200, headers: new Map([['content-type', 'application/json']]), endOfStream: false });
+    expect(setHeaders(responseHeaders).get('x-ratelimit-limit-tokens')).toBe('150');
+
+    // The first request still holds ~100 output tokens: a second one does not fit in 150 per minute.
+    const second = exchange().exchange;
+    second.onRequestHeaders(headers({ authorization: 'Bearer sk-frugal' }));
+    const refused = await second.onRequestBody(body);
+    expect(refused).toMatchObject({ kind: 'reject', status: 429 });
+    expect(refused.kind === 'reject' && refused.headers?.some(([name]) => name === 'retry-after')).toBe(true);
+    expect(refused.kind === 'reject' && JSON.parse(refused.body.toString())).toMatchObject({ error: { code: 'rate_limited', type: 'rate_limit_error' } });
+    first.onEnd('cancelled');
   });
 
   it('records a cancelled stream with what it knew', async () => {

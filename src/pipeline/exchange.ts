@@ -29,7 +29,7 @@ import {
 } from '../llm';
 import type { AuditDecision, AuditRecord } from '../audit/record';
 import { AUDIT_RECORD_VERSION } from '../audit/record';
-import { costUsd } from '../budget/pricing';
+import { costUsd, estimateRequest, streamedOutputTokens, type Reservation } from '../budget';
 import { CLIENT_CREDENTIAL_HEADERS, identify, type Identity } from '../tenant/identify';
 import type { RouteFailure, RouteTarget } from '../route/router';
 import type { JsonObject } from '../extproc/struct';
@@ -59,6 +59,11 @@ export class GatewayExchange implements Exchange {
   private errorCode: string | null = null;
   private firstByteAt: number | undefined;
   private meter: ResponseMeter | undefined;
+  /** Tokens and money held for this request until the provider's usage settles them. */
+  private reservation: Reservation | undefined;
+  private stopKeepAlive: (() => void) | undefined;
+  /** x-ratelimit-* headers from the budget check, for the response. */
+  private budgetHeaders: ReadonlyArray<readonly [string, string]> = [];
   private readonly decisions: AuditDecision[] = [];
 
   constructor(
@@ -126,7 +131,7 @@ export class GatewayExchange implements Exchange {
     };
   }
 
-  onRequestBody(body: Buffer): Decision {
+  async onRequestBody(body: Buffer): Promise<Decision> {
     if (this.passthrough) return CONTINUE;
     const api = this.api;
     const identity = this.identity;
@@ -148,6 +153,20 @@ export class GatewayExchange implements Exchange {
     this.route = target;
     this.decisions.push({ stage: 'route', action: 'allow', reason: target.reason });
 
+    // Budget after routing, so the reservation is priced on the model that will actually serve it.
+    const estimate = this.stage('estimate', () => estimateRequest(request, { family: target.provider.api, model: target.model.upstreamModel }));
+    const budget = await this.deps.budgets.reserve({
+      tenant: identity.tenant.budget,
+      ...(identity.keyId ? { caller: `key:${identity.keyId}` } : identity.user ? { caller: `user:${identity.user}` } : {}),
+      model: { name: target.model.name, pricing: target.model.pricing, maxOutputTokens: target.model.maxOutputTokens },
+      estimate,
+    });
+    if (!budget.ok) return this.reject('budget', apiError(budget.status, budget.code, budget.message, { headers: budget.headers }));
+    this.reservation = budget.reservation;
+    this.budgetHeaders = budget.headers;
+    // A long stream renews its hold so it cannot expire (and be re-spent) while tokens still flow.
+    if (request.stream) this.stopKeepAlive = this.deps.budgets.keepAlive(budget.reservation);
+
     const rewritten = this.stage('rewrite', () => rewriteRequest(request, target.bodyModel ? { model: target.bodyModel } : {}));
     const setHeaders: Array<readonly [string, string]> = [...target.setHeaders];
     if (target.upstreamPath !== this.path) setHeaders.push([':path', target.upstreamPath]);
@@ -167,7 +186,7 @@ export class GatewayExchange implements Exchange {
     const mode = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
     if (mode !== 'none') this.meter = new ResponseMeter(this.request.api, mode, headers.status);
     if (headers.status >= 400) this.errorCode ??= headers.status === 413 ? 'body_too_large' : 'upstream_error';
-    return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId]] }, responseBodyMode: mode };
+    return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId], ...this.budgetHeaders] }, responseBodyMode: mode };
   }
 
   onResponseBody(chunk: Buffer, endOfStream: boolean): Decision {
@@ -195,6 +214,7 @@ export class GatewayExchange implements Exchange {
   }
 
   onEnd(outcome: ExchangeEnd): void {
+    this.settleBudget();
     // Passed-through requests are audited too: the record says what the gateway let through unread.
     const record = this.auditRecord(outcome);
     this.deps.audit.write(record);
@@ -210,6 +230,33 @@ export class GatewayExchange implements Exchange {
       { outcome, status: record.status, api: record.api, model: record.modelServed, tokensIn: record.tokens.input, tokensOut: record.tokens.output, ms: Math.round(record.latencyMs.total) },
       'request finished',
     );
+  }
+
+  /**
+   * Replaces the hold with what the provider reports. Without a usage report (client gone, upstream
+   * failed mid-stream), the prompt and what was streamed are charged; when the provider produced
+   * nothing billable (an error status, or no response at all), the hold is released.
+   */
+  private settleBudget(): void {
+    const reservation = this.reservation;
+    if (!reservation) return;
+    this.reservation = undefined;
+    this.stopKeepAlive?.();
+    const reading = this.meter?.reading();
+    const route = this.route;
+    let settling: Promise<unknown>;
+    if (reading?.usage) {
+      settling = this.deps.budgets.settle(reservation, reading.usage);
+    } else if (route && this.status !== null && this.status < 400 && (reading?.streamedChars ?? 0) > 0) {
+      const outputTokens = streamedOutputTokens({ family: route.provider.api, model: route.model.upstreamModel }, { chars: reading?.streamedChars ?? 0 });
+      settling = this.deps.budgets.settle(reservation, { inputTokens: reservation.promptTokens, outputTokens });
+    } else {
+      settling = this.deps.budgets.release(reservation);
+    }
+    settling.catch((error: unknown) => {
+      this.deps.metrics.budgetSettleErrors.inc({ reason: 'failed' });
+      this.log.error({ err: error }, 'budget settlement failed');
+    });
   }
 
   private answerModels(api: ApiId): Decision {

@@ -8,6 +8,7 @@ import type { RuntimeConfig } from '../config/runtime';
 import type { SecretStore } from '../config/secrets';
 import type { AuditSink } from '../audit/sink';
 import { BasicRouter } from '../route/router';
+import type { BudgetService } from '../budget';
 import type { SidecarMetrics } from '../telemetry/metrics';
 import { GatewayExchange } from './exchange';
 import type { ExchangeContext, Pipeline } from './types';
@@ -15,6 +16,7 @@ import type { ExchangeContext, Pipeline } from './types';
 export interface GatewayDeps {
   readonly config: RuntimeConfig;
   readonly router: BasicRouter;
+  readonly budgets: BudgetService;
   readonly audit: AuditSink;
   readonly metrics: SidecarMetrics;
   readonly logger: Logger;
@@ -22,11 +24,22 @@ export interface GatewayDeps {
   readonly now: () => number;
 }
 
+export interface GatewayPipelineOptions {
+  readonly config: RuntimeConfig;
+  readonly secrets: SecretStore;
+  readonly audit: AuditSink;
+  readonly metrics: SidecarMetrics;
+  readonly logger: Logger;
+  readonly budgets: BudgetService;
+  readonly now?: () => number;
+}
+
 export class GatewayPipeline implements Pipeline {
   private readonly deps: GatewayDeps;
 
-  constructor(config: RuntimeConfig, secrets: SecretStore, audit: AuditSink, metrics: SidecarMetrics, logger: Logger, now: () => number = Date.now) {
-    this.deps = { config, router: new BasicRouter(config, secrets), audit, metrics, logger, now };
+  constructor(options: GatewayPipelineOptions) {
+    const { config, secrets, audit, metrics, logger, budgets, now = Date.now } = options;
+    this.deps = { config, router: new BasicRouter(config, secrets), budgets, audit, metrics, logger, now };
   }
 
   newExchange(context: ExchangeContext): GatewayExchange {

@@ -29,6 +29,12 @@ export interface SidecarMetrics {
   readonly tokens: Counter<'tenant' | 'model' | 'type'>;
   /** Spend in USD by tenant and model. */
   readonly costUsd: Counter<'tenant' | 'model'>;
+  /** Budget reservations by where they were decided (shared, local, none) and whether they were admitted. */
+  readonly budgetDecisions: Counter<'outcome' | 'allowed'>;
+  /** 1 while the shared budget store (Redis) answers, 0 while the failure mode is in force. */
+  readonly budgetStoreUp: Gauge<string>;
+  /** Budget settlements that could not be applied (dropped from the replay queue, or failed). */
+  readonly budgetSettleErrors: Counter<'reason'>;
   /** Audit records that could not be queued (sink overloaded). */
   readonly auditDropped: Counter<string>;
   readonly auditQueueDepth: Gauge<string>;
@@ -97,6 +103,19 @@ export function createMetrics(): SidecarMetrics {
       name: 'llmgw_cost_usd_total',
       help: 'Spend in USD, by tenant and model',
       labelNames: ['tenant', 'model'],
+      registers: [registry],
+    }),
+    budgetDecisions: new Counter({
+      name: 'llmgw_budget_decisions_total',
+      help: 'Budget reservations, by where they were decided and whether they were admitted',
+      labelNames: ['outcome', 'allowed'],
+      registers: [registry],
+    }),
+    budgetStoreUp: new Gauge({ name: 'llmgw_budget_store_up', help: '1 while the shared budget store answers', registers: [registry] }),
+    budgetSettleErrors: new Counter({
+      name: 'llmgw_budget_settle_errors_total',
+      help: 'Budget settlements lost or failed, by reason',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     auditDropped: new Counter({ name: 'llmgw_audit_dropped_total', help: 'Audit records not written because the queue was full', registers: [registry] }),
