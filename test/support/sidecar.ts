@@ -14,7 +14,7 @@ import { MemorySink } from '../../src/audit/sink';
 import type { ConfigInput } from '../../src/config/schema';
 
 /** Client API keys of the test tenants (clear text: the config holds only their hashes). */
-export const TEST_KEYS = { acme: 'sk-test-acme-0001', globex: 'sk-test-globex-0001' } as const;
+export const TEST_KEYS = { acme: 'sk-test-acme-0001', globex: 'sk-test-globex-0001', frugal: 'sk-test-frugal-0001' } as const;
 /** What the sidecar sends upstream (the mock providers can be told to require these). */
 export const PROVIDER_KEYS = { openai: 'sk-provider-openai', anthropic: 'sk-provider-anthropic', gemini: 'provider-gemini-key' } as const;
 
@@ -49,6 +49,8 @@ export function testGatewayConfig(dir: string): Pick<ConfigInput, 'providers' | 
     tenants: {
       acme: { apiKeys: [{ id: 'acme-key', sha256: sha256(TEST_KEYS.acme) }] },
       globex: { apiKeys: [{ id: 'globex-key', sha256: sha256(TEST_KEYS.globex) }], models: { allow: ['gpt-*'], deny: [] }, maxRequestBytes: 4096 },
+      // A day's budget of 200 tokens with 64 reserved for output per request: a few requests, then 429.
+      frugal: { apiKeys: [{ id: 'frugal-key', sha256: sha256(TEST_KEYS.frugal) }], budget: { defaultMaxOutputTokens: 64, tenant: { tokensPerDay: 200 } } },
     },
   };
 }
