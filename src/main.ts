@@ -13,6 +13,8 @@ const USAGE = `usage:
   llmgw serve --config FILE     run the ext_proc sidecar
   llmgw check-config FILE       validate a config file and report every problem
   llmgw hash-key                read an API key on stdin, print the SHA-256 to put in tenants.*.apiKeys
+  llmgw eval pii FILE.jsonl [--out FILE]
+                                precision, recall and F2 per entity type on a corpus in pii-dev format
 `;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -24,6 +26,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return checkConfig(rest);
     case 'hash-key':
       return hashKey();
+    case 'eval':
+      return evaluate(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -32,6 +36,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       return command === undefined ? 2 : 0;
     default:
       process.stderr.write(`unknown command: ${command}\n${USAGE}`);
+      return 2;
+  }
+}
+
+/** Quality measurements of the detectors on a corpus; loaded only when asked for. */
+async function evaluate(args: readonly string[]): Promise<number> {
+  const [kind, ...rest] = args;
+  switch (kind) {
+    case 'pii': {
+      const { runPiiEval } = await import('./guard/pii/eval');
+      return runPiiEval(rest);
+    }
+    default:
+      process.stderr.write(`unknown eval: ${kind ?? '(none)'}\n${USAGE}`);
       return 2;
   }
 }
