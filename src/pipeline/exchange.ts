@@ -36,6 +36,7 @@ import type { JsonObject } from '../extproc/struct';
 import type { GatewayDeps } from './gateway';
 import { modelBody, modelListBody, visibleModels } from './model-list';
 import { ResponseMeter } from './response-meter';
+import { OpenAiUsageStripper } from './usage-stripper';
 import type { Decision, ExchangeContext, ExchangeEnd, Exchange, RequestHeaders, ResponseHeaders } from './types';
 
 const CONTINUE: Decision = { kind: 'continue' };
@@ -64,6 +65,9 @@ export class GatewayExchange implements Exchange {
   private stopKeepAlive: (() => void) | undefined;
   /** x-ratelimit-* headers from the budget check, for the response. */
   private budgetHeaders: ReadonlyArray<readonly [string, string]> = [];
+  /** Usage was asked for upstream on the client's behalf and must be taken out of the stream again. */
+  private addedIncludeUsage = false;
+  private usageStripper: OpenAiUsageStripper | undefined;
   private readonly decisions: AuditDecision[] = [];
 
   constructor(
@@ -167,7 +171,11 @@ export class GatewayExchange implements Exchange {
     // A long stream renews its hold so it cannot expire (and be re-spent) while tokens still flow.
     if (request.stream) this.stopKeepAlive = this.deps.budgets.keepAlive(budget.reservation);
 
-    const rewritten = this.stage('rewrite', () => rewriteRequest(request, target.bodyModel ? { model: target.bodyModel } : {}));
+    // Budgets settle on the provider's usage: OpenAI streams report it only when asked, so ask.
+    this.addedIncludeUsage = request.api === 'openai.chat_completions' && request.stream && request.includeUsage !== true;
+    const rewritten = this.stage('rewrite', () =>
+      rewriteRequest(request, { ...(target.bodyModel ? { model: target.bodyModel } : {}), ...(this.addedIncludeUsage ? { includeUsage: true } : {}) }),
+    );
     const setHeaders: Array<readonly [string, string]> = [...target.setHeaders];
     if (target.upstreamPath !== this.path) setHeaders.push([':path', target.upstreamPath]);
     return {
@@ -185,26 +193,33 @@ export class GatewayExchange implements Exchange {
     const contentType = (headers.headers.get('content-type') ?? '').toLowerCase();
     const mode = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
     if (mode !== 'none') this.meter = new ResponseMeter(this.request.api, mode, headers.status);
+    if (mode === 'streamed' && this.addedIncludeUsage) this.usageStripper = new OpenAiUsageStripper();
     if (headers.status >= 400) this.errorCode ??= headers.status === 413 ? 'body_too_large' : 'upstream_error';
     return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId], ...this.budgetHeaders] }, responseBodyMode: mode };
   }
 
   onResponseBody(chunk: Buffer, endOfStream: boolean): Decision {
     this.firstByteAt ??= performance.now();
+    // Meter what the provider sent, before anything is taken out for the client.
     if (this.meter) this.stage('response_read', () => this.meter?.feed(chunk, endOfStream));
-    if (!endOfStream) return CONTINUE;
-    // The last answer carries the usage, so Envoy's access log and rate limits (hits_addend) can read it.
+    const stripper = this.usageStripper;
+    const body = stripper ? this.stage('response_rewrite', () => (endOfStream ? Buffer.concat([stripper.push(chunk), stripper.end()]) : stripper.push(chunk))) : chunk;
+    const replaced = body === chunk || body.equals(chunk) ? undefined : body;
+    const metadata = endOfStream ? this.usageMetadata() : undefined;
+    if (replaced === undefined) return metadata ? { kind: 'continue', metadata } : CONTINUE;
+    return { kind: 'mutate', body: replaced, ...(metadata ? { metadata } : {}) };
+  }
+
+  /** The last answer carries the usage, so Envoy's access log and rate limits (hits_addend) can read it. */
+  private usageMetadata(): JsonObject | undefined {
     const usage = this.meter?.reading().usage;
-    if (!usage || !this.route) return CONTINUE;
+    if (!usage || !this.route) return undefined;
     return {
-      kind: 'continue',
-      metadata: {
-        ...this.metadata(),
-        prompt_tokens: usage.inputTokens,
-        completion_tokens: usage.outputTokens,
-        total_tokens: usage.inputTokens + usage.outputTokens,
-        cost_usd: costUsd(this.route.model.pricing, usage),
-      },
+      ...this.metadata(),
+      prompt_tokens: usage.inputTokens,
+      completion_tokens: usage.outputTokens,
+      total_tokens: usage.inputTokens + usage.outputTokens,
+      cost_usd: costUsd(this.route.model.pricing, usage),
     };
   }
 
