@@ -21,7 +21,6 @@
  * Run after `tsc -p tsconfig.json`: `node dist/bench/run.js`. Exits non-zero when a run saw errors.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -29,7 +28,9 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { DriverResult } from './measure';
 import { choosePinning, killStartedChildren, pinned, runToCompletion, startServer, type Pinning, type ServerProcess } from './processes';
 import { compare, comparisonTable, runsTable, toRecord, type RunRecord, type TargetName } from './report';
-import { BENCH_API_KEY, BENCH_MODEL, buildScenario, writeScenarioFile, SCENARIOS, type EncodedScenario, type ScenarioName } from './scenario';
+import { runBudgetBench } from './budget';
+import { benchGatewayConfig } from './sidecar-config';
+import { buildScenario, writeScenarioFile, SCENARIOS, type EncodedScenario, type ScenarioName } from './scenario';
 
 /** dist/bench/run.js -> the repository root. */
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -146,20 +147,6 @@ function startNoop(pinning: Pinning): Promise<ServerProcess> {
  * the bench sets the TCP listener and the admin port to free ports and the log level to info, which
  * prints the ready line the bench waits for.
  */
-/**
- * The full pipeline as a real deployment runs it: a tenant admitting the bench's key (by hash), the
- * bench's model routed to an OpenAI provider whose key comes from a file.
- */
-function benchGatewayConfig(dir: string): Record<string, unknown> {
-  const keyFile = path.join(dir, 'provider.key');
-  writeFileSync(keyFile, 'sk-provider-bench\n');
-  return {
-    providers: { openai: { api: 'openai', cluster: 'openai', auth: 'bearer', keys: [{ file: keyFile }] } },
-    models: { [BENCH_MODEL]: { provider: 'openai', pricing: { input: 0.15, output: 0.6 } } },
-    tenants: { bench: { apiKeys: [{ id: 'bench', sha256: createHash('sha256').update(BENCH_API_KEY).digest('hex') }] } },
-  };
-}
-
 function startSidecar(pinning: Pinning, dir: string): Promise<ServerProcess> {
   const main = path.join(ROOT, 'dist', 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`tsc -p tsconfig.json\` (make build) first`);
@@ -300,10 +287,12 @@ async function main(): Promise<number> {
   }
   const failed = records.filter((r) => r.errors > 0);
   for (const r of failed) out.write(`ERROR: ${r.target} ${r.scenario} c=${r.concurrency}: ${JSON.stringify(r.driver.errorKinds)}\n`);
+  const budget = await runBudgetBench(out);
   out.write(`total time ${elapsedSeconds.toFixed(0)} s\n`);
 
   if (settings.jsonPath) {
     const report = {
+      budget: budget ?? null,
       meta: {
         date: new Date(startedAt).toISOString(),
         elapsedSeconds,

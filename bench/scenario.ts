@@ -64,7 +64,7 @@ const raw = (key: string, value: string): ProtoHeaderValue => ({ key, raw_value:
 /** A ~1 KB OpenAI chat completion request, as the official Python SDK sends it. */
 export function chatCompletionRequestBody(stream: boolean): Buffer {
   const body: Record<string, unknown> = {
-    model: 'gpt-4o-mini',
+    model: BENCH_MODEL,
     messages: [
       {
         role: 'system',
@@ -227,7 +227,8 @@ function responseHeadersMessage(scenario: ScenarioName, body: Buffer, requestId:
 
 /** The bench tenant's API key: fixed, so the sidecar config the bench writes can admit it by hash. */
 export const BENCH_API_KEY = 'sk-llmgw-bench-0123456789abcdef0123456789abcdef';
-export const BENCH_MODEL = MODEL;
+/** The model the bench requests (the response names the provider's dated snapshot, as OpenAI does). */
+export const BENCH_MODEL = 'gpt-4o-mini';
 
 export function buildScenario(name: ScenarioName): EncodedScenario {
   const now = new Date();

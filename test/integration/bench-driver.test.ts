@@ -5,8 +5,11 @@
  */
 import { runExchanges } from '../../bench/driver-node';
 import { startNoopServer, type NoopServer } from '../../bench/noop-server';
-import { createHash } from 'node:crypto';
-import { BENCH_API_KEY, buildScenario, SCENARIOS } from '../../bench/scenario';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { buildScenario, SCENARIOS } from '../../bench/scenario';
+import { benchGatewayConfig } from '../../bench/sidecar-config';
 import { startTestSidecar, type TestSidecar } from '../support/sidecar';
 
 describe('bench driver (protocol only)', () => {
@@ -14,8 +17,9 @@ describe('bench driver (protocol only)', () => {
   let sidecar: TestSidecar;
   beforeAll(async () => {
     noop = await startNoopServer();
-    // A tenant that admits the bench's key, so the sidecar runs its whole pipeline, not a 401.
-    sidecar = await startTestSidecar({ tenants: { bench: { apiKeys: [{ id: 'bench', sha256: createHash('sha256').update(BENCH_API_KEY).digest('hex') }] } } });
+    // The bench's own config, so the sidecar runs its whole pipeline here exactly as in `make bench`.
+    const dir = mkdtempSync(path.join(tmpdir(), 'llmgw-bench-'));
+    sidecar = await startTestSidecar(benchGatewayConfig(dir));
   });
   afterAll(async () => {
     await noop.close();
