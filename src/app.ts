@@ -12,6 +12,7 @@ import type { Pipeline } from './pipeline/types';
 import { JsonLinesSink, type AuditSink } from './audit/sink';
 import type { SecretStore } from './config/secrets';
 import { createBudgetService, warmUpTokenizers, type BudgetService } from './budget';
+import { budgetUsageHandler } from './budget/usage-api';
 import { AdminServer } from './telemetry/admin-server';
 import { createLogger } from './telemetry/logger';
 import { createMetrics, type SidecarMetrics } from './telemetry/metrics';
@@ -107,6 +108,13 @@ export class App {
       host: adminConfig.host,
       port: adminConfig.port,
       registry: metrics.registry,
+      api: {
+        token: () => {
+          const source = store.config.admin.token;
+          return source ? store.secrets.value(source) || undefined : undefined;
+        },
+        handle: budgetUsageHandler(() => store.config, budgets),
+      },
       readiness: [
         { name: 'draining', check: () => (app?.draining ? 'shutting down' : undefined) },
         // A Redis outage the config tolerates (failOpen) keeps the pod ready; with failClosed it cannot serve.

@@ -70,7 +70,7 @@ export interface RuntimeConfig {
     readonly maxMessageBytes: number;
     readonly drainTimeoutMs: number;
   };
-  readonly admin: { readonly host: string; readonly port: number };
+  readonly admin: { readonly host: string; readonly port: number; readonly token?: SecretSource };
   readonly logging: { readonly level: string };
   readonly gateway: { readonly unknownPaths: 'reject' | 'passthrough'; readonly maxRequestBytes: number; readonly clusterHeader: string };
   readonly auth: {
@@ -129,6 +129,14 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     );
   }
 
+  let adminToken: SecretSource | undefined;
+  if (document.admin.token) {
+    const source = document.admin.token;
+    adminToken = 'file' in source ? { file: resolve(source.file) } : { env: source.env };
+    const problem = secrets?.register(adminToken);
+    if (problem) problems.push({ path: 'admin.token', message: problem });
+  }
+
   const models = new Map<string, RuntimeModel>();
   for (const [name, model] of Object.entries(document.models)) {
     const provider = providers.get(model.provider);
@@ -169,7 +177,7 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
       maxMessageBytes: document.server.maxMessageBytes,
       drainTimeoutMs: Math.round(document.server.drainTimeoutSeconds * 1000),
     }),
-    admin: Object.freeze({ ...document.admin }),
+    admin: Object.freeze({ host: document.admin.host, port: document.admin.port, token: adminToken }),
     logging: Object.freeze({ ...document.logging }),
     gateway: Object.freeze({ ...document.gateway }),
     auth: Object.freeze({ jwt: document.auth.jwt ? Object.freeze({ ...document.auth.jwt }) : undefined }),

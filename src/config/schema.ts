@@ -47,6 +47,8 @@ export const serverSchema = z
 export const adminSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: port.default(9102),
+  /** Bearer token for the /admin/ API (tenant usage); without it the API is off. Never inline. */
+  token: z.lazy(() => secretSourceSchema).optional(),
 });
 
 export const loggingSchema = z.strictObject({

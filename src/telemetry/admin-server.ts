@@ -3,6 +3,7 @@
  * /readyz (readiness: config loaded and not draining; a dependency whose outage the config tolerates
  * does not make the pod unready, which is why readiness is a list of named checks the app supplies).
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -13,11 +14,19 @@ export interface ReadinessCheck {
   readonly check: () => string | undefined;
 }
 
+/** An authenticated JSON API under /admin/ (for example a tenant's budget usage). */
+export interface AdminApi {
+  /** The bearer token callers must present; undefined disables the API (404). Read per request (rotation). */
+  token(): string | undefined;
+  handle(path: string, query: URLSearchParams): Promise<{ readonly status: number; readonly body: unknown }>;
+}
+
 export interface AdminServerOptions {
   readonly host: string;
   readonly port: number;
   readonly registry: Registry;
   readonly readiness: readonly ReadinessCheck[];
+  readonly api?: AdminApi;
 }
 
 export class AdminServer {
@@ -45,7 +54,8 @@ export class AdminServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
+    const url = new URL(req.url ?? '/', 'http://admin');
+    const path = url.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       reply(res, 405, { error: 'method not allowed' });
       return;
@@ -72,9 +82,40 @@ export class AdminServer {
         return;
       }
       default:
+        if (path.startsWith('/admin/') && this.options.api) {
+          await this.handleApi(this.options.api, req, res, path, url.searchParams);
+          return;
+        }
         reply(res, 404, { error: 'not found' });
     }
   }
+
+  private async handleApi(api: AdminApi, req: http.IncomingMessage, res: http.ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+    const expected = api.token();
+    if (!expected) {
+      reply(res, 404, { error: 'not found' });
+      return;
+    }
+    const presented = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    if (!sameSecret(presented, expected)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      reply(res, 401, { error: 'unauthorized' });
+      return;
+    }
+    try {
+      const answer = await api.handle(path, query);
+      reply(res, answer.status, answer.body);
+    } catch {
+      reply(res, 500, { error: 'admin request failed' });
+    }
+  }
+}
+
+/** Constant-time comparison through fixed-length digests, so neither content nor length leaks by timing. */
+function sameSecret(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b) && presented.length > 0;
 }
 
 function reply(res: http.ServerResponse, status: number, body: unknown): void {

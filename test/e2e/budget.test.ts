@@ -3,13 +3,19 @@
  * tenant's day budget is spent the SDK gets a 429 in the API's own shape; usage is settled with what
  * the provider reported.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import OpenAI from 'openai';
 import { TEST_KEYS } from '../support/sidecar';
 import { auditOfLastRequest, startGateway, type Gateway } from './harness';
 
+const ADMIN_TOKEN = 'admin-token-for-tests';
 let gateway: Gateway;
 beforeAll(async () => {
-  gateway = await startGateway();
+  const tokenFile = path.join(mkdtempSync(path.join(tmpdir(), 'llmgw-admin-')), 'token');
+  writeFileSync(tokenFile, `${ADMIN_TOKEN}\n`);
+  gateway = await startGateway({ admin: { host: '127.0.0.1', port: 0, token: { file: tokenFile } } });
 });
 afterAll(async () => {
   await gateway.close();
@@ -34,4 +40,28 @@ it('counts down the day budget in x-ratelimit headers, then refuses with 429', a
   expect(error.code).toBe('budget_exceeded');
   expect(error.headers.get('retry-after')).toMatch(/^\d+$/);
   expect(error.headers.get('x-ratelimit-remaining-tokens')).toBeDefined();
+});
+
+describe('admin API: a tenant\'s usage', () => {
+  const usageUrl = (tenant: string) => `${gateway.sidecar.adminUrl}/admin/v1/tenants/${tenant}/usage`;
+
+  it('refuses callers without the admin token', async () => {
+    expect((await fetch(usageUrl('frugal'))).status).toBe(401);
+    expect((await fetch(usageUrl('frugal'), { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+  });
+
+  it('reports used and remaining tokens per window after traffic', async () => {
+    const response = await fetch(usageUrl('frugal'), { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { tenant: string; limits: { limit: string; max: number; used: number; remaining: number }[] };
+    expect(body.tenant).toBe('frugal');
+    const day = body.limits.find((limit) => limit.limit === 'tokensPerDay');
+    expect(day).toMatchObject({ max: 200 });
+    expect(day?.used).toBeGreaterThan(0);
+    expect((day?.used ?? 0) + (day?.remaining ?? 0)).toBeLessThanOrEqual(200);
+  });
+
+  it('answers 404 for an unknown tenant', async () => {
+    expect((await fetch(usageUrl('nobody'), { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(404);
+  });
 });
