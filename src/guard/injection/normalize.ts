@@ -5,6 +5,8 @@
  * itself evidence, reported as its own finding, while the verdict on the content stays the same.
  */
 
+import { pattern } from './patterns';
+
 export interface NormalizeSignals {
   /** Zero-width and other invisible format characters (not counting joiners inside emoji). */
   invisible: number;
@@ -156,7 +158,7 @@ function isLeetSymbol(ch: string): boolean {
 }
 
 /** Folds one lower-cased word: look-alikes when mixed with Latin (or in a Latin text), then leetspeak. */
-function foldWord(word: string, latinText: boolean, signals: NormalizeSignals): string {
+function foldWord(word: string, latinText: boolean, signals: NormalizeSignals, relaxed: boolean): string {
   let latin = 0;
   let confusable = 0;
   let otherLetters = 0;
@@ -177,14 +179,14 @@ function foldWord(word: string, latinText: boolean, signals: NormalizeSignals): 
     if (latin > 0) signals.homoglyphWords++;
     latin += confusable;
   }
-  if (leet > 0 && latin >= 2) out = foldLeet(out, signals);
+  if (leet > 0 && latin >= (relaxed ? 1 : 2)) out = foldLeet(out, signals, relaxed);
   return out;
 }
 
-function foldLeet(word: string, signals: NormalizeSignals): string {
-  // An identifier with a numeric suffix (user123, python3, gpt4) is not leetspeak.
+function foldLeet(word: string, signals: NormalizeSignals, relaxed: boolean): string {
+  // An identifier with a numeric suffix (user123, python3, gpt4) is not leetspeak (unless the text is).
   let end = word.length;
-  while (end > 0 && isDigit(word.charCodeAt(end - 1))) end--;
+  while (!relaxed && end > 0 && isDigit(word.charCodeAt(end - 1))) end--;
   let interior = false;
   for (let i = 0; i < end; i++) {
     const ch = word[i] as string;
@@ -197,7 +199,7 @@ function foldLeet(word: string, signals: NormalizeSignals): string {
     if (ch === '1') {
       const prev = word[i - 1];
       const next = word[i + 1];
-      out += prev === '1' || next === '1' || prev === 'l' || next === 'l' ? 'l' : 'i';
+      out += prev === '1' || next === '1' ? 'l' : 'i';
     } else {
       out += LEET[ch] ?? ch;
     }
@@ -305,20 +307,25 @@ function hasLatinExtended(text: string): boolean {
   return false;
 }
 
+const LEET_NUMBER = pattern('normalize-leet-number', '(?<![0-9a-z.,])[013457]{1,3}(?![0-9a-z.,])', 'g');
+const LEET_DIGITS: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't' };
+
+/** In a text already written in leetspeak, short words made only of leet digits ("15" is, "70" to, "41" ai) are words too. */
+function foldLeetNumbers(text: string): string {
+  return text.replace(LEET_NUMBER, (digits) => Array.from(digits, (d) => LEET_DIGITS[d] ?? d).join(''));
+}
+
 /** Folds a lower-cased text word by word (look-alikes, leetspeak). */
-function foldWords(lower: string, signals: NormalizeSignals): string {
+function foldWords(lower: string, signals: NormalizeSignals, relaxed = false): string {
+  // A Latin text is one with more Latin letters than letters of other scripts that are not look-alikes
+  // (Russian has plenty of those: б, ж, ы, я...; a Latin text dressed in Cyrillic look-alikes has none).
   let latin = 0;
   let other = 0;
-  let needs = false;
   for (let i = 0; i < lower.length; i++) {
     const c = lower.charCodeAt(i);
     if (isLatinLower(c)) latin++;
-    else if (c >= 0x80) {
-      other++;
-      needs = true;
-    } else if (isDigit(c) || c === 0x40 || c === 0x24 || c === 0x21 || c === 0x7c) needs = true;
+    else if (c >= 0x80 && HOMOGLYPHS[lower[i] as string] === undefined && isLetterish(c)) other++;
   }
-  if (!needs) return lower;
   const latinText = latin > other;
   let out = '';
   let last = 0;
@@ -335,7 +342,7 @@ function foldWords(lower: string, signals: NormalizeSignals): string {
     }
     if (special && i > start) {
       const word = lower.slice(start, i);
-      const folded = foldWord(word, latinText, signals);
+      const folded = foldWord(word, latinText, signals, relaxed);
       if (folded !== word) {
         out += lower.slice(last, start) + folded;
         last = i;
@@ -345,9 +352,17 @@ function foldWords(lower: string, signals: NormalizeSignals): string {
   return last === 0 ? lower : out + lower.slice(last);
 }
 
+const NON_ASCII = pattern('normalize-non-ascii', '[^\\x00-\\x7f]');
+/** Something the word pass may fold: a non-ASCII character, or a digit or leet symbol touching a letter. */
+const HOMOGLYPH_ANY = pattern('normalize-homoglyph', `[${Object.keys(HOMOGLYPHS).join('')}]`);
+const LEET_ANY = pattern('normalize-leet', '[a-z][0-9@$!|]|[0-9@$!|][a-z]');
+/** Anything `stripInvisible` removes. */
+const INVISIBLE_ANY = pattern('normalize-invisible', '[\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0]|\\udb40[\\udc00-\\uddef]');
+/** Six letters standing alone, separated by spaces, dots or dashes. */
+const SPACED = pattern('normalize-spaced', '(?:^|[^a-z\\u00c0-\\uffff])[a-z\\u00c0-\\uffff](?:(?:[ ]{1,3}|[.-])[a-z\\u00c0-\\uffff]){5}(?![a-z\\u00c0-\\uffff])');
+
 function isPlainAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
-  return true;
+  return !NON_ASCII.test(text);
 }
 
 export function normalize(input: string): Normalized {
@@ -355,17 +370,25 @@ export function normalize(input: string): Normalized {
   let text = input;
   let hidden = '';
   if (!isPlainAscii(input)) {
-    const stripped = stripInvisible(input.normalize('NFKC'), signals);
-    text = stripped.text;
-    hidden = stripped.hidden;
+    const nfkc = input.normalize('NFKC');
+    if (INVISIBLE_ANY.test(nfkc)) {
+      const stripped = stripInvisible(nfkc, signals);
+      text = stripped.text;
+      hidden = stripped.hidden;
+    } else {
+      text = nfkc;
+    }
   }
   let lower = text.toLowerCase();
-  if (!isPlainAscii(lower)) {
+  if (text !== input || !isPlainAscii(lower)) {
     if (hasLatinExtended(lower)) lower = stripLatinMarks(lower);
     lower = foldScripts(lower);
   }
-  let folded = foldWords(lower, signals);
-  folded = collapseSpaced(folded, signals);
+  const ascii = isPlainAscii(lower);
+  let folded = (!ascii && HOMOGLYPH_ANY.test(lower)) || LEET_ANY.test(lower) ? foldWords(lower, signals) : lower;
+  // A text written in leetspeak: fold again, now also short words with one letter ("7h3", "m3") and digit-only words.
+  if (signals.leetWords >= 3) folded = foldLeetNumbers(foldWords(folded, signals, true));
+  if (SPACED.test(folded)) folded = collapseSpaced(folded, signals);
   return { text, folded, hidden, signals };
 }
 

@@ -20,9 +20,3 @@ export function pattern(name: string, source: string, flags = ''): RegExp {
 export function compiledPatterns(): readonly RegisteredPattern[] {
   return registered;
 }
-
-const SPECIAL = pattern('escape', '[.*+?^${}()|[\\]\\\\]', 'g');
-
-export function escapeRegex(text: string): string {
-  return text.replace(SPECIAL, '\\$&');
-}

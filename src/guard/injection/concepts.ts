@@ -1,0 +1,310 @@
+/**
+ * Tokeniser and concept tagger over folded text. Space-delimited scripts are split into tokens and
+ * looked up (exact, stem, multi-word, one-typo for a few key English terms); Chinese and Japanese runs
+ * are scanned for substrings. The output is the concept stream: which concept, at which token position
+ * (a Chinese or Japanese run counts one position per two characters, about a word).
+ */
+import { CONCEPTS, LEXICON, type Concept } from './lexicon';
+import { foldTerm } from './normalize';
+import { pattern } from './patterns';
+
+export const CONCEPT_COUNT = CONCEPTS.length;
+export const CONCEPT_ID: Readonly<Record<Concept, number>> = Object.fromEntries(CONCEPTS.map((c, i) => [c, i])) as Record<Concept, number>;
+
+export interface ConceptHit {
+  readonly concept: number;
+  /** Token position of the first token of the match. */
+  readonly pos: number;
+  /** Token position after the match. */
+  readonly end: number;
+}
+
+export interface Tokens {
+  /** Tokens of space-delimited scripts, in order. */
+  readonly words: string[];
+  /** Token position of each word (positions also advance through CJK runs). */
+  readonly wordPos: number[];
+  /** Concept hits in position order. */
+  readonly hits: ConceptHit[];
+  /** Chinese and Japanese runs (matched as substrings, featurised as character n-grams). */
+  readonly cjk: string[];
+  /** Total positions. */
+  readonly length: number;
+}
+
+function isCjk(c: number): boolean {
+  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0x3040 && c <= 0x30ff) || (c >= 0x31f0 && c <= 0x31ff);
+}
+
+function isArabic(c: number): boolean {
+  return c >= 0x0600 && c <= 0x06ff;
+}
+
+/** A character that belongs to a word of a space-delimited script. */
+export function isWordChar(c: number): boolean {
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
+  if (c < 0xc0) return false;
+  if (c === 0xd7 || c === 0xf7) return false;
+  if (c >= 0x2000 && c <= 0x2bff) return false;
+  if (c >= 0x3000 && c <= 0x303f) return false;
+  if (c >= 0xd800 && c <= 0xdfff) return false;
+  if (c >= 0xfe30 && c <= 0xfe4f) return false;
+  if (c >= 0xff00 && c <= 0xff65) return false;
+  if (c === 0x060c || c === 0x061b || c === 0x061f || c === 0x06d4 || c === 0x0964 || c === 0x0965) return false;
+  if (isCjk(c)) return false;
+  return true;
+}
+
+interface WordEntry {
+  readonly concept: number;
+  /** Tokens after the first. */
+  readonly rest: readonly string[];
+  /** The last token is a stem (prefix match). */
+  readonly prefix: boolean;
+  readonly first: string;
+}
+
+interface CjkEntry {
+  readonly concept: number;
+  readonly term: string;
+}
+
+const exactIndex = new Map<string, WordEntry[]>();
+const stemIndex = new Map<number, WordEntry[]>();
+const cjkIndex = new Map<string, CjkEntry[]>();
+const fuzzyIndex = new Map<string, number>();
+const multiStarts = new Set<string>();
+const fuzzyShapes = new Set<number>();
+
+function key2(word: string): number {
+  return (word.charCodeAt(0) << 16) | word.charCodeAt(1);
+}
+
+function splitWords(text: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x20;
+    if (i < text.length && isWordChar(c)) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out.push(text.slice(start, i));
+      start = -1;
+    }
+  }
+  return out;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function deletions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
+/** Key English terms matched with one typo (gandalf-style "prefious", "instuctions", "pasword"). */
+const FUZZY: readonly [string, Concept][] = [
+  ['disregard', 'IGNORE'], ['previous', 'PRIOR'], ['instructions', 'INSTR'], ['instruction', 'INSTR'], ['directives', 'INSTR'],
+  ['guidelines', 'INSTR'], ['restrictions', 'INSTR'], ['password', 'SECRET'], ['everything', 'ALL'],
+];
+
+function build(): void {
+  for (const concept of CONCEPTS) {
+    const id = CONCEPT_ID[concept];
+    for (const raw of LEXICON[concept]) {
+      const prefix = raw.endsWith('*');
+      const folded = foldTerm(prefix ? raw.slice(0, -1) : raw);
+      let cjk = false;
+      for (let i = 0; i < folded.length; i++) if (isCjk(folded.charCodeAt(i))) cjk = true;
+      if (cjk) {
+        push(cjkIndex, folded[0] as string, { concept: id, term: folded });
+        continue;
+      }
+      const words = splitWords(folded);
+      const first = words[0];
+      if (first === undefined) continue;
+      const entry: WordEntry = { concept: id, rest: words.slice(1), prefix, first };
+      if (prefix && words.length === 1 && first.length >= 2) push(stemIndex, key2(first), entry);
+      else push(exactIndex, first, entry);
+      if (words.length > 1) multiStarts.add(first);
+    }
+  }
+  for (const list of cjkIndex.values()) list.sort((a, b) => b.term.length - a.term.length);
+  for (const [term, concept] of FUZZY) {
+    const id = CONCEPT_ID[concept];
+    fuzzyIndex.set(term, id);
+    for (const d of deletions(term)) if (!fuzzyIndex.has(d)) fuzzyIndex.set(d, id);
+    for (const len of [term.length - 1, term.length, term.length + 1]) fuzzyShapes.add(term.charCodeAt(0) * 64 + len);
+  }
+}
+build();
+
+const ARABIC_PREFIXES = ['وال', 'بال', 'فال', 'كال', 'لل', 'ال', 'و', 'ف', 'ب', 'ل', 'ك'];
+
+function variants(word: string): readonly string[] {
+  if (!isArabic(word.charCodeAt(0))) return [word];
+  const out = [word];
+  for (const p of ARABIC_PREFIXES) if (word.startsWith(p) && word.length - p.length >= 2) out.push(word.slice(p.length));
+  return out;
+}
+
+function matchRest(words: readonly string[], i: number, entry: WordEntry): boolean {
+  const rest = entry.rest;
+  for (let k = 0; k < rest.length; k++) {
+    const want = rest[k] as string;
+    const got = words[i + 1 + k];
+    if (got === undefined) return false;
+    if (entry.prefix && k === rest.length - 1 ? !got.startsWith(want) : got !== want) return false;
+  }
+  return true;
+}
+
+function fuzzyLookup(word: string): number {
+  if (word.length < 7 || word.length > 13 || !fuzzyShapes.has(word.charCodeAt(0) * 64 + word.length)) return -1;
+  const c0 = word.charCodeAt(0);
+  if (c0 < 0x61 || c0 > 0x7a) return -1;
+  const direct = fuzzyIndex.get(word);
+  if (direct !== undefined) return direct;
+  for (let i = 1; i < word.length; i++) {
+    const hit = fuzzyIndex.get(word.slice(0, i) + word.slice(i + 1));
+    if (hit !== undefined) return hit;
+  }
+  return -1;
+}
+
+const WORD_SPLIT = pattern('concept-split', '[^\\p{L}\\p{M}\\p{N}]+', 'u');
+const HAS_CJK = pattern('concept-cjk', '[\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff]', 'u');
+
+const ASCII_ONLY = pattern('concept-ascii', '^[\\x00-\\x7f]*$');
+
+function splitAscii(text: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    const word = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
+    if (word) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out.push(text.slice(start, i));
+      start = -1;
+    }
+  }
+  if (start >= 0) out.push(text.slice(start));
+  return out;
+}
+
+/** Tokenises folded text and tags concepts. */
+export function tagConcepts(folded: string): Tokens {
+  const words: string[] = [];
+  const wordPos: number[] = [];
+  const hits: ConceptHit[] = [];
+  const cjkRuns: string[] = [];
+  let pos = 0;
+  const cjk = HAS_CJK.test(folded);
+  const parts = ASCII_ONLY.test(folded) ? splitAscii(folded) : folded.split(WORD_SPLIT);
+  for (const part of parts) {
+    if (part.length === 0) continue;
+    if (cjk && HAS_CJK.test(part)) {
+      // Split into CJK runs (scanned for substrings) and other words.
+      let i = 0;
+      while (i < part.length) {
+        const start = i;
+        if (isCjk(part.charCodeAt(i))) {
+          while (i < part.length && isCjk(part.charCodeAt(i))) i++;
+          scanCjk(part, { start, end: i, pos }, hits);
+          cjkRuns.push(part.slice(start, i));
+          pos += Math.ceil((i - start) / 2);
+        } else {
+          while (i < part.length && !isCjk(part.charCodeAt(i))) i++;
+          words.push(part.slice(start, i));
+          wordPos.push(pos++);
+        }
+      }
+      continue;
+    }
+    words.push(part);
+    wordPos.push(pos++);
+  }
+  for (let w = 0; w < words.length; w++) tagWord(words, wordPos, w, hits);
+  hits.sort((a, b) => a.pos - b.pos);
+  return { words, wordPos, hits, cjk: cjkRuns, length: pos };
+}
+
+function addHit(hits: ConceptHit[], from: number, concept: number, pos: number, end: number): boolean {
+  for (let k = from; k < hits.length; k++) if ((hits[k] as ConceptHit).concept === concept) return false;
+  hits.push({ concept, pos, end });
+  return true;
+}
+
+/** Concepts of single words, memoised (bounded): most words of a text are common and repeat across texts. */
+const wordCache = new Map<string, readonly number[]>();
+const WORD_CACHE_LIMIT = 50000;
+const NONE: readonly number[] = [];
+
+function tagWord(words: readonly string[], wordPos: readonly number[], w: number, hits: ConceptHit[]): void {
+  const word = words[w] as string;
+  const p = wordPos[w] as number;
+  if (!multiStarts.has(word) && !isArabic(word.charCodeAt(0))) {
+    let cached = wordCache.get(word);
+    if (cached === undefined) {
+      const scratch: ConceptHit[] = [];
+      tagWordUncached(words, wordPos, w, scratch);
+      cached = scratch.length === 0 ? NONE : scratch.map((h) => h.concept);
+      if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
+      wordCache.set(word, cached);
+    }
+    for (const concept of cached) hits.push({ concept, pos: p, end: p + 1 });
+    return;
+  }
+  tagWordUncached(words, wordPos, w, hits);
+}
+
+function tagWordUncached(words: readonly string[], wordPos: readonly number[], w: number, hits: ConceptHit[]): void {
+  const word = words[w] as string;
+  const p = wordPos[w] as number;
+  const from = hits.length;
+  const arabic = isArabic(word.charCodeAt(0));
+  const vs = arabic ? variants(word) : undefined;
+  const count = vs ? vs.length : 1;
+  for (let v = 0; v < count; v++) {
+    const form = vs ? (vs[v] as string) : word;
+    const exact = exactIndex.get(form);
+    if (exact) {
+      for (const e of exact) {
+        if (e.rest.length > 0 && !matchRest(words, w, e)) continue;
+        addHit(hits, from, e.concept, p, (wordPos[w + e.rest.length] ?? p) + 1);
+      }
+    }
+    if (form.length >= 2) {
+      const stems = stemIndex.get(key2(form));
+      if (stems) for (const e of stems) if (form.startsWith(e.first)) addHit(hits, from, e.concept, p, p + 1);
+    }
+  }
+  if (hits.length === from) {
+    const fuzzy = fuzzyLookup(word);
+    if (fuzzy >= 0) hits.push({ concept: fuzzy, pos: p, end: p + 1 });
+  }
+}
+
+function scanCjk(text: string, run: { start: number; end: number; pos: number }, hits: ConceptHit[]): void {
+  for (let i = run.start; i < run.end; i++) {
+    const list = cjkIndex.get(text[i] as string);
+    if (!list) continue;
+    const taken: number[] = [];
+    for (const e of list) {
+      if (taken.includes(e.concept)) continue;
+      if (i + e.term.length <= run.end && text.startsWith(e.term, i)) {
+        const p = run.pos + ((i - run.start) >> 1);
+        hits.push({ concept: e.concept, pos: p, end: run.pos + ((i - run.start + e.term.length + 1) >> 1) });
+        taken.push(e.concept);
+      }
+    }
+  }
+}

@@ -1,0 +1,365 @@
+/**
+ * Bounded decoding: finds encoded spans inside a text (base64, base32, hex, binary, URL-encoding, Morse,
+ * ROT13 and reversed lines) and decodes those that turn into readable text, so the detector can scan
+ * them again. Scanners, not regexes: every character is looked at a bounded number of times, at most
+ * `maxCandidates` spans are decoded per text, each decoded span is cut at `maxSpanChars`, and the caller
+ * charges every decoded character to one budget per segment and stops at `maxDepth`.
+ */
+
+import { pattern } from './patterns';
+
+export type EncodingKind = 'base64' | 'base32' | 'hex' | 'binary' | 'url' | 'morse' | 'rot13' | 'reversed';
+
+export interface DecodedSpan {
+  readonly kind: EncodingKind;
+  readonly text: string;
+}
+
+export interface DecodeLimits {
+  /** Spans decoded per text. */
+  readonly maxCandidates: number;
+  /** Characters of one encoded span that are decoded (the rest is ignored). */
+  readonly maxSpanChars: number;
+  /** Lines of a text checked for ROT13 and reversal. */
+  readonly maxLines: number;
+}
+
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxCandidates: 16, maxSpanChars: 65536, maxLines: 256 };
+
+const MIN_BASE64 = 20;
+const MIN_HEX = 16;
+
+function isB64(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x2d || c === 0x5f;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+}
+
+function isB32(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x32 && c <= 0x37);
+}
+
+/** Readable text: almost no replacement or control characters (random bytes have many), and some letters. */
+export function readable(text: string): boolean {
+  if (text.length < 4) return false;
+  let bad = 0;
+  let letters = 0;
+  const n = Math.min(text.length, 4096);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd || (c < 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) || (c >= 0x7f && c < 0xa0)) bad++;
+    else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c >= 0xc0) letters++;
+  }
+  return bad <= n * 0.03 && letters >= Math.min(4, n / 2) && letters >= n * 0.08;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+function decodeBase64(run: string): string | undefined {
+  const text = utf8.decode(Buffer.from(run, 'base64'));
+  return readable(text) ? text : undefined;
+}
+
+function decodeHex(digits: string): string | undefined {
+  if (digits.length % 2 !== 0) return undefined;
+  const text = utf8.decode(Buffer.from(digits, 'hex'));
+  return readable(text) ? text : undefined;
+}
+
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function decodeBase32(run: string): string | undefined {
+  const bytes: number[] = [];
+  let buffer = 0;
+  let bits = 0;
+  for (let i = 0; i < run.length; i++) {
+    const v = B32.indexOf(run[i] as string);
+    if (v < 0) break;
+    buffer = ((buffer << 5) | v) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((buffer >> bits) & 0xff);
+    }
+  }
+  const text = utf8.decode(Uint8Array.from(bytes));
+  return readable(text) ? text : undefined;
+}
+
+function decodeBinary(bits: string): string | undefined {
+  if (bits.length % 8 !== 0) return undefined;
+  const bytes = new Uint8Array(bits.length / 8);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const text = utf8.decode(bytes);
+  return readable(text) ? text : undefined;
+}
+
+function decodePercent(run: string): string | undefined {
+  const bytes: number[] = [];
+  for (let i = 0; i < run.length; i++) {
+    const c = run.charCodeAt(i);
+    if (c === 0x25 && i + 2 < run.length + 0 && isHex(run.charCodeAt(i + 1)) && isHex(run.charCodeAt(i + 2))) {
+      bytes.push(parseInt(run.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (c === 0x2b) bytes.push(0x20);
+    else if (c < 0x80) bytes.push(c);
+    else for (const b of Buffer.from(run[i] as string, 'utf8')) bytes.push(b);
+  }
+  const text = utf8.decode(Uint8Array.from(bytes));
+  return readable(text) ? text : undefined;
+}
+
+const MORSE: Record<string, string> = {
+  '.-': 'a', '-...': 'b', '-.-.': 'c', '-..': 'd', '.': 'e', '..-.': 'f', '--.': 'g', '....': 'h', '..': 'i', '.---': 'j', '-.-': 'k', '.-..': 'l', '--': 'm', '-.': 'n', '---': 'o',
+  '.--.': 'p', '--.-': 'q', '.-.': 'r', '...': 's', '-': 't', '..-': 'u', '...-': 'v', '.--': 'w', '-..-': 'x', '-.--': 'y', '--..': 'z', '.----': '1', '..---': '2', '...--': '3',
+  '....-': '4', '.....': '5', '-....': '6', '--...': '7', '---..': '8', '----.': '9', '-----': '0',
+};
+
+function decodeMorse(run: string): string | undefined {
+  let out = '';
+  for (const word of run.split('/')) {
+    for (const letter of word.split(' ')) {
+      if (letter.length === 0) continue;
+      out += MORSE[letter] ?? '?';
+    }
+    out += ' ';
+  }
+  return readable(out) ? out.trim() : undefined;
+}
+
+/** Finds and decodes encoded spans. Every position is visited once per scanner. */
+/**
+ * `words` (lower-case words of the text, when the caller has them) replaces a regex pre-check for ROT13
+ * and reversed lines with set look-ups.
+ */
+export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, words?: readonly string[]): DecodedSpan[] {
+  const out: DecodedSpan[] = [];
+  const n = text.length;
+  const take = (kind: EncodingKind, decoded: string | undefined): void => {
+    if (decoded !== undefined && out.length < limits.maxCandidates) out.push({ kind, text: decoded });
+  };
+  let attempts = 0;
+  const budget = (): boolean => attempts++ < limits.maxCandidates * 2 && out.length < limits.maxCandidates;
+
+  // Runs of the base64 alphabet (hex, base32 and binary runs are subsets and are tried first). The regex
+  // only finds long runs; words of ordinary text are skipped by the engine.
+  RUN.lastIndex = 0;
+  for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
+    let end = m.index + m[0].length;
+    // MIME-style base64 wrapped at 60+ characters: join the following lines of the same alphabet.
+    while (m[0].length >= 60 && end + 1 < n && text.charCodeAt(end) === 0x0a && isB64(text.charCodeAt(end + 1)) && end - m.index < limits.maxSpanChars) {
+      let k = end + 1;
+      while (k < n && isB64(text.charCodeAt(k))) k++;
+      end = k;
+    }
+    while (end < n && text.charCodeAt(end) === 0x3d) end++;
+    RUN.lastIndex = end;
+    const start = m.index;
+    const length = end - start;
+    let hexOnly = true;
+    let b32Only = true;
+    let binOnly = true;
+    let hasDigit = false;
+    let hasLower = false;
+    let hasUpper = false;
+    const scanTo = Math.min(end, start + limits.maxSpanChars);
+    for (let i = start; i < scanTo; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0a || c === 0x3d) continue;
+      if (!isHex(c)) hexOnly = false;
+      if (!isB32(c)) b32Only = false;
+      if (c !== 0x30 && c !== 0x31) binOnly = false;
+      if (c >= 0x30 && c <= 0x39) hasDigit = true;
+      else if (c >= 0x61 && c <= 0x7a) hasLower = true;
+      else if (c >= 0x41 && c <= 0x5a) hasUpper = true;
+    }
+    if (length < MIN_BASE64 && !(hexOnly && length >= MIN_HEX)) continue;
+    if (!budget()) break;
+    const run = text.slice(start, scanTo).replace(NEWLINES, '');
+    if (binOnly && length % 8 === 0) take('binary', decodeBinary(run));
+    else if (hexOnly && hasDigit) take('hex', decodeHex(run.length % 2 === 0 ? run : run.slice(0, -1)));
+    else if (b32Only && length >= 24 && !hasLower) take('base32', decodeBase32(trimPadding(run)));
+    else if (length >= MIN_BASE64 && (hasDigit || (hasLower && hasUpper))) take('base64', decodeBase64(run));
+  }
+
+  // Separated hex bytes ("49 67 6e", "\x49\x67", "0x49,0x67") and 8-bit groups ("01001001 01100111").
+  if (GROUPED_HINT.test(text)) scanGrouped(text, limits, take, budget);
+  // Percent-encoding: a run without spaces holding at least two %XX escapes.
+  let pct = text.indexOf('%');
+  let scanned = -1;
+  while (pct >= 0 && out.length < limits.maxCandidates) {
+    if (pct > scanned && pct + 2 < n && isHex(text.charCodeAt(pct + 1)) && isHex(text.charCodeAt(pct + 2))) {
+      let s = pct;
+      while (s > 0 && text.charCodeAt(s - 1) > 0x20 && pct - s < 256) s--;
+      let e = pct;
+      let escapes = 0;
+      while (e < n && text.charCodeAt(e) > 0x20 && e - s < limits.maxSpanChars) {
+        if (text.charCodeAt(e) === 0x25) escapes++;
+        e++;
+      }
+      scanned = e;
+      if (escapes >= 2 && budget()) take('url', decodePercent(text.slice(s, e)));
+    }
+    pct = text.indexOf('%', Math.max(pct + 1, scanned));
+  }
+
+  // Morse: a run of dots, dashes, spaces and slashes with at least eight letters.
+  scanMorse(text, limits, take, budget);
+
+  // ROT13 and reversed lines, recognised by English function words (only when some are present at all).
+  if (words ? hasRotOrReversedWord(words) : ROT_OR_REVERSED_HINT.test(text)) scanLines(text, limits, take);
+  return out;
+}
+
+const NEWLINES = pattern('decode.newlines', '\\r?\\n', 'g');
+/** A run of the base64 alphabet long enough to be a hex (16) or base64 (20) payload. */
+const RUN = pattern('decode.run', '(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}', 'g');
+const GROUPED_HINT = pattern('decode.grouped_hint', '(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}[ ,:-]){5}[0-9a-fA-F]{2}|\\\\x[0-9a-fA-F]{2}|0x[0-9a-fA-F]{2}|(?<![0-9A-Za-z])[01]{8}[ ,][01]{8}');
+const ROT_OR_REVERSED_HINT = pattern(
+  'decode.rot_reversed_hint',
+  '\\b(?:gur|naq|lbh|lbhe|bs|gb|nyy|vtaber|cerivbhf|vafgehpgvbaf|cnffjbeq|jung|gryy|jurer|qbrf|hfre|yvir|cyrnfr|eht|dna|uoy|ruoy|lla|erongi|suoiverp|snoitcurtsni|drowssap|tahw|llet|erehw|seod|resu|esaelp)\\b',
+  'i',
+);
+
+function trimPadding(run: string): string {
+  let end = run.length;
+  while (end > 0 && run.charCodeAt(end - 1) === 0x3d) end--;
+  return run.slice(0, end);
+}
+
+function scanGrouped(text: string, limits: DecodeLimits, take: (k: EncodingKind, d: string | undefined) => void, budget: () => boolean): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (!isHex(c) && c !== 0x5c) {
+      i++;
+      continue;
+    }
+    // Collect groups separated by one separator (space, comma, colon) or prefixed with \x or 0x.
+    const start = i;
+    let hex = '';
+    let bits = '';
+    let groups = 0;
+    let binary = true;
+    let j = i;
+    while (j < n && hex.length < limits.maxSpanChars) {
+      if (text.charCodeAt(j) === 0x5c && (text.charCodeAt(j + 1) === 0x78 || text.charCodeAt(j + 1) === 0x58)) j += 2;
+      else if (text.charCodeAt(j) === 0x30 && (text.charCodeAt(j + 1) === 0x78 || text.charCodeAt(j + 1) === 0x58) && isHex(text.charCodeAt(j + 2))) j += 2;
+      let k = j;
+      while (k < n && isHex(text.charCodeAt(k)) && k - j < 8) k++;
+      const width = k - j;
+      if (width !== 2 && width !== 8) break;
+      if (k < n && isHex(text.charCodeAt(k))) break;
+      const group = text.slice(j, k);
+      if (width === 8) {
+        for (let b = 0; b < 8; b++) if (group.charCodeAt(b) !== 0x30 && group.charCodeAt(b) !== 0x31) binary = false;
+        if (!binary) break;
+        bits += group;
+      } else {
+        if (bits.length > 0) break;
+        binary = false;
+        hex += group;
+      }
+      groups++;
+      j = k;
+      const sep = text.charCodeAt(j);
+      if ((sep === 0x20 || sep === 0x2c || sep === 0x3a || sep === 0x2d) && j + 1 < n) {
+        j++;
+        if (text.charCodeAt(j) === 0x20) j++;
+      } else if (sep !== 0x5c) break;
+    }
+    if (groups >= 6 && budget()) {
+      if (bits.length >= 48) take('binary', decodeBinary(bits));
+      else if (hex.length >= 12) take('hex', decodeHex(hex));
+    }
+    i = Math.max(j, start + 1);
+  }
+}
+
+function scanMorse(text: string, limits: DecodeLimits, take: (k: EncodingKind, d: string | undefined) => void, budget: () => boolean): void {
+  const n = text.length;
+  let i = text.indexOf('.-');
+  const alt = text.indexOf('-.');
+  if (i < 0 || (alt >= 0 && alt < i)) i = alt;
+  if (i < 0) return;
+  while (i > 0 && (text.charCodeAt(i - 1) === 0x2e || text.charCodeAt(i - 1) === 0x2d || text.charCodeAt(i - 1) === 0x20 || text.charCodeAt(i - 1) === 0x2f)) i--;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x2e && c !== 0x2d) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let letters = 0;
+    while (i < n && i - start < limits.maxSpanChars) {
+      const d = text.charCodeAt(i);
+      if (d === 0x2e || d === 0x2d) {
+        if (i === start || text.charCodeAt(i - 1) === 0x20 || text.charCodeAt(i - 1) === 0x2f) letters++;
+      } else if (d !== 0x20 && d !== 0x2f) break;
+      i++;
+    }
+    if (letters >= 8 && budget()) take('morse', decodeMorse(text.slice(start, i).trim()));
+  }
+}
+
+const STOPWORDS = ['the', 'and', 'you', 'your', 'to', 'of', 'is', 'are', 'that', 'it', 'for', 'with', 'this', 'be', 'on', 'in', 'me', 'my', 'what', 'not', 'all', 'have', 'from', 'tell', 'ignore', 'previous', 'instructions', 'password', 'secret', 'where', 'does', 'user', 'live', 'was', 'how', 'can', 'please'];
+/** Function words of other Latin-script languages: a line full of them is not ROT13 or reversed English. */
+const OTHER_STOPWORDS = ['der', 'die', 'das', 'und', 'ist', 'el', 'la', 'los', 'las', 'que', 'de', 'le', 'les', 'et', 'est', 'une', 'il', 'che', 'di', 'per', 'um', 'uma', 'os', 'para', 'no', 'en'];
+
+function rot13(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) out += String.fromCharCode(((c - 0x61 + 13) % 26) + 0x61);
+    else if (c >= 0x41 && c <= 0x5a) out += String.fromCharCode(((c - 0x41 + 13) % 26) + 0x41);
+    else out += text[i];
+  }
+  return out;
+}
+
+function reverse(text: string): string {
+  return Array.from(text).reverse().join('');
+}
+
+const PLAIN = new Set([...STOPWORDS, ...OTHER_STOPWORDS]);
+/** Encoded forms that are ordinary English words themselves ("be" -> "or", "was" -> "saw") do not count. */
+const COMMON = new Set(['or', 'saw', 'ton', 'evil', 'era', 'won', 'gob', 'ref', 'yrf']);
+const ROT = new Set(STOPWORDS.map(rot13).filter((w) => w.length > 2 && !COMMON.has(w) && !PLAIN.has(w)));
+const REV = new Set(STOPWORDS.map(reverse).filter((w) => w.length > 2 && !COMMON.has(w) && !PLAIN.has(w)));
+const ASCII_WORD = pattern('decode.ascii_word', '[a-z]+', 'g');
+
+function hasRotOrReversedWord(words: readonly string[]): boolean {
+  let hits = 0;
+  for (const w of words) if ((ROT.has(w) || REV.has(w)) && ++hits >= 2) return true;
+  return false;
+}
+
+function scanLines(text: string, limits: DecodeLimits, take: (k: EncodingKind, d: string | undefined) => void): void {
+  let start = 0;
+  for (let line = 0; line < limits.maxLines && start < text.length; line++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const slice = text.slice(start, Math.min(end, start + 4096));
+    start = end + 1;
+    if (slice.length < 12) continue;
+    let plain = 0;
+    let rot = 0;
+    let rev = 0;
+    let words = 0;
+    const lower = slice.toLowerCase();
+    ASCII_WORD.lastIndex = 0;
+    for (let m = ASCII_WORD.exec(lower); m !== null; m = ASCII_WORD.exec(lower)) {
+      words++;
+      const w = m[0];
+      if (PLAIN.has(w)) plain++;
+      if (ROT.has(w)) rot++;
+      if (REV.has(w)) rev++;
+    }
+    if (words < 3) continue;
+    if (rot >= 2 && rot >= words * 0.2 && rot > 2 * plain) take('rot13', rot13(slice));
+    else if (rev >= 2 && rev >= words * 0.15 && rev > 2 * plain) take('reversed', reverse(slice));
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * The layered detector: normalisation -> bounded decoding (each decoded span is a view scanned like the
+ * text) -> signatures over the concept stream and structural patterns -> hashed n-gram logistic
+ * regression -> one score per segment.
+ *
+ * User text is scored as a whole (long texts in overlapping windows). Data (documents, tool results) is
+ * scored line by line, and a line there also scores when it merely reads like an instruction to an
+ * assistant (the `task` model): data should not address the model at all. Rules have a stricter tier on
+ * data too.
+ *
+ * The verdict on the content does not change when it is concealed (zero-width characters, tag
+ * characters, look-alikes, leetspeak, encodings): concealment is reported separately (`concealment`).
+ */
+import type { SegmentChannel } from '../../llm';
+import { tagConcepts, type Tokens } from './concepts';
+import { DEFAULT_DECODE_LIMITS, findEncoded, type EncodingKind } from './decode';
+import { extractFeatures } from './features';
+import { loadModels, logitOf, score, sigmoid, type InjectionModels } from './model';
+import { concealment, normalize, type NormalizeSignals } from './normalize';
+import { pattern } from './patterns';
+import { matchConceptRules, matchPatternRules, type Family, type RuleHit, type Trust } from './signatures';
+
+export interface DetectorOptions {
+  /** Verdict threshold on user, system and other first-party channels. */
+  readonly threshold: number;
+  /** Verdict threshold on document and tool_result channels. */
+  readonly dataThreshold: number;
+  /** Decoded payloads are decoded again up to this depth. */
+  readonly maxDecodeDepth: number;
+  /** Decoded characters per segment, all depths together. */
+  readonly maxDecodedChars: number;
+  /** Encoded spans decoded per text. */
+  readonly maxDecodeCandidates: number;
+  /** Decoded views scanned per segment, all depths together (bounds fan-out: spans that decode to more spans). */
+  readonly maxDecodedViews: number;
+  /** Offset added to the `task` model's score on data lines (lower: more lenient). */
+  readonly taskOffset: number;
+  readonly models?: InjectionModels;
+}
+
+export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
+  threshold: 0.5,
+  dataThreshold: 0.5,
+  maxDecodeDepth: 3,
+  maxDecodedChars: 262144,
+  maxDecodeCandidates: 16,
+  maxDecodedViews: 64,
+  taskOffset: 2,
+};
+
+export type InjectionType = 'prompt_injection' | 'jailbreak';
+
+export interface SegmentResult {
+  /** 0..1, combined over views (text, decoded payloads, hidden tag text). */
+  readonly score: number;
+  readonly attack: boolean;
+  readonly type: InjectionType;
+  /** 0..1: concealment (invisible characters, tag text, look-alikes, leetspeak, encodings). */
+  readonly concealment: number;
+  /** Rule ids that fired (for audit and tests; never sent to the client). */
+  readonly rules: readonly string[];
+  /** Best prompt-model probability (on data: over lines). */
+  readonly classifier: number;
+  /** Data channels: best task-model probability over lines ("reads like an instruction to an assistant"); 0 elsewhere. */
+  readonly task: number;
+  /** Encoded spans decoded and scanned. */
+  readonly decoded: number;
+  /** Characters decoded, all depths together (bounded by `maxDecodedChars`). */
+  readonly decodedChars: number;
+  readonly decodedKinds: readonly EncodingKind[];
+  /** Decoding stopped at a bound (depth, size or views) with more left to decode. */
+  readonly boundReached: boolean;
+  /** Encoded payloads nested deeper than `maxDecodeDepth`: counted as evidence (medium), since nobody nests encodings innocently. */
+  readonly depthExceeded: boolean;
+}
+
+/** Channels whose content is data, not the user's own words. */
+export function isDataChannel(channel: SegmentChannel): boolean {
+  return channel === 'document' || channel === 'tool_result';
+}
+
+/**
+ * How the layers combine, in logit space: the classifier's score is damped (`scale`, `shift`: on sources
+ * it has not seen it is over-confident, so alone it flags only when very sure); a medium rule adds
+ * `medium` (alone it flags unless the classifier disagrees), a weak one `weak`; `escalate` distinct medium
+ * rules count as a strong one; a strong rule sets the floor.
+ */
+export const COMBINE = { scale: 0.35, shift: -2.5, medium: 5, weak: 1.5, escalate: 3, strongFloor: logitOf(0.97) };
+const WINDOW_WORDS = 600;
+const WINDOW_STEP = 400;
+const MAX_LINE_CHARS = 600;
+const MIN_PIECE = 20;
+
+interface ViewScore {
+  z: number;
+  classifier: number;
+  task: number;
+  rules: RuleHit[];
+}
+
+const SENTENCE_END = pattern('detector.sentence_end', '[.!?\\u3002\\uff01\\uff1f\\u0964][ \\t]', 'g');
+
+export class InjectionDetector {
+  readonly options: DetectorOptions;
+  private readonly models: InjectionModels;
+
+  constructor(options: Partial<DetectorOptions> = {}) {
+    this.options = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
+    this.models = options.models ?? loadModels();
+  }
+
+  analyse(text: string, channel: SegmentChannel): SegmentResult {
+    const trust: Trust = isDataChannel(channel) ? 'data' : 'user';
+    const threshold = trust === 'data' ? this.options.dataThreshold : this.options.threshold;
+    const budget = { chars: this.options.maxDecodedChars, decoded: 0, kinds: [] as EncodingKind[], boundReached: false, depthExceeded: false };
+    const signals: NormalizeSignals[] = [];
+    const best = this.scanView(text, trust, 0, budget, signals);
+    let conceal = 0;
+    for (const s of signals) conceal = Math.max(conceal, concealment(s));
+    if (budget.decoded > 0) conceal = Math.max(conceal, budget.depthExceeded ? 0.9 : 0.5);
+    const z = best.z + (budget.depthExceeded ? COMBINE.medium : 0);
+    const p = sigmoid(z);
+    const rules = [...new Set(best.rules.map((r) => r.rule))];
+    return {
+      score: p,
+      attack: p >= threshold,
+      type: typeOf(best.rules),
+      concealment: conceal,
+      rules,
+      classifier: best.classifier,
+      task: best.task,
+      decoded: budget.decoded,
+      decodedChars: this.options.maxDecodedChars - budget.chars,
+      decodedKinds: budget.kinds,
+      boundReached: budget.boundReached,
+      depthExceeded: budget.depthExceeded,
+    };
+  }
+
+  /** Scores a text and, within the bounds, every payload decoded from it; returns the best view. */
+  private scanView(text: string, trust: Trust, depth: number, budget: { chars: number; decoded: number; kinds: EncodingKind[]; boundReached: boolean; depthExceeded: boolean }, signals: NormalizeSignals[]): ViewScore {
+    const norm = normalize(text);
+    signals.push(norm.signals);
+    const tokens = tagConcepts(norm.folded);
+    let best = trust === 'data' ? this.scoreData(norm.text, norm.folded) : this.scoreUser(norm.text, norm.folded, tokens);
+    const views: string[] = [];
+    if (norm.hidden.length > 0) views.push(norm.hidden);
+    if (depth < this.options.maxDecodeDepth) {
+      const limits = { ...DEFAULT_DECODE_LIMITS, maxCandidates: this.options.maxDecodeCandidates, maxSpanChars: Math.min(DEFAULT_DECODE_LIMITS.maxSpanChars, budget.chars) };
+      for (const span of findEncoded(norm.text, limits, tokens.words)) {
+        if (budget.chars <= 0 || budget.decoded >= this.options.maxDecodedViews) {
+          budget.boundReached = true;
+          break;
+        }
+        const view = span.text.length > budget.chars ? span.text.slice(0, budget.chars) : span.text;
+        budget.chars -= view.length;
+        budget.decoded++;
+        budget.kinds.push(span.kind);
+        views.push(view);
+      }
+    } else if (hasEncodedPayload(norm.text, this.options.maxDecodeCandidates)) {
+      budget.boundReached = true;
+      budget.depthExceeded = true;
+    }
+    for (const view of views) {
+      const inner = this.scanView(view, trust, depth + 1, budget, signals);
+      const merged = { classifier: Math.max(best.classifier, inner.classifier), task: Math.max(best.task, inner.task), rules: [...best.rules, ...inner.rules] };
+      best = { ...merged, z: Math.max(best.z, inner.z) };
+    }
+    return best;
+  }
+
+  private scoreUser(text: string, folded: string, tokens: Tokens): ViewScore {
+    const rules = [...matchConceptRules(tokens, 'user'), ...matchPatternRules(text, text.toLowerCase(), folded, 'user')];
+    let zc = -Infinity;
+    if (tokens.words.length <= WINDOW_WORDS + WINDOW_STEP) {
+      zc = score(this.models.prompt, extractFeatures(tokens, this.models.prompt.bits));
+    } else {
+      for (let from = 0; from < tokens.words.length; from += WINDOW_STEP) {
+        zc = Math.max(zc, score(this.models.prompt, extractFeatures(windowOf(tokens, from, from + WINDOW_WORDS), this.models.prompt.bits)));
+        if (from + WINDOW_WORDS >= tokens.words.length) break;
+      }
+    }
+    return { z: combine(zc, rules), classifier: sigmoid(zc), task: 0, rules };
+  }
+
+  private scoreData(text: string, folded: string): ViewScore {
+    // Whole-text structural patterns; concept rules and classifiers per line.
+    const rules: RuleHit[] = [...matchPatternRules(text, text.toLowerCase(), folded, 'data')];
+    let best = -Infinity;
+    let bestClassifier = 0;
+    let bestTask = 0;
+    let bestRules: RuleHit[] = [];
+    for (const line of dataLines(folded)) {
+      const tokens = tagConcepts(line);
+      if (tokens.words.length === 0 && tokens.cjk.length === 0) continue;
+      const lineRules = matchConceptRules(tokens, 'data');
+      const f = extractFeatures(tokens, this.models.prompt.bits);
+      const zp = score(this.models.prompt, f);
+      const zt = score(this.models.task, f) + this.options.taskOffset;
+      const zc = Math.max(zp, zt);
+      const z = combine(zc, lineRules);
+      bestClassifier = Math.max(bestClassifier, sigmoid(zp));
+      bestTask = Math.max(bestTask, sigmoid(zt));
+      if (z > best) {
+        best = z;
+        bestRules = lineRules;
+      }
+    }
+    if (best === -Infinity) best = combine(-8, []);
+    const all = [...rules, ...bestRules];
+    return { z: Math.max(best, combine(-Infinity, rules)), classifier: bestClassifier, task: bestTask, rules: all };
+  }
+}
+
+/** Classifier score plus rule evidence: a strong rule sets a floor; medium and weak rules add. */
+export function combine(z: number, rules: readonly RuleHit[]): number {
+  let strong = false;
+  const medium = new Set<Family>();
+  const mediumRules = new Set<string>();
+  const weak = new Set<Family>();
+  for (const r of rules) {
+    if (r.tier === 'strong') strong = true;
+    else if (r.tier === 'medium') {
+      medium.add(r.family);
+      mediumRules.add(r.rule);
+    } else weak.add(r.family);
+  }
+  let out = (z === -Infinity ? -8 : z) * COMBINE.scale + COMBINE.shift;
+  if (medium.size > 0) out += COMBINE.medium + (medium.size > 1 ? COMBINE.medium / 2 : 0);
+  if (weak.size > 0) out += COMBINE.weak + (weak.size > 1 ? COMBINE.weak / 2 : 0);
+  if (strong || mediumRules.size >= COMBINE.escalate) out = Math.max(out, COMBINE.strongFloor);
+  return out;
+}
+
+function typeOf(rules: readonly RuleHit[]): InjectionType {
+  let jailbreak = 0;
+  let other = 0;
+  for (const r of rules) {
+    const weight = r.tier === 'strong' ? 3 : r.tier === 'medium' ? 2 : 1;
+    if (r.family === 'jailbreak') jailbreak += weight;
+    else other += weight;
+  }
+  return jailbreak > other ? 'jailbreak' : 'prompt_injection';
+}
+
+function windowOf(tokens: Tokens, from: number, to: number): Tokens {
+  const words = tokens.words.slice(from, to);
+  const wordPos = tokens.wordPos.slice(from, to);
+  const lo = wordPos[0] ?? 0;
+  const hi = (wordPos[wordPos.length - 1] ?? lo) + 1;
+  return { words, wordPos, hits: tokens.hits.filter((h) => h.pos >= lo && h.pos < hi), cjk: from === 0 ? tokens.cjk : [], length: hi - lo };
+}
+
+/**
+ * Pieces of a data text: lines, and within a line its sentences (a planted instruction often shares a
+ * line with the content, "What is X? Hi David, your card..."). Pieces shorter than MIN_PIECE join the
+ * next one; none is longer than MAX_LINE_CHARS.
+ */
+export function* dataLines(folded: string): Generator<string> {
+  let start = 0;
+  while (start < folded.length) {
+    let end = folded.indexOf('\n', start);
+    if (end < 0) end = folded.length;
+    let piece = start;
+    SENTENCE_END.lastIndex = start;
+    for (let m = SENTENCE_END.exec(folded); m !== null && m.index < end; m = SENTENCE_END.exec(folded)) {
+      const cut = m.index + 1;
+      if (cut - piece >= MIN_PIECE) {
+        yield* cutLong(folded, piece, cut);
+        piece = cut;
+      }
+    }
+    if (end > piece) yield* cutLong(folded, piece, end);
+    start = end + 1;
+  }
+}
+
+function* cutLong(text: string, from: number, to: number): Generator<string> {
+  for (let p = from; p < to; p += MAX_LINE_CHARS) {
+    const piece = text.slice(p, Math.min(to, p + MAX_LINE_CHARS));
+    if (piece.trim().length > 0) yield piece;
+  }
+}
+
+function hasEncodedPayload(text: string, maxCandidates: number): boolean {
+  return findEncoded(text, { ...DEFAULT_DECODE_LIMITS, maxCandidates: Math.min(2, maxCandidates), maxSpanChars: 4096 }).some((s) => s.kind !== 'rot13' && s.kind !== 'reversed');
+}

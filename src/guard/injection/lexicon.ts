@@ -1,0 +1,231 @@
+/**
+ * Multilingual concept lexicon: words and phrases in English, Spanish, French, German, Portuguese,
+ * Italian, Russian, Chinese, Japanese, Hindi and Arabic mapped to a small set of language-neutral
+ * concepts (IGNORE, PRIOR, INSTR, ...). The signature rules and the classifier's concept features read
+ * the concept stream, so a rule written once ("IGNORE near INSTR and PRIOR") holds in every language,
+ * and what the classifier learns from English data about concepts carries over to the others.
+ *
+ * Entry syntax: `word` exact token; `stem*` token prefix; `two words` consecutive tokens (the last may
+ * be a stem); Chinese and Japanese entries match as substrings. Entries are folded like the text
+ * (lower case, Latin accents stripped), so they may be written with accents.
+ */
+
+export const CONCEPTS = [
+  'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
+  'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
+  'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE',
+] as const;
+export type Concept = (typeof CONCEPTS)[number];
+
+type Lexicon = Readonly<Record<Concept, readonly string[]>>;
+
+export const LEXICON: Lexicon = {
+  IGNORE: [
+    // en
+    'ignore', 'ignores', 'ignoring', 'ignored', 'disregard*', 'forget', 'forgets', 'forgetting', 'overlook', 'override', 'overrides', 'overriding', 'bypass*',
+    'abandon', 'discard', 'dismiss', 'neglect', 'nevermind', 'never mind', 'pay no attention', 'stop following', 'no longer follow', 'set aside',
+    'throw away', 'subvert', 'negate', 'negates', 'leave behind', 'hinter sich', 'hinter dir', 'deja atrás', 'laisse de côté', 'lascia da parte', 'deixe para trás', 'defy', 'drop all', 'drop your', 'erase your', 'clear your',
+    // es
+    'ignora', 'ignorar', 'ignore', 'ignores', 'ignoren', 'ignorad', 'olvida', 'olvidar', 'olvide', 'olvides', 'olviden', 'olvídate', 'olvidate', 'descarta', 'descartar', 'omite', 'omitir', 'haz caso omiso', 'hagas caso', 'pasa por alto', 'no hagas caso', 'prescinde', 'desestima',
+    // fr
+    'ignore', 'ignorez', 'ignorer', 'ignores', 'oublie', 'oubliez', 'oublier', 'oublions', 'ne tiens pas compte', 'ne tenez pas compte', 'ne tenir aucun compte', 'faites abstraction', 'fais abstraction', 'abandonne', 'abandonnez', 'passe outre', 'passez outre', 'outrepasse*',
+    // de
+    'ignoriere', 'ignorieren', 'ignoriert', 'ignorier', 'vergiss', 'vergessen', 'vergesst', 'vergessen sie', 'missachte*', 'überspringe', 'uberspringe', 'verwirf', 'verwerfen', 'außer acht', 'ausser acht', 'beachte nicht', 'beachten sie nicht', 'setze dich hinweg', 'hinwegsetzen', 'streiche', 'streichen',
+    // pt
+    'ignora', 'ignore', 'ignorar', 'ignorem', 'esqueça', 'esqueca', 'esquece', 'esquecer', 'esqueçam', 'desconsidere', 'desconsidera', 'desconsiderar', 'despreze', 'descarte', 'não leve em conta', 'deixe de lado',
+    // it
+    'ignora', 'ignorare', 'ignori', 'ignorate', 'dimentica', 'dimenticare', 'dimentichi', 'dimenticate', 'trascura', 'trascurare', 'tralascia', 'tralasciare', 'non tenere conto', 'non considerare', 'lascia perdere', 'scarta',
+    // ru
+    'игнорир*', 'проигнорир*', 'забудь', 'забудьте', 'забыть', 'забудем', 'не обращай внимания', 'не обращайте внимания', 'пренебреги', 'пренебрегите', 'отбрось', 'отбросьте', 'отмени', 'отмените', 'не учитывай', 'не учитывайте', 'обойди', 'обойдите',
+    // zh
+    '忽略', '忽视', '忽視', '无视', '無視', '忘记', '忘記', '忘掉', '不要理会', '不要理會', '别管', '別管', '不理会', '跳过', '跳過', '丢弃', '抛开', '拋開', '抛弃', '覆盖', '绕过', '繞過', '放弃', '不要遵守', '不要遵循', '不再遵守',
+    // ja
+    '無視', '忘れ', '破棄', '従わな', '従うな', 'スキップ', '上書き', '取り消',
+    // hi
+    'अनदेखा', 'नजरअंदाज', 'भूल', 'भूलो', 'भूलें', 'भूल जाओ', 'भूल जाएं', 'उपेक्षा', 'अवहेलना', 'ध्यान न दें', 'ध्यान मत दो', 'छोड़ दो', 'छोड़ दें', 'इग्नोर',
+    // ar
+    'تجاهل*', 'انس', 'انسى', 'انسي', 'اترك', 'تخط*', 'اهمل*', 'تغاض*', 'الغ', 'لا تلتزم', 'لا تتبع', 'تخلى', 'تخل',
+  ],
+  PRIOR: [
+    'previous', 'previously', 'prior', 'above', 'preceding', 'earlier', 'aforementioned', 'foregoing', 'initial', 'aforesaid', 'hitherto',
+    'anteriores', 'anterior', 'previas', 'previos', 'previa', 'previo', 'precedentes', 'arriba', 'iniciales',
+    'précédentes', 'précédente', 'précédents', 'précédent', 'antérieures', 'antérieur*', 'ci-dessus', 'initiales',
+    'vorherigen', 'vorherige', 'bisherigen', 'bisherige', 'vorangehenden', 'vorangegangenen', 'vorangegangene', 'obigen', 'obige', 'früheren', 'fruheren',
+    'acima', 'iniciais', 'prévias', 'previas', 'precedenti', 'precedente', 'sopra', 'iniziali', 'anteriori',
+    'предыдущ*', 'прежн*', 'вышеуказанн*', 'вышеизложенн*', 'выше', 'ранее', 'исходн*', 'первоначальн*',
+    '之前', '以前', '先前', '上面', '上述', '前面', '此前', '早先', '前述', '之上', '前の', 'これまで', '上記', '先ほど', '最初の', '今まで',
+    'पिछले', 'पिछली', 'पिछला', 'ऊपर', 'पूर्व',
+    'سابق*', 'اعلاه', 'المتقدم*',
+  ],
+  BEFORE: [
+    'before', 'original', 'default', 'existing', 'old', 'last', 'past', 'so far', 'until now', 'up to now', 'beforehand', 'former',
+    'antes', 'originales', 'hasta ahora', 'avant', 'auparavant', 'jusqu ici', 'originales', 'vorher', 'zuvor', 'davor', 'oben', 'ursprünglichen', 'ursprunglichen', 'alten',
+    'originais', 'até agora', 'ate agora', 'prima', 'originali', 'finora', 'до этого', 'старые', 'прошл*', '原来', '原來', '原始', '原有', '元の', 'それまで', 'पहले', 'पुराने', 'मूल', 'قبل', 'الاصلي*', 'اصلي*', 'الماضي*', 'ماضي*',
+  ],
+  INSTR: [
+    'instruction', 'instructions', 'instructed', 'rules', 'rule', 'guidelines', 'guideline', 'directives', 'directive', 'directions', 'commands', 'command', 'orders',
+    'prompt', 'prompts', 'programming', 'constraints', 'restrictions', 'limitations', 'guardrails', 'policies', 'safeguards', 'conditioning', 'guidance', 'told',
+    'instrucciones', 'instrucción', 'reglas', 'normas', 'directrices', 'indicaciones', 'órdenes', 'ordenes', 'comandos', 'restricciones', 'pautas', 'limitaciones',
+    'consignes', 'consigne', 'règles', 'directives', 'ordres', 'commandes', 'contraintes', 'restrictions',
+    'anweisungen', 'anweisung', 'instruktionen', 'regeln', 'richtlinien', 'vorgaben', 'befehle', 'anordnungen', 'einschränkungen', 'einschrankungen', 'beschränkungen', 'anleitungen',
+    'instruções', 'instrucoes', 'regras', 'diretrizes', 'ordens', 'comandos', 'restrições', 'restricoes', 'orientações', 'orientacoes',
+    'istruzioni', 'regole', 'direttive', 'ordini', 'comandi', 'restrizioni', 'linee guida', 'vincoli',
+    'инструкци*', 'указани*', 'правил*', 'команд*', 'ограничени*', 'директив*', 'распоряжени*', 'установк*', 'промпт*',
+    '指令', '指示', '说明', '說明', '规则', '規則', '命令', '限制', '约束', '約束', '设定', '設定', '提示词', '提示詞', '指引', '准则', '準則',
+    'ルール', '規則', '制約', 'プロンプト', 'ガイドライン', '命令', '指図',
+    'निर्देश*', 'नियम*', 'आदेश*', 'प्रतिबंध*', 'दिशानिर्देश*', 'हिदायत*',
+    'تعليمات*', 'التعليمات*', 'اوامر*', 'الاوامر*', 'قواعد*', 'القواعد*', 'ارشادات*', 'الارشادات*', 'قيود*', 'القيود*', 'توجيهات*', 'التوجيهات*', 'تعليماتك',
+  ],
+  ALL: [
+    'all', 'every', 'everything', 'entire',
+    'todo', 'todas', 'todos', 'toda', 'cualquier', 'tout', 'toutes', 'tous', 'toute', 'alles', 'alle', 'allen', 'sämtliche', 'samtliche', 'jegliche',
+    'tudo', 'tutto', 'tutte', 'tutti', 'qualsiasi', 'qualquer', 'всё', 'все', 'всех', 'любые', 'любых', 'весь',
+    '一切', '所有', '全部', '任何', 'すべて', '全て', '全部', 'सब', 'सभी', 'सारे', 'सारी', 'كل', 'جميع',
+  ],
+  YOU: [
+    'you', 'your', 'yours', 'yourself', 'u', 'ur', 'thou',
+    'tu', 'tus', 'te', 'ti', 'usted', 'ustedes', 'tú', 'vos', 'toi', 'ton', 'ta', 'tes', 'vous', 'votre', 'vos',
+    'dich', 'dir', 'dein*', 'euch', 'euer', 'eure',
+    'você', 'voce', 'vocês', 'teu', 'tua', 'teus', 'tuas', 'seu', 'sua', 'tuo', 'tuoi', 'tue', 'voi', 'vostr*',
+    'ты', 'тебя', 'тебе', 'твой', 'твоя', 'твои', 'твоих', 'твоим', 'твоё', 'твое', 'вы', 'вас', 'вам', 'ваш', 'ваши', 'ваших', 'вашим', 'ваша',
+    '你', '您', 'あなた', '君', 'お前', 'तुम', 'तुम्हारे', 'तुम्हारी', 'तुम्हें', 'आप', 'आपके', 'आपको', 'आपकी', 'आपका', 'तू', 'تو',
+    'انت', 'انتم', 'لك', 'عليك', 'منك',
+  ],
+  YOUR: [
+    'your', 'yours', 'ur', 'tus', 'tu', 'ton', 'ta', 'tes', 'votre', 'vos', 'dein*', 'ihre', 'ihren', 'ihrer', 'euer', 'eure', 'teu', 'tua', 'teus', 'tuas', 'seu', 'sua', 'seus', 'suas',
+    'tuo', 'tuoi', 'tue', 'vostr*', 'твой', 'твоя', 'твои', 'твоих', 'твоим', 'твоё', 'твое', 'ваш', 'ваши', 'ваших', 'вашим', 'ваша', 'вашу', 'твою',
+    '你的', '您的', 'あなたの', '君の', 'お前の', 'तुम्हारे', 'तुम्हारी', 'तुम्हारा', 'आपके', 'आपकी', 'आपका', 'تعليماتك', 'اوامرك', 'قواعدك',
+  ],
+  NEW: [
+    'new', 'updated', 'different', 'instead', 'revised', 'nuevo', 'nueva', 'nuevas', 'nuevos', 'en su lugar', 'en lugar', 'nouveau', 'nouvelle', 'nouvelles', 'nouveaux', 'à la place', 'plutôt',
+    'neue', 'neuen', 'neues', 'neuer', 'stattdessen', 'novo', 'nova', 'novas', 'novos', 'em vez', 'nuovo', 'nuova', 'nuove', 'nuovi', 'invece',
+    'нов*', 'вместо', '新的', '新', '改为', '改為', '新しい', '代わりに', 'नए', 'नई', 'नया', 'बजाय', 'جديد*', 'بدلا', 'بدلاً',
+  ],
+  REVEAL: [
+    'reveal', 'show', 'print', 'tell', 'output', 'repeat', 'display', 'leak', 'share', 'give', 'spell', 'disclose', 'list', 'dump', 'recite', 'echo', 'provide', 'confirm', 'expose', 'divulge', 'write out', 'type out', 'copy',
+    'revela', 'revelar', 'muestra', 'muéstrame', 'mostrar', 'dime', 'dame', 'imprime', 'repite', 'comparte', 'escribe',
+    'révèle', 'révélez', 'montre', 'montrez', 'affiche', 'affichez', 'dis-moi', 'dites-moi', 'donne', 'donnez', 'répète', 'répétez', 'imprime', 'imprimez', 'partage',
+    'zeige', 'zeig', 'zeigen', 'verrate', 'verraten', 'nenne', 'nennen', 'gib', 'geben', 'wiederhole', 'wiederholen', 'drucke', 'ausgeben', 'offenbare', 'teile', 'sag', 'sage',
+    'revele', 'mostre', 'mostra', 'diga', 'me diga', 'imprima', 'repita', 'compartilhe', 'rivela', 'rivelami', 'mostrami', 'dimmi', 'dammi', 'stampa', 'ripeti', 'condividi',
+    'покажи', 'покажите', 'раскрой', 'раскройте', 'скажи', 'скажите', 'назови', 'назовите', 'выведи', 'выведите', 'напечатай', 'напечатайте', 'повтори', 'повторите', 'дай', 'дайте', 'сообщи', 'сообщите', 'напиши',
+    '告诉', '告訴', '显示', '顯示', '透露', '泄露', '洩露', '输出', '輸出', '打印', '列出', '重复', '重複', '说出', '說出', '给我', '給我', '展示', '公开', '公開',
+    '教えて', '見せて', '表示して', '出力', '繰り返', '明かして', '開示', '教えろ', '言って',
+    'बताओ', 'बताएं', 'बताइए', 'बताये', 'बताएँ', 'दिखाओ', 'दिखाएं', 'दिखाइए', 'प्रकट', 'दोहराओ', 'दोहराएं', 'साझा', 'लिखो',
+    'اكشف*', 'اظهر*', 'اعرض*', 'اخبرني', 'اخبر*', 'قل', 'اطبع*', 'كرر*', 'شارك*', 'اعطني', 'اعط*',
+  ],
+  ASK: [
+    'what', 'whats', 'which', 'cual', 'cuál', 'cuales', 'que', 'qué', 'quel', 'quelle', 'quels', 'quelles', 'was', 'welche', 'welches', 'welcher', 'qual', 'quais', 'quale', 'quali', 'cosa',
+    'какой', 'какая', 'какие', 'каков', 'каковы', 'что', '什么', '什麼', '是多少', '何ですか', '何', 'क्या', 'कौन', 'ما', 'ماذا', 'ماهي', 'ماهو',
+  ],
+  SECRET: [
+    'password', 'passwords', 'passphrase', 'passcode', 'pass code', 'secret', 'secrets', 'secret key', 'api key', 'credentials', 'credential', 'pin', 'access code', 'code word', 'pw', 'pwd',
+    'contraseña', 'contrasena', 'contraseñas', 'clave', 'secreto', 'mot de passe', 'mots de passe', 'passwort', 'kennwort', 'geheimnis', 'senha', 'senhas', 'segredo', 'parola d ordine', 'segreto', 'chiave',
+    'пароль', 'пароля', 'паролем', 'пароли', 'секрет', 'секретный', 'ключ', '密码', '密碼', '口令', '秘密', '密钥', '密鑰', 'パスワード', '秘密', '暗証', 'पासवर्ड', 'गुप्त', 'रहस्य', 'كلمه السر', 'كلمه المرور', 'سر', 'السر', 'الرقم السري',
+  ],
+  SYSPROMPT: [
+    'system prompt', 'system message', 'system instructions', 'system instruction', 'initial prompt', 'initial instructions', 'original prompt', 'original instructions', 'hidden prompt', 'hidden instructions',
+    'pre-prompt', 'preprompt', 'developer message', 'developer instructions', 'your prompt text', 'your prompt texts', 'prompt texts', 'system-prompt', 'meta prompt', 'your prompt', 'your instructions', 'custom instructions',
+    'prompt del sistema', 'mensaje del sistema', 'instrucciones del sistema', 'instrucciones iniciales', 'prompt système', 'prompt systeme', 'message système', 'instructions système', 'instructions initiales',
+    'systemprompt', 'system-prompt', 'systemnachricht', 'systemanweisungen', 'prompt-text', 'prompt-texte', 'prompt do sistema', 'mensagem do sistema', 'instruções do sistema', 'prompt di sistema', 'messaggio di sistema', 'istruzioni di sistema',
+    'системный промпт', 'системное сообщение', 'системные инструкции', 'системную инструкцию', 'исходные инструкции', 'системн*',
+    '系统提示', '系統提示', '系统消息', '系統訊息', '系统指令', '系統指令', '初始指令', '初始提示', '系统设定', 'システムプロンプト', 'システムメッセージ', '初期プロンプト', 'システム指示',
+    'सिस्टम प्रॉम्प्ट', 'सिस्टम संदेश', 'सिस्टम निर्देश', 'موجه النظام', 'رساله النظام', 'تعليمات النظام',
+  ],
+  ACT: [
+    'act as', 'acting as', 'act like', 'now you are', 'now you re', 'jetzt bist du', 'nun bist du', 'du bist jetzt', 'ahora tu eres', 'maintenant tu es', 'maintenant vous etes', 'agora voce e', 'ora tu sei', 'теперь ты', 'теперь вы', '现在你是', '現在你是', '今からあなたは', 'これからあなたは', 'अब तुम', 'अब आप', 'الان انت', 'pretend', 'pretending', 'roleplay', 'role-play', 'role play', 'imagine you are', 'imagine you re', 'you are now', 'you re now', 'simulate', 'impersonate',
+    'behave as', 'behave like', 'play the role', 'take on the role', 'assume the role', 'persona', 'from now on you are', 'you will be', 'you shall be', 'become', 'transform into', 'embody', 'you are going to act',
+    'actúa como', 'actua como', 'finge', 'fingir', 'haz de', 'juega el papel', 'imagina que eres', 'ahora eres', 'interpreta',
+    'agis comme', 'agissez comme', 'fais semblant', 'faites semblant', 'joue le rôle', 'jouez le rôle', 'imagine que tu es', 'tu es maintenant', 'vous êtes maintenant', 'incarne', 'incarnez',
+    'handle als', 'handeln sie als', 'tu so als', 'tun sie so', 'stell dir vor du bist', 'du bist jetzt', 'sie sind jetzt', 'spiele die rolle', 'spielen sie die rolle', 'fungieren', 'fungiere',
+    'aja como', 'atue como', 'finja', 'fingir', 'faça de conta', 'imagine que você é', 'agora você é', 'interprete',
+    'agisci come', 'comportati come', 'fingi', 'fai finta', 'interpreta il ruolo', 'immagina di essere', 'ora sei', 'impersona',
+    'действуй как', 'действуйте как', 'притворись', 'притворитесь', 'представь что ты', 'представьте что вы', 'теперь ты', 'теперь вы', 'сыграй роль', 'играй роль', 'веди себя как', 'изобрази',
+    '扮演', '假装', '假裝', '充当', '充當', '你现在是', '你現在是', '角色扮演', '模拟', '模擬', 'として振る舞', 'ふりをして', 'になりきって', '演じて', 'ロールプレイ', 'あなたは今',
+    'की तरह व्यवहार', 'का अभिनय', 'होने का नाटक', 'बनकर', 'की भूमिका', 'तुम अब', 'आप अब',
+    'تصرف ك*', 'تظاهر*', 'تقمص*', 'مثل دور', 'العب دور', 'انت الان',
+  ],
+  AI: [
+    'ai', 'a.i', 'assistant', 'chatgpt', 'gpt', 'llm', 'language model', 'chatbot', 'bot', 'model', 'claude', 'gemini', 'openai', 'anthropic', 'bard', 'bing', 'copilot', 'artificial intelligence', 'llama',
+    'ia', 'asistente', 'modelo', 'inteligencia artificial', 'assistant', 'modèle', 'intelligence artificielle', 'ki', 'assistent', 'sprachmodell', 'künstliche intelligenz', 'assistente', 'modello', 'intelligenza artificiale',
+    'ии', 'ассистент', 'помощник', 'модель', 'нейросеть', 'искусственный интеллект', '人工智能', '助手', '模型', '机器人', '機器人', 'アシスタント', 'モデル', '人工知能', 'एआई', 'सहायक', 'मॉडल', 'ذكاء', 'الذكاء', 'مساعد', 'نموذج',
+  ],
+  UNRESTRICTED: [
+    'unrestricted', 'unfiltered', 'unfiltred', 'uncensored', 'limitless', 'unbound', 'unconstrained', 'unchained', 'unleashed', 'amoral', 'unethical', 'jailbroken', 'broken free',
+    'no restrictions', 'no limits', 'no limitations', 'no rules', 'no filters', 'no filter', 'no guidelines', 'no ethics', 'no morals', 'no boundaries', 'no censorship', 'no constraints',
+    'without restrictions', 'without limits', 'without limitations', 'without any restrictions', 'without filters', 'without censorship', 'without rules', 'without any limits', 'without ethics', 'not bound',
+    'free from', 'anything goes', 'does not have to abide', 'doesn t have to follow', 'do not have to abide', 'don t have to follow', 'no ethical', 'no moral',
+    'sin restricciones', 'sin límites', 'sin limites', 'sin filtros', 'sin censura', 'sin reglas', 'sin ética', 'sin etica', 'sans restrictions', 'sans limites', 'sans filtre', 'sans filtres', 'sans censure', 'sans règles',
+    'ohne einschränkungen', 'ohne einschrankungen', 'ohne grenzen', 'ohne filter', 'ohne zensur', 'ohne regeln', 'uneingeschränkt', 'uneingeschrankt', 'unzensiert', 'ungefiltert',
+    'sem restrições', 'sem restricoes', 'sem limites', 'sem filtros', 'sem censura', 'sem regras', 'senza restrizioni', 'senza limiti', 'senza filtri', 'senza censura', 'senza regole',
+    'без ограничений', 'без цензуры', 'без фильтров', 'без правил', 'без морали', 'без этики', 'неограниченн*', 'нецензурирован*',
+    '没有限制', '沒有限制', '无限制', '無限制', '不受限制', '没有任何限制', '无审查', '不受约束', '没有道德', '無審查', '制限なし', '制限のない', '制約なし', '検閲なし', '無制限', '倫理なし',
+    'बिना किसी प्रतिबंध', 'बिना प्रतिबंध', 'बिना सेंसर', 'बिना नियम', 'कोई प्रतिबंध नहीं', 'कोई नियम नहीं', 'بدون قيود', 'بلا قيود', 'بدون رقابه', 'بدون حدود', 'بلا حدود', 'بدون قواعد',
+  ],
+  JAILBREAK: [
+    'do anything now', 'dan mode', 'developer mode', 'dev mode', 'god mode', 'jailbreak mode', 'jailbroken', 'evil mode', 'unlocked mode', 'opposite mode', 'sudo mode', 'admin mode', 'debug mode',
+    'maintenance mode', 'override mode', 'unrestricted mode', 'stay a dan', 'anti-dan', 'betterdan', 'evil confidant', 'chaos mode', 'unfiltered mode', 'uncensored mode',
+    'modo desarrollador', 'modo dios', 'mode développeur', 'mode developpeur', 'entwicklermodus', 'modo de desenvolvedor', 'modo desenvolvedor', 'modalità sviluppatore', 'modalita sviluppatore',
+    'режим разработчика', 'режим бога', '开发者模式', '開發者模式', '越狱', '越獄', '开发人员模式', '開発者モード', 'ジェイルブレイク', '脱獄', 'डेवलपर मोड', 'وضع المطور', 'وضع المطوّر',
+  ],
+  JAILBREAK_WORD: ['jailbreak', 'jailbreaks', 'jailbreaking'],
+  MODE: ['mode', 'modo', 'modus', 'modalità', 'modalita', 'режим', '模式', 'モード', 'मोड', 'وضع'],
+  ENABLE: ['enabled', 'activated', 'activate', 'enable', 'unlocked', 'engaged', 'activado', 'activada', 'activé', 'activée', 'aktiviert', 'ativado', 'attivato', 'attivata', 'включен', 'активирован*', '已启用', '已激活', '启用', '有効', 'सक्रिय', 'مفعل', 'تفعيل'],
+  POLICY: [
+    'policy', 'policies', 'content policy', 'usage policy', 'guidelines', 'ethics', 'ethical', 'morals', 'moral', 'morality', 'safety', 'censorship', 'filters', 'filtering', 'openai', 'terms of service', 'principles', 'legality',
+    'política', 'politica', 'políticas', 'ética', 'etica', 'moral', 'censura', 'politique', 'éthique', 'ethique', 'richtlinie', 'ethik', 'zensur', 'moralischen', 'política de conteúdo', 'etica', 'политик*', 'этик*', 'мораль', 'цензур*', '政策', '道德', '伦理', '倫理', '审查', '審查', 'ポリシー', '倫理', 'नीति', 'नैतिक*', 'سياسه', 'اخلاق*',
+  ],
+  VOID: [
+    'irrelevant', 'void', 'obsolete', 'invalid', 'cancelled', 'canceled', 'revoked', 'null', 'no longer apply', 'no longer valid', 'do not apply', 'don t apply', 'superseded', 'overridden', 'replaced', 'deprecated', 'suspended', 'lifted', 'disabled', 'removed',
+    'irrelevantes', 'irrelevante', 'nulas', 'anuladas', 'obsoletas', 'ya no aplican', 'ya no son válidas', 'caduques', 'annulées', 'ne s appliquent plus', 'obsolètes', 'irrelevant', 'ungültig', 'ungultig', 'aufgehoben', 'hinfällig', 'hinfallig', 'nicht mehr gültig', 'gelten nicht mehr',
+    'irrelevantes', 'anuladas', 'não se aplicam', 'revogadas', 'irrilevanti', 'annullate', 'non valgono più', 'revocate', 'недействительн*', 'отменены', 'неактуальн*', 'больше не действуют', 'аннулирован*',
+    '无效', '無效', '作废', '作廢', '不再适用', '不再適用', '已取消', '已解除', '無効', '撤回', '適用されません', 'अमान्य', 'रद्द', 'लागू नहीं', 'ملغا*', 'ملغي*', 'لاغيه', 'باطل*', 'لم تعد',
+  ],
+  NEG: [
+    'not', 'don', 'dont', 'never', 'do not', 'doesn', 'isn', 'shouldn', 'mustn', 'no', 'nor', 'without',
+    'no', 'nunca', 'jamás', 'ne', 'n', 'pas', 'jamais', 'nicht', 'nie', 'niemals', 'kein*', 'não', 'nao', 'nunca', 'non', 'mai', 'не', 'нельзя', 'никогда',
+    '不要', '别', '別', '不', '勿', '不得', '禁止', 'しないで', 'するな', 'ないで', 'मत', 'न', 'नहीं', 'लا', 'لا', 'لم', 'لن',
+  ],
+  FOLLOW: [
+    'follow', 'obey', 'adhere', 'comply', 'abide', 'heed', 'respect', 'sigas', 'sigue', 'seguir', 'obedezcas', 'obedece', 'cumplas', 'suis', 'suivez', 'suivre', 'obéis', 'obéissez', 'respecte', 'respectez',
+    'befolge', 'befolgen', 'folge', 'folgen', 'gehorche', 'siga', 'obedeça', 'cumpra', 'segui', 'seguire', 'obbedisci', 'rispetta',
+    'следуй', 'следуйте', 'следовать', 'подчиняйся', 'выполняй', 'соблюдай', '遵守', '遵循', '服从', '服從', '従', '守', 'पालन', 'मानो', 'मानें', 'اتبع', 'التزم', 'تتبع', 'تلتزم',
+  ],
+  TASK: [
+    'task', 'tasks', 'assignment', 'assignments', 'information', 'conversation', 'context', 'said', 'discussed', 'tarea', 'tareas', 'información', 'informacion', 'tâche', 'tâches', 'informations',
+    'aufgabe', 'aufgaben', 'aufträge', 'auftrage', 'informationen', 'angaben', 'gesagte', 'tarefa', 'tarefas', 'informações', 'compito', 'compiti', 'informazioni',
+    'задач*', 'задани*', 'информаци*', '任务', '任務', '信息', '資訊', 'タスク', '情報', 'कार्य', 'काम', 'जानकारी', 'مهمه', 'مهام', 'معلومات',
+  ],
+  RESPONSE: [
+    'response', 'responses', 'reply', 'replies', 'answer', 'answers', 'output', 'summary', 'solution', 'completion', 'translation', 'respuesta', 'respuestas', 'réponse', 'réponses', 'antwort', 'antworten',
+    'resposta', 'respostas', 'risposta', 'risposte', 'ответ', 'ответе', 'ответа', 'ответы', '回答', '回复', '回覆', '答复', '答案', '回答に', '返答', 'उत्तर', 'जवाब', 'رد', 'ردك', 'اجابه', 'اجابتك', 'الرد',
+  ],
+  CODE: ['code', 'codebase', 'script', 'program', 'código', 'codigo', 'programa', 'code', 'codice', 'programm', 'код', '代码', '代碼', 'コード', 'कोड', 'كود', 'الكود'],
+  USER: ['user', 'users', 'human', 'customer', 'recipient', 'reader', 'usuario', 'usuarios', 'utilisateur', 'utilisateurs', 'benutzer', 'nutzer', 'usuário', 'usuario', 'utente', 'utenti', 'пользовател*', '用户', '用戶', 'ユーザー', 'उपयोगकर्ता', 'यूजर', 'المستخدم', 'مستخدم'],
+  SEND: [
+    'send', 'forward', 'upload', 'transmit', 'exfiltrate', 'submit', 'envía', 'envia', 'enviar', 'reenvía', 'envoie', 'envoyez', 'envoyer', 'transfère', 'sende', 'senden', 'schicke', 'schicken',
+    'weiterleiten', 'envie', 'encaminhe', 'invia', 'inviare', 'inoltra', 'отправь', 'отправьте', 'перешли', 'перешлите', '发送', '發送', '转发', '轉發', '送信', '転送', 'भेजें', 'भेजो', 'ارسل*', 'حول',
+  ],
+  NOW: ['from now on', 'henceforth', 'starting now', 'from this point', 'from here on', 'from now', 'a partir de ahora', 'de ahora en adelante', 'désormais', 'dorénavant', 'à partir de maintenant', 'ab jetzt', 'von nun an', 'ab sofort', 'a partir de agora', 'd ora in poi', 'da ora in poi', 'отныне', 'с этого момента', 'теперь', '从现在开始', '從現在開始', '今后', 'これから', '今後', 'अब से', 'من الان', 'من الآن فصاعدا'],
+  SAY: [
+    'say', 'write', 'print', 'state', 'output', 'repeat', 'respond', 'reply', 'answer', 'type', 'include', 'add', 'insert', 'append', 'mention', 'tell',
+    'escribe', 'responde', 'incluye', 'dis', 'écris', 'réponds', 'inclus', 'ajoute', 'sag', 'schreibe', 'schreib', 'antworte', 'füge', 'fuge', 'diga', 'escreva', 'responda', 'inclua', 'scrivi', 'rispondi', 'includi', 'aggiungi',
+    'скажи', 'напиши', 'ответь', 'добавь', 'включи', '说', '說', '写', '寫', '回答', '加入', '添加', '書いて', '答えて', '追加', 'लिखो', 'कहो', 'जोड़ें', 'قل', 'اكتب', 'اضف', 'اجب',
+  ],
+  DATA: ['document', 'documents', 'article', 'articles', 'text', 'webpage', 'page', 'file', 'data', 'email', 'resume', 'table', 'documento', 'texto', 'artículo', 'texte', 'dokument', 'artikel', 'testo', 'документ', 'текст', '文档', '文件', '文本', 'ドキュメント', 'テキスト', 'दस्तावेज़', 'दस्तावेज', 'पाठ', 'مستند', 'النص'],
+  TEXTREF: ['text', 'words', 'prompt', 'beginning', 'start', 'verbatim', 'word for word', 'everything above', 'this conversation', 'texto', 'texte', 'wörtlich', 'wortlich', 'literalmente', 'testualmente', 'дословно', '原文', '逐字', '一字一句', 'そのまま', 'शब्दशः', 'حرفيا'],
+  REFUSE: ['refuse', 'decline', 'reject', 'apologize', 'apologise', 'warnings', 'warning', 'disclaimers', 'disclaimer', 'caveats', 'censor', 'rechazar', 'negarte', 'refuser', 'refuses', 'ablehnen', 'verweigern', 'recusar', 'rifiutare', 'отказыва*', 'отказ*', '拒绝', '拒絕', '断る', '拒否', 'इनकार', 'رفض', 'ترفض'],
+  ALWAYS: ['always', 'must', 'never', 'no matter', 'siempre', 'nunca', 'toujours', 'jamais', 'immer', 'niemals', 'sempre', 'nunca', 'mai', 'всегда', 'никогда', '总是', '永远', '永遠', '必ず', '常に', 'हमेशा', 'कभी', 'دائما', 'ابدا'],
+  CHARACTER: ['in character', 'stay in character', 'break character', 'out of character', 'stay in role', 'personaje', 'personnage', 'rolle', 'personagem', 'personaggio', 'образе', 'роли', '角色', 'キャラクター', 'किरदार', 'الشخصيه'],
+  ATTENTION: ['important', 'attention', 'urgent', 'warning', 'note', 'notice', 'priority', 'override', 'admin', 'administrator', 'root', 'sudo', 'importante', 'atención', 'wichtig', 'achtung', 'dringend', 'attenzione', 'важно', 'внимание', '重要', '注意', '紧急', '緊急', 'महत्वपूर्ण', 'ध्यान', 'هام', 'مهم', 'تنبيه'],
+  LINK: ['link', 'url', 'website', 'image', 'markdown', 'hyperlink', 'enlace', 'lien', 'collegamento', 'ссылк*', '链接', '連結', 'リンク', 'लिंक', 'رابط'],
+  HISTORY: ['conversation', 'chat history', 'previous messages', 'conversation history', 'chat log', 'user data', 'personal data', 'personal information', 'cookies', 'session', 'historial', 'historique', 'verlauf', 'histórico', 'cronologia', 'историю', '历史', '對話', '履歴', 'इतिहास', 'سجل'],
+  CHANGE: [
+    'change', 'changed', 'replace', 'rewrite', 'modify', 'update', 'delete', 'remove', 'erase', 'defy', 'violate', 'break', 'contradict', 'invert', 'reverse', 'go against', 'circumvent', 'disable', 'turn off', 'deactivate', 'lift', 'relax',
+    'cambia', 'cambiar', 'reemplaza', 'elimina', 'borra', 'desactiva', 'viola', 'rompe', 'change', 'changez', 'remplace', 'remplacez', 'supprime', 'supprimez', 'désactive', 'désactivez', 'enfreins', 'viole',
+    'ändere', 'andere', 'ändern', 'ersetze', 'lösche', 'losche', 'entferne', 'deaktiviere', 'umgehe', 'brich', 'altere', 'altera', 'substitua', 'apague', 'remova', 'desative', 'viole', 'quebre', 'cambia', 'sostituisci', 'elimina', 'cancella', 'disattiva', 'viola', 'infrangi', 'aggira',
+    'измени', 'измените', 'замени', 'удали', 'удалите', 'отключи', 'отключите', 'нарушь', 'нарушьте', 'обойди', 'сними', '修改', '更改', '替换', '替換', '删除', '刪除', '关闭', '關閉', '违反', '違反', '解除', '变更', '変更', '削除', '無効に', '破って', '解除して', 'बदलो', 'बदलें', 'हटाओ', 'हटाएं', 'तोड़ो', 'तोड़ें', 'बंद करो', 'غير', 'استبدل', 'احذف', 'عطل', 'اكسر', 'خالف',
+  ],
+  OPPOSITE: ['opposite', 'contrary', 'inverse', 'reverse', 'contrario', 'opuesto', 'contraire', 'inverse', 'gegenteil', 'oposto', 'contrário', 'opposto', 'противоположн*', 'наоборот', '相反', '反対', '逆', 'उल्टा', 'विपरीत', 'عكس', 'العكس'],
+  CALL: ['call', 'invoke', 'execute', 'trigger', 'run', 'llama', 'invoca', 'ejecuta', 'appelle', 'invoque', 'exécute', 'rufe', 'aufrufen', 'führe', 'fuhre', 'ausführen', 'chame', 'execute', 'chiama', 'esegui', 'вызови', 'выполни', 'запусти', '调用', '執行', '执行', '运行', '呼び出', '実行', 'चलाएं', 'चलाओ', 'कॉल', 'استدع*', 'نفذ*', 'شغل*'],
+  TOOL: ['tool', 'tools', 'function', 'plugin', 'api', 'browser', 'herramienta', 'outil', 'werkzeug', 'ferramenta', 'strumento', 'инструмент', '工具', '函数', 'ツール', 'उपकरण', 'اداه'],
+};

@@ -1,0 +1,299 @@
+/**
+ * Signatures and heuristics: rules over the concept stream (language-neutral: "IGNORE near INSTR and
+ * PRIOR" holds for "ignore previous instructions", "vergiss alle vorherigen Anweisungen",
+ * "忽略之前的所有指令") plus structural patterns (chat-template tokens, fake delimiters, jailbreak
+ * output tags, tool-call JSON) and a scanner for markdown image/link exfiltration.
+ *
+ * Tiers: `strong` alone makes a verdict; `medium` and `weak` add evidence to the classifier's score.
+ * Some rules are stricter on data channels (documents, tool results), where any instruction addressed
+ * to the assistant is out of place.
+ */
+import { CONCEPT_COUNT, CONCEPT_ID, type Tokens } from './concepts';
+import type { Concept } from './lexicon';
+import { pattern } from './patterns';
+
+export type Tier = 'strong' | 'medium' | 'weak';
+export type Family = 'override' | 'extraction' | 'jailbreak' | 'template' | 'exfiltration' | 'tool' | 'address';
+
+export interface RuleHit {
+  readonly rule: string;
+  readonly family: Family;
+  readonly tier: Tier;
+}
+
+/** Where the text came from: the user's own words, or data (documents, tool results). */
+export type Trust = 'user' | 'data';
+
+type Anchor = Concept | 'IGNORE_EFF';
+
+interface ConceptRule {
+  readonly id: string;
+  readonly family: Family;
+  readonly tier: Tier;
+  /** Tier on data channels when it differs. */
+  readonly dataTier?: Tier;
+  readonly anchor: Anchor;
+  /** Each must occur within `window` positions of the anchor. */
+  readonly all?: readonly Anchor[];
+  /** At least one must occur within `window` positions of the anchor. */
+  readonly any?: readonly Anchor[];
+  readonly window: number;
+  /** The `all` concepts must follow the anchor (not precede it). */
+  readonly after?: boolean;
+}
+
+export const CONCEPT_RULES: readonly ConceptRule[] = [
+  // Instruction override.
+  { id: 'override.ignore_prior_instructions', family: 'override', tier: 'strong', anchor: 'IGNORE_EFF', all: ['INSTR'], any: ['PRIOR', 'ALL', 'YOUR', 'SYSPROMPT'], window: 8 },
+  { id: 'override.ignore_the_instructions', family: 'override', tier: 'strong', anchor: 'IGNORE_EFF', all: ['INSTR'], window: 3, after: true },
+  { id: 'override.ignore_instructions', family: 'override', tier: 'medium', dataTier: 'strong', anchor: 'IGNORE_EFF', all: ['INSTR'], window: 5 },
+  { id: 'override.ignore_prior', family: 'override', tier: 'medium', dataTier: 'strong', anchor: 'IGNORE_EFF', all: ['PRIOR'], window: 4 },
+  { id: 'override.ignore_all_before', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ALL', 'BEFORE'], window: 4 },
+  { id: 'override.ignore_everything', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ALL'], window: 2, after: true },
+  { id: 'override.ignore_your', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['YOUR'], window: 1, after: true },
+  { id: 'override.ignore_tasks', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['TASK'], any: ['PRIOR', 'ALL', 'BEFORE'], window: 5 },
+  { id: 'override.void_instructions', family: 'override', tier: 'medium', anchor: 'VOID', all: ['INSTR'], window: 6 },
+  { id: 'override.void_prior', family: 'override', tier: 'medium', anchor: 'VOID', any: ['PRIOR', 'BEFORE'], all: ['ALL'], window: 6 },
+  { id: 'override.new_instructions', family: 'override', tier: 'weak', dataTier: 'medium', anchor: 'NEW', all: ['INSTR'], window: 2, after: true },
+  { id: 'override.new_task', family: 'override', tier: 'weak', dataTier: 'medium', anchor: 'NEW', all: ['TASK'], any: ['YOU', 'NOW'], window: 4 },
+  { id: 'override.ignore_data', family: 'override', tier: 'weak', dataTier: 'strong', anchor: 'IGNORE_EFF', all: ['DATA'], window: 4 },
+  { id: 'override.ignore_policy', family: 'jailbreak', tier: 'medium', anchor: 'IGNORE_EFF', all: ['POLICY'], window: 5 },
+  { id: 'override.prior_instructions', family: 'override', tier: 'medium', anchor: 'PRIOR', all: ['INSTR'], window: 2, after: true },
+  { id: 'override.change_instructions', family: 'override', tier: 'medium', anchor: 'CHANGE', all: ['INSTR'], any: ['YOUR', 'PRIOR', 'SYSPROMPT'], window: 4 },
+  { id: 'override.opposite', family: 'override', tier: 'weak', anchor: 'OPPOSITE', any: ['INSTR', 'SAY', 'YOU'], window: 4 },
+  { id: 'override.from_now_on', family: 'override', tier: 'weak', anchor: 'NOW', any: ['YOU', 'ACT'], window: 3 },
+  // System-prompt and secret extraction.
+  { id: 'extraction.reveal_system_prompt', family: 'extraction', tier: 'strong', anchor: 'REVEAL', all: ['SYSPROMPT'], window: 6 },
+  { id: 'extraction.ask_system_prompt', family: 'extraction', tier: 'medium', dataTier: 'strong', anchor: 'ASK', all: ['SYSPROMPT'], any: ['YOUR', 'YOU'], window: 4 },
+  { id: 'extraction.reveal_your_instructions', family: 'extraction', tier: 'strong', anchor: 'REVEAL', all: ['INSTR'], any: ['YOUR', 'PRIOR'], window: 5 },
+  { id: 'extraction.repeat_everything_before', family: 'extraction', tier: 'medium', anchor: 'REVEAL', all: ['ALL', 'BEFORE'], window: 4 },
+  { id: 'extraction.instructions_given_to_you', family: 'extraction', tier: 'medium', anchor: 'INSTR', all: ['YOU'], any: ['REVEAL', 'ASK', 'SAY'], window: 6, after: true },
+  { id: 'extraction.ask_your_instructions', family: 'extraction', tier: 'medium', anchor: 'ASK', all: ['INSTR'], any: ['YOUR', 'YOU'], window: 6 },
+  { id: 'extraction.repeat_text_above', family: 'extraction', tier: 'medium', anchor: 'REVEAL', all: ['PRIOR'], any: ['TEXTREF', 'ALL', 'INSTR'], window: 6 },
+  { id: 'extraction.secret', family: 'extraction', tier: 'weak', dataTier: 'medium', anchor: 'SECRET', any: ['REVEAL', 'ASK'], window: 4 },
+  { id: 'extraction.your_instructions', family: 'extraction', tier: 'weak', anchor: 'YOUR', all: ['INSTR'], window: 2, after: true },
+  { id: 'extraction.your_secret', family: 'extraction', tier: 'weak', anchor: 'YOUR', all: ['SECRET'], window: 2, after: true },
+  // Persona hijack and DAN-style jailbreaks.
+  { id: 'jailbreak.named_mode', family: 'jailbreak', tier: 'strong', anchor: 'JAILBREAK', window: 0 },
+  { id: 'jailbreak.act_unrestricted', family: 'jailbreak', tier: 'weak', anchor: 'ACT', all: ['UNRESTRICTED'], window: 15 },
+  { id: 'jailbreak.unrestricted_ai', family: 'jailbreak', tier: 'medium', anchor: 'UNRESTRICTED', any: ['AI', 'YOUR', 'RESPONSE'], window: 4 },
+  { id: 'jailbreak.policy_void', family: 'jailbreak', tier: 'weak', anchor: 'POLICY', any: ['UNRESTRICTED', 'VOID'], window: 5 },
+  { id: 'jailbreak.never_refuse', family: 'jailbreak', tier: 'medium', anchor: 'REFUSE', any: ['NEG', 'ALWAYS'], window: 3 },
+  { id: 'jailbreak.character', family: 'jailbreak', tier: 'medium', anchor: 'CHARACTER', any: ['ALWAYS', 'NEG', 'YOU', 'ACT'], window: 4 },
+  { id: 'jailbreak.mode_enabled', family: 'jailbreak', tier: 'weak', anchor: 'MODE', all: ['ENABLE'], window: 3 },
+  { id: 'jailbreak.word', family: 'jailbreak', tier: 'weak', anchor: 'JAILBREAK_WORD', window: 0 },
+  { id: 'jailbreak.persona', family: 'jailbreak', tier: 'weak', anchor: 'ACT', window: 0 },
+  { id: 'jailbreak.act_as_ai', family: 'jailbreak', tier: 'weak', anchor: 'ACT', any: ['AI', 'NOW'], window: 6 },
+  // Instructions addressed to the assistant inside data.
+  { id: 'address.your_response', family: 'address', tier: 'weak', dataTier: 'medium', anchor: 'YOUR', all: ['RESPONSE'], window: 2, after: true },
+  { id: 'address.tell_the_user', family: 'address', tier: 'weak', dataTier: 'medium', anchor: 'SAY', all: ['USER'], window: 3, after: true },
+  { id: 'address.your_code', family: 'address', tier: 'weak', anchor: 'YOUR', all: ['CODE'], window: 1, after: true },
+  // Tool-call hijack and exfiltration.
+  { id: 'tool.call_tool', family: 'tool', tier: 'weak', dataTier: 'medium', anchor: 'CALL', all: ['TOOL'], window: 3 },
+  { id: 'tool.send_history', family: 'exfiltration', tier: 'medium', dataTier: 'strong', anchor: 'SEND', any: ['HISTORY', 'SECRET'], window: 6 },
+];
+
+interface PatternRule {
+  readonly id: string;
+  /** The regex runs only when one of these substrings occurs (a cheap pre-filter). */
+  readonly hints: readonly string[];
+  readonly family: Family;
+  readonly tier: Tier;
+  readonly dataTier?: Tier;
+  readonly regex: RegExp;
+  /**
+   * Which form of the text the regex reads: `folded` (look-alikes and leetspeak undone: for word
+   * patterns), `lower` (lower-cased but not folded: `|` and `$` stay symbols, for template tokens), or
+   * `text` (case preserved).
+   */
+  readonly view: 'folded' | 'lower' | 'text';
+}
+
+export const PATTERN_RULES: readonly PatternRule[] = [
+  {
+    id: 'template.chat_tokens',
+    view: 'lower',
+    hints: ['<', '['],
+    family: 'template',
+    tier: 'strong',
+    regex: pattern(
+      'template.chat_tokens',
+      '<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|begin_of_text|start_header_id|end_header_id|eot_id|eom_id|end|start|endofprompt)\\|>|\\[/?inst\\]|<</?sys>>|<(?:start|end)_of_turn>|</?(?:system|system_prompt|sys|instructions?|admin|developer|im_start)>',
+    ),
+  },
+  {
+    id: 'template.delimiter_heading',
+    view: 'folded',
+    hints: ['\n', 'instruction', 'system', 'admin', 'developer', 'override'],
+    family: 'template',
+    tier: 'medium',
+    dataTier: 'strong',
+    regex: pattern(
+      'template.delimiter_heading',
+      '(?:^|\\n)[ \\t]*(?:#{2,4}|\\*\\*|\\[|={2,}|-{2,})[ \\t]*(?:new |updated |important |system |admin |developer )?(?:instructions?|system(?: prompt| message| override)?|admin(?:istrator)?|developer(?: message)?|override)\\b',
+    ),
+  },
+  {
+    id: 'template.fake_boundary',
+    view: 'folded',
+    hints: [' of ', 'override', 'system prompt'],
+    family: 'template',
+    tier: 'medium',
+    dataTier: 'strong',
+    regex: pattern(
+      'template.fake_boundary',
+      '\\b(?:end of (?:the )?(?:user |system )?(?:input|prompt|instructions|document|context|conversation|email|data|text)|(?:begin|start) of (?:the )?(?:new |system |real )?(?:instructions|prompt)|(?:system|admin|security) override|new system prompt)\\b',
+    ),
+  },
+  {
+    id: 'template.role_line',
+    view: 'folded',
+    hints: [':'],
+    family: 'template',
+    tier: 'weak',
+    regex: pattern('template.role_line', '(?:^|\\n)[ \\t]*(?:system|assistant|human|developer)[ \\t]*:'),
+  },
+  {
+    id: 'jailbreak.output_tags',
+    view: 'text',
+    hints: ['[', '('],
+    family: 'jailbreak',
+    tier: 'strong',
+    regex: pattern('jailbreak.output_tags', '\\[(?:\\u{1F513}|\\u{1F512})?\\s?(?:JAILBREAK|JAILBROKEN|DAN|CLASSIC|ANTI-DAN|DEVELOPER MODE OUTPUT|NORMAL OUTPUT|UNFILTERED|EVIL)\\]|\\((?:\\u{1F513}|\\u{1F512})\\s?(?:Developer Mode|Normal) Output\\)', 'u'),
+  },
+  {
+    id: 'jailbreak.persona_names',
+    view: 'text',
+    hints: ['DAN', 'STAN', 'DUDE', 'AIM', 'GPT', 'UCAR', 'APOPHIS', 'NRAF', 'BISH', 'DevMode'],
+    family: 'jailbreak',
+    tier: 'weak',
+    regex: pattern('jailbreak.persona_names', '\\b(?:DAN|STAN|DUDE|AIM|BetterDAN|AntiGPT|UCAR|APOPHIS|NRAF|BISH|DevMode)\\b'),
+  },
+  {
+    id: 'jailbreak.dual_response',
+    view: 'folded',
+    hints: ['two '],
+    family: 'jailbreak',
+    tier: 'weak',
+    regex: pattern('jailbreak.dual_response', '\\btwo (?:different |separate )?(?:responses|ways|answers|paragraphs|outputs)\\b'),
+  },
+  {
+    id: 'address.in_your_response',
+    view: 'folded',
+    hints: ['your '],
+    family: 'address',
+    tier: 'weak',
+    dataTier: 'strong',
+    regex: pattern('address.in_your_response', '\\b(?:(?:in|within|throughout|to|of|from) your (?:response|reply|answer|summary|completion|translation|output)|into your (?:code|codebase|solution|algorithm|program|script|answer|response))s?\\b'),
+  },
+  {
+    id: 'tool.call_json',
+    view: 'lower',
+    hints: ['"'],
+    family: 'tool',
+    tier: 'weak',
+    dataTier: 'medium',
+    regex: pattern('tool.call_json', '"(?:tool_calls|function_call|tool_use)"\\s*:|\\{\\s*"name"\\s*:\\s*"[^"\\n]*"\\s*,\\s*"(?:arguments|parameters|input)"\\s*:'),
+  },
+];
+
+function conceptLists(tokens: Tokens): number[][] {
+  const lists: number[][] = [];
+  for (let i = 0; i < CONCEPT_COUNT; i++) lists.push([]);
+  for (const h of tokens.hits) (lists[h.concept] as number[]).push(h.pos);
+  return lists;
+}
+
+/** IGNORE not preceded by a negation, plus a negated FOLLOW ("do not follow"). */
+function effectiveIgnore(lists: number[][]): number[] {
+  const neg = lists[CONCEPT_ID.NEG] as number[];
+  const negatedAt = (p: number): boolean => neg.some((q) => q < p && p - q <= 2);
+  const out: number[] = [];
+  for (const p of lists[CONCEPT_ID.IGNORE] as number[]) if (!negatedAt(p)) out.push(p);
+  for (const p of lists[CONCEPT_ID.FOLLOW] as number[]) if (negatedAt(p)) out.push(p);
+  return out.sort((a, b) => a - b);
+}
+
+function near(list: readonly number[], p: number, window: number, after: boolean): boolean {
+  for (const q of list) {
+    if (after ? q >= p && q - p <= window : Math.abs(q - p) <= window) return true;
+  }
+  return false;
+}
+
+function tierFor(rule: { tier: Tier; dataTier?: Tier }, trust: Trust): Tier {
+  return trust === 'data' && rule.dataTier ? rule.dataTier : rule.tier;
+}
+
+/** Concept rules over the token stream. */
+export function matchConceptRules(tokens: Tokens, trust: Trust): RuleHit[] {
+  if (tokens.hits.length === 0) return [];
+  const lists = conceptLists(tokens);
+  const ignore = effectiveIgnore(lists);
+  const list = (a: Anchor): readonly number[] => (a === 'IGNORE_EFF' ? ignore : (lists[CONCEPT_ID[a]] as number[]));
+  const out: RuleHit[] = [];
+  for (const rule of CONCEPT_RULES) {
+    const anchors = list(rule.anchor);
+    if (anchors.length === 0) continue;
+    let fired = false;
+    for (const p of anchors) {
+      if (rule.all && !rule.all.every((c) => near(list(c), p, rule.window, rule.after === true))) continue;
+      if (rule.any && !rule.any.some((c) => near(list(c), p, rule.window, false))) continue;
+      fired = true;
+      break;
+    }
+    if (fired) out.push({ rule: rule.id, family: rule.family, tier: tierFor(rule, trust) });
+  }
+  return out;
+}
+
+/** Structural patterns over the NFKC text (`text`), the same lower-cased (`lower`) and the folded text. */
+export function matchPatternRules(text: string, lower: string, folded: string, trust: Trust): RuleHit[] {
+  const out: RuleHit[] = [];
+  for (const rule of PATTERN_RULES) {
+    const subject = rule.view === 'folded' ? folded : rule.view === 'lower' ? lower : text;
+    if (!rule.hints.some((h) => subject.includes(h))) continue;
+    rule.regex.lastIndex = 0;
+    if (rule.regex.test(subject)) out.push({ rule: rule.id, family: rule.family, tier: tierFor(rule, trust) });
+  }
+  const exfil = lower.includes('](http') ? markdownExfiltration(lower) : undefined;
+  if (exfil) out.push({ rule: 'exfiltration.markdown_image', family: 'exfiltration', tier: exfil === 'image' || trust === 'data' ? 'strong' : 'medium' });
+  return out;
+}
+
+/** Query contents that suggest a slot for data; images render without a click, so they need less. */
+const LINK_HINTS = ['{', '}', '%7b', '%7d', '[', '%5b', '$', '<', '%3c', 'base64', 'secret', 'password', 'conversation', 'history'];
+const IMAGE_HINTS = [...LINK_HINTS, 'data=', 'chat', 'summary', 'token', 'key=', 'q=', 'd=', 'p=', 'info', 'user', 'msg', 'message', 'prompt'];
+
+/**
+ * Markdown image or link whose URL carries a query that looks like a slot for data (`?q={summary}`,
+ * `?d=[DATA]`): the classic exfiltration through rendering. A scanner, not a regex: it looks at each
+ * `](http` once and reads at most 512 characters of URL.
+ */
+export function markdownExfiltration(lower: string): 'image' | 'link' | undefined {
+  let from = 0;
+  let found: 'image' | 'link' | undefined;
+  for (let guard = 0; guard < 256; guard++) {
+    const at = lower.indexOf('](http', from);
+    if (at < 0) break;
+    from = at + 6;
+    const open = lower.lastIndexOf('[', at);
+    if (open < 0 || at - open > 300) continue;
+    const image = open > 0 && lower.charCodeAt(open - 1) === 0x21;
+    let end = at + 2;
+    const limit = Math.min(lower.length, at + 2 + 512);
+    while (end < limit) {
+      const c = lower.charCodeAt(end);
+      if (c === 0x29 || c <= 0x20) break;
+      end++;
+    }
+    const url = lower.slice(at + 2, end);
+    const q = url.indexOf('?');
+    if (q < 0) continue;
+    const query = url.slice(q + 1);
+    if (!query.includes('=')) continue;
+    if (image && IMAGE_HINTS.some((h) => query.includes(h))) return 'image';
+    if (LINK_HINTS.some((h) => query.includes(h))) found = 'link';
+  }
+  return found;
+}

@@ -1,0 +1,63 @@
+/**
+ * Detector cost on one core: median and p99 per prompt, prompts/s and MB/s, for 1 KB and 32 KB prompts
+ * cut from the dev corpus (user channel) and from its documents (document channel).
+ *
+ *   make build && node dist/test/guard-injection/bench-injection.js [--corpus ../shared/corpus/injection-dev.jsonl] [--seconds 3]
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { SegmentChannel } from '../../src/llm';
+import { InjectionDetector } from '../../src/guard/injection/detector';
+import { readCorpus } from '../../src/guard/injection/train';
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
+}
+
+/** Prompts of exactly `size` characters, made by joining corpus rows of one channel. */
+function prompts(texts: readonly string[], size: number, count: number): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (out.length < count) {
+    let p = '';
+    while (p.length < size) p += (texts[i++ % texts.length] as string) + '\n';
+    out.push(p.slice(0, size));
+  }
+  return out;
+}
+
+function run(detector: InjectionDetector, inputs: readonly string[], channel: SegmentChannel, seconds: number): string {
+  for (let i = 0; i < Math.min(200, inputs.length); i++) detector.analyse(inputs[i] as string, channel);
+  const times: number[] = [];
+  const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
+  let bytes = 0;
+  let i = 0;
+  while (process.hrtime.bigint() < deadline) {
+    const text = inputs[i++ % inputs.length] as string;
+    const t0 = process.hrtime.bigint();
+    detector.analyse(text, channel);
+    times.push(Number(process.hrtime.bigint() - t0));
+    bytes += Buffer.byteLength(text);
+  }
+  const total = times.reduce((s, t) => s + t, 0);
+  times.sort((a, b) => a - b);
+  const at = (q: number): number => (times[Math.min(times.length - 1, Math.floor(q * times.length))] as number) / 1000;
+  return `median ${at(0.5).toFixed(1)} µs, p99 ${at(0.99).toFixed(1)} µs, ${((times.length * 1e9) / total).toFixed(0)} prompts/s, ${((bytes / total) * 1e3).toFixed(2)} MB/s (${times.length} runs)`;
+}
+
+function main(): void {
+  const corpus = resolve(option('--corpus', '../shared/corpus/injection-dev.jsonl'));
+  const seconds = Number(option('--seconds', '3'));
+  if (!existsSync(corpus)) throw new Error(`corpus not found: ${corpus} (pass --corpus)`);
+  const rows = readCorpus(corpus);
+  const user = rows.filter((r) => r.channel !== 'document').map((r) => r.text);
+  const docs = rows.filter((r) => r.channel === 'document').map((r) => r.text);
+  const detector = new InjectionDetector();
+  for (const size of [1024, 32 * 1024]) {
+    process.stdout.write(`user ${size / 1024} KB: ${run(detector, prompts(user, size, 500), 'user', seconds)}\n`);
+    process.stdout.write(`document ${size / 1024} KB: ${run(detector, prompts(docs, size, 200), 'document', seconds)}\n`);
+  }
+}
+
+main();

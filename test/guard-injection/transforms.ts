@@ -1,0 +1,34 @@
+/**
+ * Obfuscating transformations used by the detector's tests: each takes a text and returns the same text
+ * as a reader (or a model) would still understand it, hidden from a naive matcher.
+ */
+
+export type Transform = (text: string) => string;
+
+/** A zero-width space after every second character of each word. */
+export const zeroWidth: Transform = (text) => text.replace(/(\p{L}\p{L})(?=\p{L})/gu, '$1\u200b');
+
+/** Printable ASCII re-encoded as invisible Unicode tag characters, after a short visible greeting. */
+export const tagCharacters: Transform = (text) =>
+  'Hello! ' +
+  Array.from(text)
+    .map((ch) => {
+      const c = ch.codePointAt(0) as number;
+      return c >= 0x20 && c <= 0x7e ? String.fromCodePoint(0xe0000 + c) : ch;
+    })
+    .join('');
+
+const CYRILLIC: Record<string, string> = { a: 'а', c: 'с', e: 'е', o: 'о', p: 'р', x: 'х', y: 'у', i: 'і', A: 'А', C: 'С', E: 'Е', O: 'О', P: 'Р', X: 'Х', H: 'Н', T: 'Т', M: 'М', K: 'К', B: 'В' };
+
+/** Latin letters replaced by Cyrillic look-alikes. */
+export const homoglyphs: Transform = (text) => Array.from(text, (ch) => CYRILLIC[ch] ?? ch).join('');
+
+/** The whole text as base64 of its UTF-8. */
+export const base64: Transform = (text) => Buffer.from(text, 'utf8').toString('base64');
+
+const LEET: Record<string, string> = { a: '4', e: '3', i: '1', o: '0', s: '5', t: '7', A: '4', E: '3', I: '1', O: '0', S: '5', T: '7' };
+
+/** Letters written as digits inside words. */
+export const leetspeak: Transform = (text) => Array.from(text, (ch) => LEET[ch] ?? ch).join('');
+
+export const TRANSFORMS: Readonly<Record<string, Transform>> = { zeroWidth, tagCharacters, homoglyphs, base64, leetspeak };
