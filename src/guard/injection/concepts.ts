@@ -233,7 +233,8 @@ export function tagConcepts(folded: string): Tokens {
     wordPos.push(pos++);
   }
   for (let w = 0; w < words.length; w++) tagWord(words, wordPos, w, hits);
-  hits.sort((a, b) => a.pos - b.pos);
+  // Words are tagged in order; only CJK runs (tagged while splitting) can be out of order.
+  if (cjk) hits.sort((a, b) => a.pos - b.pos);
   return { words, wordPos, hits, cjk: cjkRuns, length: pos };
 }
 
@@ -247,23 +248,29 @@ function addHit(hits: ConceptHit[], from: number, concept: number, pos: number, 
 const wordCache = new Map<string, readonly number[]>();
 const WORD_CACHE_LIMIT = 50000;
 const NONE: readonly number[] = [];
+/** Marker: the word may start a multi-word entry (or is Arabic, with prefixes): tag it in context, every time. */
+const IN_CONTEXT: readonly number[] = [];
 
 function tagWord(words: readonly string[], wordPos: readonly number[], w: number, hits: ConceptHit[]): void {
   const word = words[w] as string;
   const p = wordPos[w] as number;
-  if (!multiStarts.has(word) && !isArabic(word.charCodeAt(0))) {
-    let cached = wordCache.get(word);
-    if (cached === undefined) {
+  let cached = wordCache.get(word);
+  if (cached === undefined) {
+    if (multiStarts.has(word) || isArabic(word.charCodeAt(0))) {
+      cached = IN_CONTEXT;
+    } else {
       const scratch: ConceptHit[] = [];
       tagWordUncached(words, wordPos, w, scratch);
       cached = scratch.length === 0 ? NONE : scratch.map((h) => h.concept);
-      if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
-      wordCache.set(word, cached);
     }
-    for (const concept of cached) hits.push({ concept, pos: p, end: p + 1 });
+    if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
+    wordCache.set(word, cached);
+  }
+  if (cached === IN_CONTEXT) {
+    tagWordUncached(words, wordPos, w, hits);
     return;
   }
-  tagWordUncached(words, wordPos, w, hits);
+  for (const concept of cached) hits.push({ concept, pos: p, end: p + 1 });
 }
 
 function tagWordUncached(words: readonly string[], wordPos: readonly number[], w: number, hits: ConceptHit[]): void {

@@ -143,19 +143,28 @@ export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_
   let attempts = 0;
   const budget = (): boolean => attempts++ < limits.maxCandidates * 2 && out.length < limits.maxCandidates;
 
-  // Runs of the base64 alphabet (hex, base32 and binary runs are subsets and are tried first). The regex
-  // only finds long runs; words of ordinary text are skipped by the engine.
-  RUN.lastIndex = 0;
-  for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
-    let end = m.index + m[0].length;
+  // Runs of the base64 alphabet (hex, base32 and binary runs are subsets and are tried first): one pass
+  // over the text with a table look-up per character.
+  let runStart = -1;
+  for (let pos = 0; pos <= n; pos++) {
+    const code = pos < n ? text.charCodeAt(pos) : 0;
+    if (code < 128 && B64_TABLE[code] === 1) {
+      if (runStart < 0) runStart = pos;
+      continue;
+    }
+    if (runStart < 0) continue;
+    const m = { index: runStart, length: pos - runStart };
+    runStart = -1;
+    if (m.length < 16) continue;
+    let end = m.index + m.length;
     // MIME-style base64 wrapped at 60+ characters: join the following lines of the same alphabet.
-    while (m[0].length >= 60 && end + 1 < n && text.charCodeAt(end) === 0x0a && isB64(text.charCodeAt(end + 1)) && end - m.index < limits.maxSpanChars) {
+    while (m.length >= 60 && end + 1 < n && text.charCodeAt(end) === 0x0a && isB64(text.charCodeAt(end + 1)) && end - m.index < limits.maxSpanChars) {
       let k = end + 1;
       while (k < n && isB64(text.charCodeAt(k))) k++;
       end = k;
     }
     while (end < n && text.charCodeAt(end) === 0x3d) end++;
-    RUN.lastIndex = end;
+    pos = end;
     const start = m.index;
     const length = end - start;
     let hexOnly = true;
@@ -185,7 +194,7 @@ export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_
   }
 
   // Separated hex bytes ("49 67 6e", "\x49\x67", "0x49,0x67") and 8-bit groups ("01001001 01100111").
-  if (GROUPED_HINT.test(text)) scanGrouped(text, limits, take, budget);
+  if (words ? hasGroupedWords(words, text) : GROUPED_HINT.test(text)) scanGrouped(text, limits, take, budget);
   // Percent-encoding: a run without spaces holding at least two %XX escapes.
   let pct = text.indexOf('%');
   let scanned = -1;
@@ -214,8 +223,8 @@ export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_
 }
 
 const NEWLINES = pattern('decode.newlines', '\\r?\\n', 'g');
-/** A run of the base64 alphabet long enough to be a hex (16) or base64 (20) payload. */
-const RUN = pattern('decode.run', '(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}', 'g');
+const B64_TABLE = new Uint8Array(128);
+for (let c = 0; c < 128; c++) if (isB64(c)) B64_TABLE[c] = 1;
 const GROUPED_HINT = pattern('decode.grouped_hint', '(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}[ ,:-]){5}[0-9a-fA-F]{2}|\\\\x[0-9a-fA-F]{2}|0x[0-9a-fA-F]{2}|(?<![0-9A-Za-z])[01]{8}[ ,][01]{8}');
 const ROT_OR_REVERSED_HINT = pattern(
   'decode.rot_reversed_hint',
@@ -329,12 +338,25 @@ const PLAIN = new Set([...STOPWORDS, ...OTHER_STOPWORDS]);
 const COMMON = new Set(['or', 'saw', 'ton', 'evil', 'era', 'won', 'gob', 'ref', 'yrf']);
 const ROT = new Set(STOPWORDS.map(rot13).filter((w) => w.length > 2 && !COMMON.has(w) && !PLAIN.has(w)));
 const REV = new Set(STOPWORDS.map(reverse).filter((w) => w.length > 2 && !COMMON.has(w) && !PLAIN.has(w)));
+const ROT_OR_REV = new Set([...ROT, ...REV]);
+const BINARY_OCTET = pattern('decode.binary_octet', '^[01]{8}$');
 const ASCII_WORD = pattern('decode.ascii_word', '[a-z]+', 'g');
 
 function hasRotOrReversedWord(words: readonly string[]): boolean {
   let hits = 0;
-  for (const w of words) if ((ROT.has(w) || REV.has(w)) && ++hits >= 2) return true;
+  for (const w of words) if (ROT_OR_REV.has(w) && ++hits >= 2) return true;
   return false;
+}
+
+/** Six words that are hex bytes ("49", "6e") or bit octets, or a \\x / 0x escape. */
+function hasGroupedWords(words: readonly string[], text: string): boolean {
+  let count = 0;
+  for (const w of words) {
+    if ((w.length === 2 && isHex(w.charCodeAt(0)) && isHex(w.charCodeAt(1))) || (w.length === 8 && BINARY_OCTET.test(w))) {
+      if (++count >= 6) return true;
+    }
+  }
+  return text.includes('\\x') || text.includes('0x');
 }
 
 function scanLines(text: string, limits: DecodeLimits, take: (k: EncodingKind, d: string | undefined) => void): void {

@@ -13,7 +13,7 @@
 export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
-  'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE',
+  'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
@@ -102,7 +102,7 @@ export const LEXICON: Lexicon = {
     'нов*', 'вместо', '新的', '新', '改为', '改為', '新しい', '代わりに', 'नए', 'नई', 'नया', 'बजाय', 'جديد*', 'بدلا', 'بدلاً',
   ],
   REVEAL: [
-    'reveal', 'show', 'print', 'tell', 'output', 'repeat', 'display', 'leak', 'share', 'give', 'spell', 'disclose', 'list', 'dump', 'recite', 'echo', 'provide', 'confirm', 'expose', 'divulge', 'write out', 'type out', 'copy',
+    'reveal', 'show', 'print', 'tell', 'output', 'repeat', 'display', 'leak', 'share', 'give', 'spell', 'disclose', 'list', 'dump', 'recite', 'echo', 'provide', 'confirm', 'expose', 'divulge', 'write out', 'type out', 'copy', 'quote', 'duplicate', 'replay', 'paraphrase', 'gimme',
     'revela', 'revelar', 'muestra', 'muéstrame', 'mostrar', 'dime', 'dame', 'imprime', 'repite', 'comparte', 'escribe',
     'révèle', 'révélez', 'montre', 'montrez', 'affiche', 'affichez', 'dis-moi', 'dites-moi', 'donne', 'donnez', 'répète', 'répétez', 'imprime', 'imprimez', 'partage',
     'zeige', 'zeig', 'zeigen', 'verrate', 'verraten', 'nenne', 'nennen', 'gib', 'geben', 'wiederhole', 'wiederholen', 'drucke', 'ausgeben', 'offenbare', 'teile', 'sag', 'sage',
@@ -226,6 +226,19 @@ export const LEXICON: Lexicon = {
     'измени', 'измените', 'замени', 'удали', 'удалите', 'отключи', 'отключите', 'нарушь', 'нарушьте', 'обойди', 'сними', '修改', '更改', '替换', '替換', '删除', '刪除', '关闭', '關閉', '违反', '違反', '解除', '变更', '変更', '削除', '無効に', '破って', '解除して', 'बदलो', 'बदलें', 'हटाओ', 'हटाएं', 'तोड़ो', 'तोड़ें', 'बंद करो', 'غير', 'استبدل', 'احذف', 'عطل', 'اكسر', 'خالف',
   ],
   OPPOSITE: ['opposite', 'contrary', 'inverse', 'reverse', 'contrario', 'opuesto', 'contraire', 'inverse', 'gegenteil', 'oposto', 'contrário', 'opposto', 'противоположн*', 'наоборот', '相反', '反対', '逆', 'उल्टा', 'विपरीत', 'عكس', 'العكس'],
+  HOWTO: ['how', 'for', 'on how', 'about', 'to make', 'to bake', 'to cook', 'to build', 'to install', 'como', 'cómo', 'para', 'comment', 'pour', 'wie', 'für', 'fur', 'zum', 'zur', 'come', 'per', 'как', 'для', 'по', '如何', '怎么', '怎樣', '关于', '方法', '作り方', '方法', 'कैसे', 'के लिए', 'كيف', 'لعمل', 'لصنع'],
+  GIVEN: [
+    'given', 'provided', 'received', 'programmed', 'assigned', 'gave', 'instructed', 'preset', 'preprogrammed', 'dadas', 'recibidas', 'proporcionadas', 'programado', 'programada', 'données', 'reçues', 'fournies', 'programmé',
+    'gegebenen', 'erhaltenen', 'bekommen', 'programmiert', 'vorgegebenen', 'recebidas', 'fornecidas', 'programado', 'ricevute', 'fornite', 'programmato', 'полученные', 'заданные', 'выданные', 'запрограммирован*',
+    '给你的', '給你的', '收到的', '设定的', '設定的', '与えられた', '受け取った', '設定された', 'दिए गए', 'दी गई', 'मिले', 'المعطاه', 'التي تلقيتها', 'المبرمجه',
+  ],
+  AUTHORITY: [
+    'developer', 'developers', 'creator', 'creators', 'maker', 'owner', 'administrator', 'admin', 'programmer', 'operator', 'supervisor', 'god', 'master', 'boss', 'engineer', 'openai', 'anthropic',
+    'desarrollador', 'creador', 'dueño', 'administrador', 'programador', 'dios', 'jefe', 'développeur', 'créateur', 'propriétaire', 'administrateur', 'programmeur', 'dieu', 'patron',
+    'entwickler', 'schöpfer', 'schopfer', 'besitzer', 'administrator', 'programmierer', 'gott', 'chef', 'desenvolvedor', 'criador', 'dono', 'programador', 'deus', 'sviluppatore', 'creatore', 'proprietario', 'amministratore', 'programmatore', 'dio', 'capo',
+    'разработчик', 'создатель', 'владелец', 'администратор', 'программист', 'бог', 'хозяин', '开发者', '開發者', '开发人员', '创造者', '創造者', '管理员', '管理員', '主人', '上帝', '開発者', '作成者', '管理者', '神', 'डेवलपर', 'निर्माता', 'मालिक', 'प्रशासक', 'भगवान', 'مطور', 'مطورك', 'منشئ', 'مالك', 'مسؤول', 'الله',
+  ],
+  I_AM: ['i am', 'i m', 'im', 'soy', 'je suis', 'ich bin', 'eu sou', 'sou', 'io sono', 'я твой', 'я ваш', '我是', '私は', 'मैं', 'انا'],
   CALL: ['call', 'invoke', 'execute', 'trigger', 'run', 'llama', 'invoca', 'ejecuta', 'appelle', 'invoque', 'exécute', 'rufe', 'aufrufen', 'führe', 'fuhre', 'ausführen', 'chame', 'execute', 'chiama', 'esegui', 'вызови', 'выполни', 'запусти', '调用', '執行', '执行', '运行', '呼び出', '実行', 'चलाएं', 'चलाओ', 'कॉल', 'استدع*', 'نفذ*', 'شغل*'],
   TOOL: ['tool', 'tools', 'function', 'plugin', 'api', 'browser', 'herramienta', 'outil', 'werkzeug', 'ferramenta', 'strumento', 'инструмент', '工具', '函数', 'ツール', 'उपकरण', 'اداه'],
 };

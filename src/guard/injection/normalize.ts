@@ -73,6 +73,8 @@ function stripInvisible(text: string, signals: NormalizeSignals): { text: string
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x00ad) {
+      // Tag text cannot encode a line break: keep the visible ones in the hidden text too.
+      if (c === 0x0a && hidden.length > 0) hidden += '\n';
       prevKept = c;
       continue;
     }
@@ -386,8 +388,8 @@ export function normalize(input: string): Normalized {
   }
   const ascii = isPlainAscii(lower);
   let folded = (!ascii && HOMOGLYPH_ANY.test(lower)) || LEET_ANY.test(lower) ? foldWords(lower, signals) : lower;
-  // A text written in leetspeak: fold again, now also short words with one letter ("7h3", "m3") and digit-only words.
-  if (signals.leetWords >= 3) folded = foldLeetNumbers(foldWords(folded, signals, true));
+  // A text with leetspeak in it: fold again, now also short words with one letter ("7h3", "m3") and digit-only words.
+  if (signals.leetWords >= 1) folded = foldLeetNumbers(foldWords(folded, signals, true));
   if (SPACED.test(folded)) folded = collapseSpaced(folded, signals);
   return { text, folded, hidden, signals };
 }

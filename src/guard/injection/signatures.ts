@@ -40,6 +40,8 @@ interface ConceptRule {
   readonly window: number;
   /** The `all` concepts must follow the anchor (not precede it). */
   readonly after?: boolean;
+  /** None of these may follow the anchor within `window` ("instructions *for* / *on how to*..."). */
+  readonly none?: readonly Anchor[];
 }
 
 export const CONCEPT_RULES: readonly ConceptRule[] = [
@@ -55,6 +57,9 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'override.void_instructions', family: 'override', tier: 'medium', anchor: 'VOID', all: ['INSTR'], window: 6 },
   { id: 'override.void_prior', family: 'override', tier: 'medium', anchor: 'VOID', any: ['PRIOR', 'BEFORE'], all: ['ALL'], window: 6 },
   { id: 'override.new_instructions', family: 'override', tier: 'weak', dataTier: 'medium', anchor: 'NEW', all: ['INSTR'], window: 2, after: true },
+  { id: 'override.new_instructions_for_you', family: 'override', tier: 'medium', anchor: 'NEW', all: ['INSTR'], any: ['YOU', 'NOW'], none: ['HOWTO'], window: 4 },
+  { id: 'override.authority_claim', family: 'override', tier: 'medium', anchor: 'YOUR', all: ['AUTHORITY'], window: 1, after: true },
+  { id: 'override.i_am_authority', family: 'override', tier: 'weak', anchor: 'I_AM', all: ['AUTHORITY'], window: 2, after: true },
   { id: 'override.new_task', family: 'override', tier: 'weak', dataTier: 'medium', anchor: 'NEW', all: ['TASK'], any: ['YOU', 'NOW'], window: 4 },
   { id: 'override.ignore_data', family: 'override', tier: 'weak', dataTier: 'strong', anchor: 'IGNORE_EFF', all: ['DATA'], window: 4 },
   { id: 'override.ignore_policy', family: 'jailbreak', tier: 'medium', anchor: 'IGNORE_EFF', all: ['POLICY'], window: 5 },
@@ -71,6 +76,9 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'extraction.ask_your_instructions', family: 'extraction', tier: 'medium', anchor: 'ASK', all: ['INSTR'], any: ['YOUR', 'YOU'], window: 6 },
   { id: 'extraction.repeat_text_above', family: 'extraction', tier: 'medium', anchor: 'REVEAL', all: ['PRIOR'], any: ['TEXTREF', 'ALL', 'INSTR'], window: 6 },
   { id: 'extraction.secret', family: 'extraction', tier: 'weak', dataTier: 'medium', anchor: 'SECRET', any: ['REVEAL', 'ASK'], window: 4 },
+  { id: 'extraction.reveal_instructions', family: 'extraction', tier: 'medium', anchor: 'REVEAL', all: ['INSTR'], none: ['HOWTO'], window: 3, after: true },
+  { id: 'extraction.instructions_given', family: 'extraction', tier: 'weak', anchor: 'INSTR', all: ['GIVEN'], none: ['HOWTO'], window: 4, after: true },
+  { id: 'extraction.instructions_given_you', family: 'extraction', tier: 'medium', anchor: 'INSTR', all: ['GIVEN', 'YOU'], window: 5, after: true },
   { id: 'extraction.your_instructions', family: 'extraction', tier: 'weak', anchor: 'YOUR', all: ['INSTR'], window: 2, after: true },
   { id: 'extraction.your_secret', family: 'extraction', tier: 'weak', anchor: 'YOUR', all: ['SECRET'], window: 2, after: true },
   // Persona hijack and DAN-style jailbreaks.
@@ -136,7 +144,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'template.fake_boundary',
     view: 'folded',
-    hints: [' of ', 'override', 'system prompt'],
+    hints: ['end of', 'begin of', 'start of', 'override', 'system prompt'],
     family: 'template',
     tier: 'medium',
     dataTier: 'strong',
@@ -148,7 +156,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'template.role_line',
     view: 'folded',
-    hints: [':'],
+    hints: ['system', 'assistant', 'human', 'developer'],
     family: 'template',
     tier: 'weak',
     regex: pattern('template.role_line', '(?:^|\\n)[ \\t]*(?:system|assistant|human|developer)[ \\t]*:'),
@@ -239,6 +247,7 @@ export function matchConceptRules(tokens: Tokens, trust: Trust): RuleHit[] {
     for (const p of anchors) {
       if (rule.all && !rule.all.every((c) => near(list(c), p, rule.window, rule.after === true))) continue;
       if (rule.any && !rule.any.some((c) => near(list(c), p, rule.window, false))) continue;
+      if (rule.none && rule.none.some((c) => near(list(c), p, rule.window + 2, true))) continue;
       fired = true;
       break;
     }

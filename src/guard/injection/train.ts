@@ -20,6 +20,7 @@ import { copyFeatures, extractFeatures, type FeatureVector } from './features';
 import { newModel, score, sigmoid, type LinearModel } from './model';
 import { normalize } from './normalize';
 import { matchConceptRules } from './signatures';
+import { syntheticRows } from './synthetic';
 
 export interface CorpusRow {
   readonly id: string;
@@ -42,6 +43,8 @@ export interface TrainOptions {
   readonly taskSentencesPerRow: number;
   /** Characters of a user row featurised for the `prompt` model. */
   readonly maxRowChars: number;
+  /** 1: add the synthetic multilingual rows (`synthetic.ts`) as one more source; 0: do not. */
+  readonly synthetic: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -53,6 +56,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   seed: 7,
   taskSentencesPerRow: 4,
   maxRowChars: 8000,
+  synthetic: 1,
 };
 
 export function readCorpus(path: string): CorpusRow[] {
@@ -169,8 +173,9 @@ export interface TrainedModels {
   readonly task: LinearModel;
 }
 
-export function trainModels(rows: readonly CorpusRow[], options: TrainOptions = DEFAULT_TRAIN_OPTIONS): TrainedModels {
+export function trainModels(corpusRows: readonly CorpusRow[], options: TrainOptions = DEFAULT_TRAIN_OPTIONS): TrainedModels {
   const bits = options.bits;
+  const rows = options.synthetic > 0 ? [...corpusRows, ...syntheticRows()] : corpusRows;
   const userRows = rows.filter((r) => !isDataRow(r));
   const docRows = rows.filter((r) => isDataRow(r));
   // Lines of every document, featurised once.
