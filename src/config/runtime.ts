@@ -11,6 +11,9 @@ import { compileAllowDeny, type NameMatcher } from './glob';
 import type { SecretSource, SecretStore } from './secrets';
 import { compileTenantBudget, unlimitedTenantBudget, type CompiledTenantBudget } from '../budget/limits';
 import type { BudgetStoreConfig } from '../budget/setup';
+import { builtinGuards } from '../guard/builtin';
+import type { Inspector } from '../guard/registry';
+import type { ConfigDocument } from './schema';
 
 export interface TlsMaterial {
   readonly cert: Buffer;
@@ -49,11 +52,23 @@ export interface RuntimeModel {
   readonly maxOutputTokens?: number;
 }
 
+export interface RuntimeInputGuard {
+  readonly id: string;
+  readonly action: 'block' | 'flag' | 'shadow';
+  /** Finding types that trigger the action; undefined: all. */
+  readonly on?: ReadonlySet<string>;
+  readonly code: 'content_blocked' | 'prompt_injection_detected' | 'pii_detected' | 'policy_violation';
+  readonly failMode: 'closed' | 'open';
+  readonly inspector: Inspector;
+}
+
 export interface RuntimeTenant {
   readonly id: string;
   readonly mayUseModel: NameMatcher;
   readonly maxRequestBytes: number;
   readonly budget: CompiledTenantBudget;
+  /** The input detectors for this tenant (its own list, or the top-level one). */
+  readonly inputGuards: readonly RuntimeInputGuard[];
 }
 
 export interface ApiKeyOwner {
@@ -154,6 +169,27 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     );
   }
 
+  const compileGuards = (guards: ConfigDocument['guards'], at: string): RuntimeInputGuard[] =>
+    guards.input.flatMap((guard, index) => {
+      const created = builtinGuards().createInspector(guard.id, guard.params, `${at}.input.${index}.params`);
+      if (!created.ok) {
+        // An unknown id is reported on the id; bad params on their own paths.
+        problems.push(...created.problems.map((p) => (p.message.startsWith('unknown') ? { path: `${at}.input.${index}.id`, message: p.message } : p)));
+        return [];
+      }
+      return [
+        Object.freeze({
+          id: guard.id,
+          action: guard.action,
+          on: guard.on ? new Set(guard.on) : undefined,
+          code: guard.code,
+          failMode: guard.failMode,
+          inspector: created.value,
+        }),
+      ];
+    });
+  const globalGuards = compileGuards(document.guards, 'guards');
+
   const tenants = new Map<string, RuntimeTenant>();
   const apiKeys = new Map<string, ApiKeyOwner>();
   for (const [id, tenant] of Object.entries(document.tenants)) {
@@ -162,6 +198,7 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
       mayUseModel: compileAllowDeny(tenant.models.allow, tenant.models.deny),
       maxRequestBytes: tenant.maxRequestBytes ?? document.gateway.maxRequestBytes,
       budget: tenant.budget ? compileTenantBudget(id, tenant.budget) : unlimitedTenantBudget(id),
+      inputGuards: tenant.guards ? compileGuards(tenant.guards, `tenants.${id}.guards`) : globalGuards,
     });
     tenants.set(id, runtimeTenant);
     for (const key of tenant.apiKeys) apiKeys.set(key.sha256, Object.freeze({ tenant: runtimeTenant, keyId: key.id }));

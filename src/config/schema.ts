@@ -122,6 +122,26 @@ export const modelSchema = z.strictObject({
   maxOutputTokens: z.number().int().positive().optional(),
 });
 
+/** One input detector in the request path: which plug-in, what to do with its findings. */
+export const inputGuardSchema = z.strictObject({
+  /** A plug-in id from the guard registry (for example `prompt_injection`, `pii`, `pii.presidio`). */
+  id: z.string().min(1),
+  /** block: refuse the request; flag: let it pass, findings in metadata and audit; shadow: log and count only. */
+  action: z.enum(['block', 'flag', 'shadow']).default('block'),
+  /** Finding types that trigger the action; default every type the plug-in reports. */
+  on: z.array(z.string().min(1)).min(1).optional(),
+  /** The stable error code clients get when this guard blocks. */
+  code: z.enum(['content_blocked', 'prompt_injection_detected', 'pii_detected', 'policy_violation']).default('content_blocked'),
+  /** A detector that fails (remote analyser down...): closed refuses the request, open lets it through. */
+  failMode: z.enum(['closed', 'open']).default('closed'),
+  /** The plug-in's own parameters, validated by its schema when the config loads. */
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const guardsSchema = z.strictObject({
+  input: z.array(inputGuardSchema).default([]),
+});
+
 export const apiKeySchema = z.strictObject({
   /** Stable id recorded in audit and metrics instead of the key. */
   id: identifier,
@@ -135,6 +155,8 @@ export const tenantSchema = z.strictObject({
   maxRequestBytes: byteSize.optional(),
   /** Token and money budgets (src/budget/README.md); none means unlimited. */
   budget: budgetLimitsSchema.optional(),
+  /** The tenant's own detectors; when set, they replace the top-level `guards` for this tenant. */
+  guards: guardsSchema.optional(),
 });
 
 export const configSchema = z
@@ -147,6 +169,8 @@ export const configSchema = z
     providers: z.record(identifier, providerSchema).default({}),
     models: z.record(z.string().min(1), modelSchema).default({}),
     tenants: z.record(identifier, tenantSchema).default({}),
+    /** Detectors run on every request (tenants may replace the list). */
+    guards: guardsSchema.default({ input: [] }),
     /** Where budgets are kept (Redis across replicas, memory for one) and what a Redis outage does. */
     budgets: budgetStoreSchema.default(budgetStoreSchema.parse({})),
   })

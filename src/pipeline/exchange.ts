@@ -37,6 +37,7 @@ import type { GatewayDeps } from './gateway';
 import { modelBody, modelListBody, visibleModels } from './model-list';
 import { ResponseMeter } from './response-meter';
 import { OpenAiUsageStripper } from './usage-stripper';
+import { inspectRequest, type GuardedFinding } from './inspect';
 import type { Decision, ExchangeContext, ExchangeEnd, Exchange, RequestHeaders, ResponseHeaders } from './types';
 
 const CONTINUE: Decision = { kind: 'continue' };
@@ -69,6 +70,8 @@ export class GatewayExchange implements Exchange {
   private addedIncludeUsage = false;
   private usageStripper: OpenAiUsageStripper | undefined;
   private readonly decisions: AuditDecision[] = [];
+  /** What the input detectors found (block and flag guards); recorded in audit, never with text. */
+  private findings: readonly GuardedFinding[] = [];
 
   constructor(
     private readonly deps: GatewayDeps,
@@ -148,6 +151,9 @@ export class GatewayExchange implements Exchange {
     if (!parsed.ok) return this.reject('validate', parsed.error);
     const request = parsed.request;
     this.request = request;
+
+    const refusal = await this.inspect(request, identity);
+    if (refusal) return refusal;
 
     const routed = this.stage('route', () =>
       this.deps.router.route({ family: request.family, model: request.model, tenant: identity.tenant, path: this.path }, new Map()),
@@ -247,6 +253,35 @@ export class GatewayExchange implements Exchange {
     );
   }
 
+  /** Runs the tenant's input detectors; returns the refusal when one blocks (or fails closed). */
+  private async inspect(request: CanonicalRequest, identity: Identity): Promise<Decision | undefined> {
+    const guards = identity.tenant.inputGuards;
+    if (guards.length === 0) return undefined;
+    const started = performance.now();
+    const outcome = await inspectRequest(request, guards);
+    this.deps.metrics.stageSeconds.observe({ stage: 'inspect' }, (performance.now() - started) / 1000);
+    for (const failure of outcome.failures) {
+      this.deps.metrics.guardErrors.inc({ guard: failure.guard, fail_mode: failure.failMode });
+      this.log.warn({ guard: failure.guard, failMode: failure.failMode }, 'detector failed');
+    }
+    for (const finding of [...outcome.findings, ...outcome.shadow]) {
+      this.deps.metrics.guardFindings.inc({ guard: finding.detector, type: finding.type, action: finding.action });
+    }
+    if (outcome.shadow.length > 0) {
+      this.log.info({ shadow: outcome.shadow.map((f) => ({ detector: f.detector, type: f.type, score: f.score, channel: f.channel, segment: f.segment })) }, 'shadow findings');
+    }
+    this.findings = outcome.findings;
+    if (outcome.block) this.decisions.push({ stage: 'inspect', action: 'deny', code: outcome.block.code });
+    else if (outcome.findings.length > 0) this.decisions.push({ stage: 'inspect', action: 'flag' });
+    if (!outcome.block) return undefined;
+    // Nothing in the answer says which rule fired: that would teach an attacker how to get around it.
+    const error =
+      outcome.block.code === 'detector_unavailable'
+        ? apiError(503, 'detector_unavailable', `A content check is unavailable, so the request was not sent (request ${this.context.requestId}).`)
+        : apiError(400, outcome.block.code, `The request was blocked by the gateway's content policy (request ${this.context.requestId}).`);
+    return this.reject('inspect', error);
+  }
+
   /**
    * Replaces the hold with what the provider reports. Without a usage report (client gone, upstream
    * failed mid-stream), the prompt and what was streamed are charged; when the provider produced
@@ -321,7 +356,7 @@ export class GatewayExchange implements Exchange {
     const rendered = renderError(this.family, error, { requestId: this.context.requestId });
     this.status = rendered.status;
     this.errorCode = error.code;
-    this.decisions.push({ stage, action: 'deny', code: error.code });
+    if (stage !== 'inspect') this.decisions.push({ stage, action: 'deny', code: error.code });
     return {
       kind: 'reject',
       status: rendered.status,
@@ -340,6 +375,9 @@ export class GatewayExchange implements Exchange {
     if (this.route) {
       metadata.model = this.route.model.name;
       metadata.provider = this.route.provider.name;
+    }
+    if (this.findings.length > 0) {
+      metadata.findings = this.findings.map((finding) => ({ detector: finding.detector, type: finding.type, score: finding.score }));
     }
     return metadata;
   }
@@ -396,7 +434,13 @@ export class GatewayExchange implements Exchange {
       outcome,
       errorCode,
       decisions: this.decisions,
-      findings: [],
+      findings: this.findings.map((finding) => ({
+        detector: finding.detector,
+        type: finding.type,
+        score: finding.score,
+        ...(finding.channel === undefined ? {} : { channel: finding.channel }),
+        ...(finding.segment === undefined ? {} : { segment: finding.segment }),
+      })),
     };
   }
 }

@@ -29,6 +29,10 @@ export interface SidecarMetrics {
   readonly tokens: Counter<'tenant' | 'model' | 'type'>;
   /** Spend in USD by tenant and model. */
   readonly costUsd: Counter<'tenant' | 'model'>;
+  /** Detector findings by guard, finding type and the action taken (block, flag, shadow). */
+  readonly guardFindings: Counter<'guard' | 'type' | 'action'>;
+  /** Detector failures, by guard and the fail mode applied. */
+  readonly guardErrors: Counter<'guard' | 'fail_mode'>;
   /** Budget reservations by where they were decided (shared, local, none) and whether they were admitted. */
   readonly budgetDecisions: Counter<'outcome' | 'allowed'>;
   /** 1 while the shared budget store (Redis) answers, 0 while the failure mode is in force. */
@@ -103,6 +107,18 @@ export function createMetrics(): SidecarMetrics {
       name: 'llmgw_cost_usd_total',
       help: 'Spend in USD, by tenant and model',
       labelNames: ['tenant', 'model'],
+      registers: [registry],
+    }),
+    guardFindings: new Counter({
+      name: 'llmgw_guard_findings_total',
+      help: 'Detector findings, by guard, finding type and action',
+      labelNames: ['guard', 'type', 'action'],
+      registers: [registry],
+    }),
+    guardErrors: new Counter({
+      name: 'llmgw_guard_errors_total',
+      help: 'Detector failures, by guard and fail mode',
+      labelNames: ['guard', 'fail_mode'],
       registers: [registry],
     }),
     budgetDecisions: new Counter({
