@@ -8,7 +8,7 @@
 #
 # Options for a build: --signing-key KEY (HMAC secret or PEM private key file) with --signing-alg (HS256, RS256...;
 # default RS256) and --signing-key-id ID (default "default"), --revision REV (default: content hash),
-# --no-test (skip `opa test`), --force (rebuild even when the inputs did not change).
+# --no-test (skip `opa test`), --no-schema (skip the input schema check), --force (rebuild even when the inputs did not change).
 #
 # Every compile is against policy/capabilities.json: builtins that @open-policy-agent/opa-wasm cannot run (the
 # time.* family, http.send, crypto...) fail the build. A bundle is rebuilt only when its inputs changed (a stamp
@@ -21,6 +21,8 @@ OPA_VERSION=v1.22.4
 ENTRYPOINT=gateway/decision
 CAPABILITIES="$ROOT/policy/capabilities.json"
 ALLOWLIST="$ROOT/policy/wasm-sdk-builtins.txt"
+# JSON Schema of the policy input (generated from src/policy/types.ts): `opa check --schema` type-checks input refs.
+INPUT_SCHEMA="$ROOT/policy/input.schema.json"
 
 die() { echo "build-policy: $*" >&2; exit 1; }
 
@@ -74,7 +76,7 @@ input_hash() {
   local src="$1"; shift
   {
     (cd "$src" && find . -type f ! -name '.*' -print0 | sort -z | xargs -0 -r sha256sum)
-    sha256sum "$CAPABILITIES" "$ROOT/scripts/build-policy.sh"
+    sha256sum "$CAPABILITIES" "$INPUT_SCHEMA" "$ROOT/scripts/build-policy.sh"
     "$OPA" version | head -1
     printf '%s\n' "$@"
   } | sha256sum | cut -c1-64
@@ -92,7 +94,7 @@ build_one() {
     if [[ -f "$SIGNING_KEY" ]]; then key_fingerprint="$(sha256sum <"$SIGNING_KEY")"; else key_fingerprint="$(printf '%s' "$SIGNING_KEY" | sha256sum)"; fi
   fi
   local hash
-  hash="$(input_hash "$src" "$REVISION" "$SIGNING_ALG" "$SIGNING_KEY_ID" "$key_fingerprint" "$RUN_TESTS")"
+  hash="$(input_hash "$src" "$REVISION" "$SIGNING_ALG" "$SIGNING_KEY_ID" "$key_fingerprint" "$RUN_TESTS" "$USE_SCHEMA")"
   (
     flock 9
     if [[ "$FORCE" != 1 && -f "$out" && "$(cat "$out.stamp" 2>/dev/null)" == "$hash" ]]; then
@@ -100,12 +102,15 @@ build_one() {
       exit 0
     fi
     cd "$src"
-    "$OPA" check --strict --capabilities "$CAPABILITIES" --ignore '*_test.rego' .
+    local schema_args=()
+    [[ "$USE_SCHEMA" == 1 ]] && schema_args=(--schema "$INPUT_SCHEMA")
+    "$OPA" check --strict --capabilities "$CAPABILITIES" "${schema_args[@]}" --ignore '*_test.rego' .
     if [[ "$RUN_TESTS" == 1 ]]; then
       # --capabilities here too: a test cannot lean on a builtin the gateway will not have.
       "$OPA" test --capabilities "$CAPABILITIES" --fail-on-empty --parallel 1 .
     fi
-    local args=(build -t wasm -e "$ENTRYPOINT" --capabilities "$CAPABILITIES" --ignore '*_test.rego'
+    # --bundle: the directory is a bundle root (data.json paths give the data paths); needed for signing.
+    local args=(build --bundle -t wasm -e "$ENTRYPOINT" --capabilities "$CAPABILITIES" --ignore '*_test.rego'
       --revision "${REVISION:-${hash:0:16}}" -o "$out.tmp")
     if [[ -n "$SIGNING_KEY" ]]; then
       args+=(--signing-key "$SIGNING_KEY" --signing-alg "$SIGNING_ALG" --verification-key-id "$SIGNING_KEY_ID")
@@ -117,7 +122,7 @@ build_one() {
   ) 9>"$out.lock"
 }
 
-SRC="" OUT="" REVISION="" SIGNING_KEY="" SIGNING_ALG=RS256 SIGNING_KEY_ID=default RUN_TESTS=1 FORCE=0
+SRC="" OUT="" REVISION="" SIGNING_KEY="" SIGNING_ALG=RS256 SIGNING_KEY_ID=default RUN_TESTS=1 FORCE=0 USE_SCHEMA=1
 case "${1:-}" in
   capabilities) update_capabilities; exit 0 ;;
   opa) ensure_opa; echo "$OPA"; exit 0 ;;
@@ -131,6 +136,7 @@ while (($#)); do
     --signing-alg) SIGNING_ALG="$2"; shift 2 ;;
     --signing-key-id) SIGNING_KEY_ID="$2"; shift 2 ;;
     --no-test) RUN_TESTS=0; shift ;;
+    --no-schema) USE_SCHEMA=0; shift ;;
     --force) FORCE=1; shift ;;
     *) die "unknown argument $1 (see the header of $0)" ;;
   esac

@@ -258,7 +258,7 @@ export function verifyBundleSignature(files: ReadonlyMap<string, Buffer>, config
   if (!signaturesFile) throw new SignatureError('bundle is not signed (no /.signatures.json) but a verification key is configured');
   const parsed = signatureFileSchema.safeParse(parseJson(signaturesFile, SIGNATURES_FILE));
   if (!parsed.success) throw new SignatureError(`${SIGNATURES_FILE} has no signatures list`);
-  if (parsed.data.plugin) throw new SignatureError(`${SIGNATURES_FILE}: signature plugin ${parsed.data.plugin} is not supported`);
+  if (parsed.data.plugin && parsed.data.plugin !== '_default') throw new SignatureError(`${SIGNATURES_FILE}: signature plugin ${parsed.data.plugin} is not supported`);
   if (parsed.data.signatures.length !== 1) throw new SignatureError(`${SIGNATURES_FILE}: expected exactly one JWT, found ${parsed.data.signatures.length}`);
   const token = parsed.data.signatures[0]!;
   const { files: signed, keyId } = verifyToken(token, config);

@@ -110,6 +110,15 @@ export const policyInputSchema = z.strictObject({
 });
 export type PolicyInput = z.infer<typeof policyInputSchema>;
 
+/**
+ * The input document as JSON Schema (draft 7, which `opa check --schema` reads): policy/input.schema.json
+ * is this, and scripts/build-policy.sh type-checks every policy against it, so `input.tenat.id` or
+ * comparing `input.model.requested` with a number fails the build.
+ */
+export function policyInputJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(policyInputSchema, { target: 'draft-7' }) as Record<string, unknown>;
+}
+
 /** A reason for a denial. `id` is stable and may reach the client; `message` is for logs and audit only. */
 export const policyReasonSchema = z.strictObject({ id: z.string().min(1).max(128), message: z.string().max(1024) });
 export type PolicyReason = z.infer<typeof policyReasonSchema>;
