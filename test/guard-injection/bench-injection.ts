@@ -1,10 +1,13 @@
 /**
  * Detector cost on one core: median and p99 per prompt, prompts/s and MB/s, for 1 KB and 32 KB prompts
- * cut from the dev corpus (user channel) and from its documents (document channel).
+ * cut from the dev corpus (user channel) and from its documents (document channel), streaming through
+ * different prompts (not one prompt repeated). Prints a reference cost and the load average, since a
+ * shared machine inflates every figure.
  *
  *   make build && node dist/test/guard-injection/bench-injection.js [--corpus ../shared/corpus/injection-dev.jsonl] [--seconds 3]
  */
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { SegmentChannel } from '../../src/llm';
 import { InjectionDetector } from '../../src/guard/injection/detector';
@@ -46,6 +49,19 @@ function run(detector: InjectionDetector, inputs: readonly string[], channel: Se
   return `median ${at(0.5).toFixed(1)} µs, p99 ${at(0.99).toFixed(1)} µs, ${((times.length * 1e9) / total).toFixed(0)} prompts/s, ${((bytes / total) * 1e3).toFixed(2)} MB/s (${times.length} runs)`;
 }
 
+/** A reference cost on the same core, to compare machines: JSON.parse of a 1 KB chat request. */
+function reference(seconds: number): string {
+  const body = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x'.repeat(960) }] });
+  const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
+  let runs = 0;
+  const t0 = process.hrtime.bigint();
+  while (process.hrtime.bigint() < deadline) {
+    for (let i = 0; i < 1000; i++) JSON.parse(body);
+    runs += 1000;
+  }
+  return `${(Number(process.hrtime.bigint() - t0) / runs / 1000).toFixed(2)} µs`;
+}
+
 function main(): void {
   const corpus = resolve(option('--corpus', '../shared/corpus/injection-dev.jsonl'));
   const seconds = Number(option('--seconds', '3'));
@@ -54,6 +70,7 @@ function main(): void {
   const user = rows.filter((r) => r.channel !== 'document').map((r) => r.text);
   const docs = rows.filter((r) => r.channel === 'document').map((r) => r.text);
   const detector = new InjectionDetector();
+  process.stdout.write(`reference: JSON.parse of a 1 KB request ${reference(1)}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   for (const size of [1024, 32 * 1024]) {
     process.stdout.write(`user ${size / 1024} KB: ${run(detector, prompts(user, size, 500), 'user', seconds)}\n`);
     process.stdout.write(`document ${size / 1024} KB: ${run(detector, prompts(docs, size, 200), 'document', seconds)}\n`);

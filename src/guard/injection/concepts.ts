@@ -26,6 +26,8 @@ export interface Tokens {
   readonly wordPos: number[];
   /** Concept hits in position order. */
   readonly hits: ConceptHit[];
+  /** Hash of each word (FNV-1a over its UTF-16 code units), for the classifier's features. */
+  readonly wordHashes: Uint32Array;
   /** Chinese and Japanese runs (matched as substrings, featurised as character n-grams). */
   readonly cjk: string[];
   /** Total positions. */
@@ -182,6 +184,14 @@ const HAS_CJK = pattern('concept-cjk', '[\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\
 
 const ASCII_ONLY = pattern('concept-ascii', '^[\\x00-\\x7f]*$');
 
+function hasCjkChar(part: string): boolean {
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    if (c >= 0x3040 && isCjk(c)) return true;
+  }
+  return false;
+}
+
 function splitAscii(text: string): string[] {
   const out: string[] = [];
   let start = -1;
@@ -211,7 +221,7 @@ export function tagConcepts(folded: string): Tokens {
   const parts = ASCII_ONLY.test(folded) ? splitAscii(folded) : folded.split(WORD_SPLIT);
   for (const part of parts) {
     if (part.length === 0) continue;
-    if (cjk && HAS_CJK.test(part)) {
+    if (cjk && hasCjkChar(part)) {
       // Split into CJK runs (scanned for substrings) and other words.
       let i = 0;
       while (i < part.length) {
@@ -232,10 +242,11 @@ export function tagConcepts(folded: string): Tokens {
     words.push(part);
     wordPos.push(pos++);
   }
-  for (let w = 0; w < words.length; w++) tagWord(words, wordPos, w, hits);
+  const wordHashes = new Uint32Array(words.length);
+  for (let w = 0; w < words.length; w++) wordHashes[w] = tagWord(words, wordPos, w, hits);
   // Words are tagged in order; only CJK runs (tagged while splitting) can be out of order.
   if (cjk) hits.sort((a, b) => a.pos - b.pos);
-  return { words, wordPos, hits, cjk: cjkRuns, length: pos };
+  return { words, wordPos, wordHashes, hits, cjk: cjkRuns, length: pos };
 }
 
 function addHit(hits: ConceptHit[], from: number, concept: number, pos: number, end: number): boolean {
@@ -244,33 +255,44 @@ function addHit(hits: ConceptHit[], from: number, concept: number, pos: number, 
   return true;
 }
 
-/** Concepts of single words, memoised (bounded): most words of a text are common and repeat across texts. */
-const wordCache = new Map<string, readonly number[]>();
+/** Concepts and hash of single words, memoised (bounded): most words of a text are common and repeat across texts. */
+interface WordInfo {
+  readonly concepts: readonly number[];
+  readonly hash: number;
+  /** The word may start a multi-word entry (or is Arabic, with prefixes): tag it in context, every time. */
+  readonly inContext: boolean;
+}
+const wordCache = new Map<string, WordInfo>();
 const WORD_CACHE_LIMIT = 50000;
 const NONE: readonly number[] = [];
-/** Marker: the word may start a multi-word entry (or is Arabic, with prefixes): tag it in context, every time. */
-const IN_CONTEXT: readonly number[] = [];
 
-function tagWord(words: readonly string[], wordPos: readonly number[], w: number, hits: ConceptHit[]): void {
+/** FNV-1a over UTF-16 code units: the word hash the classifier's features start from. */
+export function hashWord(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Tags one word; returns its hash. */
+function tagWord(words: readonly string[], wordPos: readonly number[], w: number, hits: ConceptHit[]): number {
   const word = words[w] as string;
   const p = wordPos[w] as number;
-  let cached = wordCache.get(word);
-  if (cached === undefined) {
-    if (multiStarts.has(word) || isArabic(word.charCodeAt(0))) {
-      cached = IN_CONTEXT;
-    } else {
+  let info = wordCache.get(word);
+  if (info === undefined) {
+    const inContext = multiStarts.has(word) || isArabic(word.charCodeAt(0));
+    let concepts = NONE;
+    if (!inContext) {
       const scratch: ConceptHit[] = [];
       tagWordUncached(words, wordPos, w, scratch);
-      cached = scratch.length === 0 ? NONE : scratch.map((h) => h.concept);
+      if (scratch.length > 0) concepts = scratch.map((h) => h.concept);
     }
+    info = { concepts, hash: hashWord(word), inContext };
     if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
-    wordCache.set(word, cached);
+    wordCache.set(word, info);
   }
-  if (cached === IN_CONTEXT) {
-    tagWordUncached(words, wordPos, w, hits);
-    return;
-  }
-  for (const concept of cached) hits.push({ concept, pos: p, end: p + 1 });
+  if (info.inContext) tagWordUncached(words, wordPos, w, hits);
+  else for (const concept of info.concepts) hits.push({ concept, pos: p, end: p + 1 });
+  return info.hash;
 }
 
 function tagWordUncached(words: readonly string[], wordPos: readonly number[], w: number, hits: ConceptHit[]): void {

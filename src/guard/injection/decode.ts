@@ -153,9 +153,12 @@ export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_
       continue;
     }
     if (runStart < 0) continue;
+    if (pos - runStart < 16) {
+      runStart = -1;
+      continue;
+    }
     const m = { index: runStart, length: pos - runStart };
     runStart = -1;
-    if (m.length < 16) continue;
     let end = m.index + m.length;
     // MIME-style base64 wrapped at 60+ characters: join the following lines of the same alphabet.
     while (m.length >= 60 && end + 1 < n && text.charCodeAt(end) === 0x0a && isB64(text.charCodeAt(end + 1)) && end - m.index < limits.maxSpanChars) {
@@ -348,11 +351,12 @@ function hasRotOrReversedWord(words: readonly string[]): boolean {
   return false;
 }
 
-/** Six words that are hex bytes ("49", "6e") or bit octets, or a \\x / 0x escape. */
+/** Six words that are hex bytes with a digit ("49", "6e"; not "be") or bit octets, or a \\x / 0x escape. */
 function hasGroupedWords(words: readonly string[], text: string): boolean {
   let count = 0;
   for (const w of words) {
-    if ((w.length === 2 && isHex(w.charCodeAt(0)) && isHex(w.charCodeAt(1))) || (w.length === 8 && BINARY_OCTET.test(w))) {
+    const hexPair = w.length === 2 && isHex(w.charCodeAt(0)) && isHex(w.charCodeAt(1)) && (w.charCodeAt(0) <= 0x39 || w.charCodeAt(1) <= 0x39);
+    if (hexPair || (w.length === 8 && BINARY_OCTET.test(w))) {
       if (++count >= 6) return true;
     }
   }

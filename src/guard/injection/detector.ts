@@ -247,9 +247,10 @@ function typeOf(rules: readonly RuleHit[]): InjectionType {
 function windowOf(tokens: Tokens, from: number, to: number): Tokens {
   const words = tokens.words.slice(from, to);
   const wordPos = tokens.wordPos.slice(from, to);
+  const wordHashes = tokens.wordHashes.slice(from, to);
   const lo = wordPos[0] ?? 0;
   const hi = (wordPos[wordPos.length - 1] ?? lo) + 1;
-  return { words, wordPos, hits: tokens.hits.filter((h) => h.pos >= lo && h.pos < hi), cjk: from === 0 ? tokens.cjk : [], length: hi - lo };
+  return { words, wordPos, wordHashes, hits: tokens.hits.filter((h) => h.pos >= lo && h.pos < hi), cjk: from === 0 ? tokens.cjk : [], length: hi - lo };
 }
 
 /**

@@ -17,7 +17,6 @@ export interface FeatureVector {
   readonly conceptCount: number;
 }
 
-const SEED_WORD = 0x811c9dc5;
 const SEED_BIGRAM = 0x01000193;
 const SEED_CHAR = 0x27d4eb2f;
 const SEED_CJK = 0x165667b1;
@@ -64,8 +63,8 @@ const conceptBuffer = new Buffer32();
  * times must not score a thousand times more sure. An open-addressing set, reset by generation stamps.
  */
 class SeenSet {
-  private keys = new Uint32Array(1 << 14);
-  private stamps = new Uint32Array(1 << 14);
+  private keys = new Uint32Array(1 << 12);
+  private stamps = new Uint32Array(1 << 12);
   private stamp = 1;
   private size = 0;
   reset(): void {
@@ -120,7 +119,7 @@ export function extractFeatures(tokens: Tokens, bits: number, maxWords = 4000): 
   let prev = 0;
   for (let w = 0; w < n; w++) {
     const word = words[w] as string;
-    const hw = hashString(SEED_WORD, word, 0, word.length);
+    const hw = tokens.wordHashes[w] as number;
     if (FEATURE_CONFIG.unigrams) pushOnce(surface, mix(hw) & mask);
     if (w > 0 && FEATURE_CONFIG.bigrams) pushOnce(surface, mix(Math.imul(prev, SEED_BIGRAM) ^ hw ^ 0x5bd1e995) & mask);
     prev = hw;

@@ -212,21 +212,35 @@ function conceptLists(tokens: Tokens): number[][] {
   return lists;
 }
 
+/** Index of the first element >= x in a sorted list (binary search). */
+function lowerBound(list: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** IGNORE not preceded by a negation, plus a negated FOLLOW ("do not follow"). */
 function effectiveIgnore(lists: number[][]): number[] {
   const neg = lists[CONCEPT_ID.NEG] as number[];
-  const negatedAt = (p: number): boolean => neg.some((q) => q < p && p - q <= 2);
+  const negatedAt = (p: number): boolean => {
+    const i = lowerBound(neg, p - 2);
+    return i < neg.length && (neg[i] as number) < p;
+  };
   const out: number[] = [];
   for (const p of lists[CONCEPT_ID.IGNORE] as number[]) if (!negatedAt(p)) out.push(p);
   for (const p of lists[CONCEPT_ID.FOLLOW] as number[]) if (negatedAt(p)) out.push(p);
   return out.sort((a, b) => a - b);
 }
 
+/** Some position of the sorted `list` within `window` of p (at or after p when `after`). O(log n). */
 function near(list: readonly number[], p: number, window: number, after: boolean): boolean {
-  for (const q of list) {
-    if (after ? q >= p && q - p <= window : Math.abs(q - p) <= window) return true;
-  }
-  return false;
+  const i = lowerBound(list, after ? p : p - window);
+  return i < list.length && (list[i] as number) <= p + window;
 }
 
 function tierFor(rule: { tier: Tier; dataTier?: Tier }, trust: Trust): Tier {
