@@ -15,7 +15,7 @@ export { PolicyRollout, canaryOptionsSchema, compareDecisions, stableHash } from
 export type { CanaryCounters, CanaryOptions, DecisionDifference, Disagreement, PolicyRolloutOptions } from './canary';
 export { policyConfigSchema, loadPolicyConfig } from './config';
 export type { LoadedPolicyConfig, PolicyConfig } from './config';
-export { policyTime, buildPolicyInput, isValidTimeZone } from './input';
+export { policyTime, buildPolicyInput, isValidTimeZone, toPolicyFindings } from './input';
 export type { PolicyInputParts } from './input';
 export { benchPolicyEvaluation, sampleInputs } from './bench';
 export type { MemorySnapshot, PolicyBenchOptions, PolicyBenchResult } from './bench';

@@ -1,4 +1,4 @@
-import { buildPolicyInput, isValidTimeZone, policyTime } from './input';
+import { buildPolicyInput, isValidTimeZone, policyTime, toPolicyFindings } from './input';
 import { policyInputSchema } from './types';
 
 test('policyTime gives local weekday and hour in the tenant zone', () => {
@@ -27,4 +27,12 @@ test('buildPolicyInput fills the defaults and satisfies the schema', () => {
   });
   expect(policyInputSchema.parse(input)).toEqual(input);
   expect(input).toMatchObject({ version: 1, stream: false, tools: [], findings: [], topics: [], response_format: 'text', time: { weekday: 2, hour: 9 } });
+});
+
+test('toPolicyFindings keeps what, where and how sure', () => {
+  const guardFinding = { detector: 'pii', type: 'EMAIL_ADDRESS', score: 1.2, channel: 'user', segment: 0, start: 3, end: 9 };
+  expect(toPolicyFindings([guardFinding, { detector: 'x', type: 'y', score: -1 }])).toEqual([
+    { detector: 'pii', type: 'EMAIL_ADDRESS', score: 1, channel: 'user' },
+    { detector: 'x', type: 'y', score: 0 },
+  ]);
 });

@@ -58,3 +58,8 @@ export function buildPolicyInput(parts: PolicyInputParts): PolicyInput {
     topics: parts.topics ?? [],
   };
 }
+
+/** Detector findings as the policy sees them: what, where and how sure; never offsets or text. */
+export function toPolicyFindings(findings: readonly { readonly detector: string; readonly type: string; readonly score: number; readonly channel?: string }[]): PolicyInput['findings'] {
+  return findings.map((f) => ({ detector: f.detector, type: f.type, score: Math.min(1, Math.max(0, f.score)), ...(f.channel === undefined ? {} : { channel: f.channel }) }));
+}
