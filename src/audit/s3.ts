@@ -135,7 +135,8 @@ export async function s3PutObject(target: S3Target, key: string, body: Buffer, h
   const endpoint = new URL(target.endpoint);
   const pathStyle = target.forcePathStyle ?? true;
   const host = pathStyle ? endpoint.host : `${target.bucket}.${endpoint.host}`;
-  const basePath = endpoint.pathname.replace(/\/+$/, '');
+  let basePath = endpoint.pathname;
+  while (basePath.endsWith('/')) basePath = basePath.slice(0, -1);
   const requestPath = `${basePath}${encodeS3Path(pathStyle ? target.bucket : undefined, key)}`;
   const signed = signV4(
     {
