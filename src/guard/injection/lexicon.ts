@@ -13,7 +13,7 @@
 export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
-  'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM',
+  'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
@@ -21,6 +21,7 @@ type Lexicon = Readonly<Record<Concept, readonly string[]>>;
 
 export const LEXICON: Lexicon = {
   IGNORE: [
+    'पालन नहीं', 'पालन न', 'मत मानो',
     // en
     'ignore', 'ignores', 'ignoring', 'ignored', 'disregard*', 'forget', 'forgets', 'forgetting', 'overlook', 'override', 'overrides', 'overriding', 'bypass*',
     'abandon', 'discard', 'dismiss', 'neglect', 'nevermind', 'never mind', 'pay no attention', 'stop following', 'no longer follow', 'set aside',
@@ -47,6 +48,7 @@ export const LEXICON: Lexicon = {
     'تجاهل*', 'انس', 'انسى', 'انسي', 'اترك', 'تخط*', 'اهمل*', 'تغاض*', 'الغ', 'لا تلتزم', 'لا تتبع', 'تخلى', 'تخل',
   ],
   PRIOR: [
+    'über dieser zeile', 'uber dieser zeile', 'oberhalb', 'por encima', 'au-dessus', 'sopra questa', 'выше этой',
     'previous', 'previously', 'prior', 'above', 'preceding', 'earlier', 'aforementioned', 'foregoing', 'initial', 'aforesaid', 'hitherto',
     'anteriores', 'anterior', 'previas', 'previos', 'previa', 'previo', 'precedentes', 'arriba', 'iniciales',
     'précédentes', 'précédente', 'précédents', 'précédent', 'antérieures', 'antérieur*', 'ci-dessus', 'initiales',
@@ -63,6 +65,7 @@ export const LEXICON: Lexicon = {
     'originais', 'até agora', 'ate agora', 'prima', 'originali', 'finora', 'до этого', 'старые', 'прошл*', '原来', '原來', '原始', '原有', '元の', 'それまで', 'पहले', 'पुराने', 'मूल', 'قبل', 'الاصلي*', 'اصلي*', 'الماضي*', 'ماضي*',
   ],
   INSTR: [
+    'regra', 'regla', 'regole', 'règle', 'regel',
     'instruction', 'instructions', 'instructed', 'rules', 'rule', 'guidelines', 'guideline', 'directives', 'directive', 'directions', 'commands', 'command', 'orders',
     'prompt', 'prompts', 'programming', 'constraints', 'restrictions', 'limitations', 'guardrails', 'policies', 'safeguards', 'conditioning', 'guidance', 'told',
     'instrucciones', 'instrucción', 'reglas', 'normas', 'directrices', 'indicaciones', 'órdenes', 'ordenes', 'comandos', 'restricciones', 'pautas', 'limitaciones',
@@ -132,7 +135,8 @@ export const LEXICON: Lexicon = {
     'सिस्टम प्रॉम्प्ट', 'सिस्टम संदेश', 'सिस्टम निर्देश', 'موجه النظام', 'رساله النظام', 'تعليمات النظام',
   ],
   ACT: [
-    'act as', 'acting as', 'act like', 'now you are', 'now you re', 'jetzt bist du', 'nun bist du', 'du bist jetzt', 'ahora tu eres', 'maintenant tu es', 'maintenant vous etes', 'agora voce e', 'ora tu sei', 'теперь ты', 'теперь вы', '现在你是', '現在你是', '今からあなたは', 'これからあなたは', 'अब तुम', 'अब आप', 'الان انت', 'pretend', 'pretending', 'roleplay', 'role-play', 'role play', 'imagine you are', 'imagine you re', 'you are now', 'you re now', 'simulate', 'impersonate',
+    'agir como', 'vai agir como', 'agira como',
+    'act as', 'acting as', 'act like', 'actuaras como', 'actuar como', 'agiras comme', 'agirez comme', 'agirai come', 'agirà come', 'atuara como', 'agira como', 'now you are', 'now you re', 'jetzt bist du', 'nun bist du', 'du bist jetzt', 'ahora tu eres', 'maintenant tu es', 'maintenant vous etes', 'agora voce e', 'ora tu sei', 'теперь ты', 'теперь вы', '现在你是', '現在你是', '今からあなたは', 'これからあなたは', 'अब तुम', 'अब आप', 'الان انت', 'pretend', 'pretending', 'roleplay', 'role-play', 'role play', 'imagine you are', 'imagine you re', 'you are now', 'you re now', 'simulate', 'impersonate',
     'behave as', 'behave like', 'play the role', 'take on the role', 'assume the role', 'persona', 'from now on you are', 'you will be', 'you shall be', 'become', 'transform into', 'embody', 'you are going to act',
     'actúa como', 'actua como', 'finge', 'fingir', 'haz de', 'juega el papel', 'imagina que eres', 'ahora eres', 'interpreta',
     'agis comme', 'agissez comme', 'fais semblant', 'faites semblant', 'joue le rôle', 'jouez le rôle', 'imagine que tu es', 'tu es maintenant', 'vous êtes maintenant', 'incarne', 'incarnez',
@@ -150,6 +154,7 @@ export const LEXICON: Lexicon = {
     'ии', 'ассистент', 'помощник', 'модель', 'нейросеть', 'искусственный интеллект', '人工智能', '助手', '模型', '机器人', '機器人', 'アシスタント', 'モデル', '人工知能', 'एआई', 'सहायक', 'मॉडल', 'ذكاء', 'الذكاء', 'مساعد', 'نموذج',
   ],
   UNRESTRICTED: [
+    'senza alcun filtro', 'senza alcuna restrizione', 'senza alcun limite', 'sin ningun filtro', 'sans aucun filtre', 'sans aucune restriction', 'ohne jegliche einschrankungen', 'sem nenhuma restricao', 'sem nenhum filtro', '縛られない', '縛られません', '制限されない', 'никаких ограничений', 'не ограничен',
     'unrestricted', 'unfiltered', 'unfiltred', 'uncensored', 'limitless', 'unbound', 'unconstrained', 'unchained', 'unleashed', 'amoral', 'unethical', 'jailbroken', 'broken free',
     'no restrictions', 'no limits', 'no limitations', 'no rules', 'no filters', 'no filter', 'no guidelines', 'no ethics', 'no morals', 'no boundaries', 'no censorship', 'no constraints',
     'without restrictions', 'without limits', 'without limitations', 'without any restrictions', 'without filters', 'without censorship', 'without rules', 'without any limits', 'without ethics', 'not bound',
@@ -162,6 +167,7 @@ export const LEXICON: Lexicon = {
     'बिना किसी प्रतिबंध', 'बिना प्रतिबंध', 'बिना सेंसर', 'बिना नियम', 'कोई प्रतिबंध नहीं', 'कोई नियम नहीं', 'بدون قيود', 'بلا قيود', 'بدون رقابه', 'بدون حدود', 'بلا حدود', 'بدون قواعد',
   ],
   JAILBREAK: [
+    'haz cualquier cosa ahora', 'fais n importe quoi maintenant', 'tu jetzt alles', 'faca qualquer coisa agora', 'fai qualsiasi cosa ora', 'делай что угодно сейчас', '现在做任何事', '今すぐ何でもする', 'अभी कुछ भी करो', 'افعل اي شيء الان',
     'do anything now', 'dan mode', 'developer mode', 'dev mode', 'god mode', 'jailbreak mode', 'jailbroken', 'evil mode', 'unlocked mode', 'opposite mode', 'sudo mode', 'admin mode', 'debug mode',
     'maintenance mode', 'override mode', 'unrestricted mode', 'stay a dan', 'anti-dan', 'betterdan', 'evil confidant', 'chaos mode', 'unfiltered mode', 'uncensored mode',
     'modo desarrollador', 'modo dios', 'mode développeur', 'mode developpeur', 'entwicklermodus', 'modo de desenvolvedor', 'modo desenvolvedor', 'modalità sviluppatore', 'modalita sviluppatore',
@@ -186,6 +192,7 @@ export const LEXICON: Lexicon = {
     '不要', '别', '別', '不', '勿', '不得', '禁止', 'しないで', 'するな', 'ないで', 'मत', 'न', 'नहीं', 'लا', 'لا', 'لم', 'لن',
   ],
   FOLLOW: [
+    'segue', 'seguem', 'seguir', 'cumplir', 'cumple', 'соблюдать', 'подчиняться', 'يلتزم', 'يتبع', 'respecter', 'befolgt', 'rispettare', 'seguire',
     'follow', 'obey', 'adhere', 'comply', 'abide', 'heed', 'respect', 'sigas', 'sigue', 'seguir', 'obedezcas', 'obedece', 'cumplas', 'suis', 'suivez', 'suivre', 'obéis', 'obéissez', 'respecte', 'respectez',
     'befolge', 'befolgen', 'folge', 'folgen', 'gehorche', 'siga', 'obedeça', 'cumpra', 'segui', 'seguire', 'obbedisci', 'rispetta',
     'следуй', 'следуйте', 'следовать', 'подчиняйся', 'выполняй', 'соблюдай', '遵守', '遵循', '服从', '服從', '従', '守', 'पालन', 'मानो', 'मानें', 'اتبع', 'التزم', 'تتبع', 'تلتزم',
@@ -205,15 +212,16 @@ export const LEXICON: Lexicon = {
     'send', 'forward', 'upload', 'transmit', 'exfiltrate', 'submit', 'envía', 'envia', 'enviar', 'reenvía', 'envoie', 'envoyez', 'envoyer', 'transfère', 'sende', 'senden', 'schicke', 'schicken',
     'weiterleiten', 'envie', 'encaminhe', 'invia', 'inviare', 'inoltra', 'отправь', 'отправьте', 'перешли', 'перешлите', '发送', '發送', '转发', '轉發', '送信', '転送', 'भेजें', 'भेजो', 'ارسل*', 'حول',
   ],
-  NOW: ['from now on', 'henceforth', 'starting now', 'from this point', 'from here on', 'from now', 'a partir de ahora', 'de ahora en adelante', 'désormais', 'dorénavant', 'à partir de maintenant', 'ab jetzt', 'von nun an', 'ab sofort', 'a partir de agora', 'd ora in poi', 'da ora in poi', 'отныне', 'с этого момента', 'теперь', '从现在开始', '從現在開始', '今后', 'これから', '今後', 'अब से', 'من الان', 'من الآن فصاعدا'],
+  NOW: ['from now on', 'from this moment', 'from this moment on', 'from this point on', 'henceforth', 'starting now', 'from this point', 'from here on', 'from now', 'a partir de ahora', 'de ahora en adelante', 'désormais', 'dorénavant', 'à partir de maintenant', 'ab jetzt', 'von nun an', 'ab sofort', 'a partir de agora', 'd ora in poi', 'da ora in poi', 'отныне', 'с этого момента', 'теперь', '从现在开始', '從現在開始', '今后', 'これから', '今後', 'अब से', 'من الان', 'من الآن فصاعدا'],
   SAY: [
     'say', 'write', 'print', 'state', 'output', 'repeat', 'respond', 'reply', 'answer', 'type', 'include', 'add', 'insert', 'append', 'mention', 'tell',
     'escribe', 'responde', 'incluye', 'dis', 'écris', 'réponds', 'inclus', 'ajoute', 'sag', 'schreibe', 'schreib', 'antworte', 'füge', 'fuge', 'diga', 'escreva', 'responda', 'inclua', 'scrivi', 'rispondi', 'includi', 'aggiungi',
     'скажи', 'напиши', 'ответь', 'добавь', 'включи', '说', '說', '写', '寫', '回答', '加入', '添加', '書いて', '答えて', '追加', 'लिखो', 'कहो', 'जोड़ें', 'قل', 'اكتب', 'اضف', 'اجب',
   ],
   DATA: ['document', 'documents', 'article', 'articles', 'text', 'webpage', 'page', 'file', 'data', 'email', 'resume', 'table', 'documento', 'texto', 'artículo', 'texte', 'dokument', 'artikel', 'testo', 'документ', 'текст', '文档', '文件', '文本', 'ドキュメント', 'テキスト', 'दस्तावेज़', 'दस्तावेज', 'पाठ', 'مستند', 'النص'],
-  TEXTREF: ['text', 'words', 'prompt', 'beginning', 'start', 'verbatim', 'word for word', 'everything above', 'this conversation', 'texto', 'texte', 'wörtlich', 'wortlich', 'literalmente', 'testualmente', 'дословно', '原文', '逐字', '一字一句', 'そのまま', 'शब्दशः', 'حرفيا'],
-  REFUSE: ['refuse', 'decline', 'reject', 'apologize', 'apologise', 'warnings', 'warning', 'disclaimers', 'disclaimer', 'caveats', 'censor', 'rechazar', 'negarte', 'refuser', 'refuses', 'ablehnen', 'verweigern', 'recusar', 'rifiutare', 'отказыва*', 'отказ*', '拒绝', '拒絕', '断る', '拒否', 'इनकार', 'رفض', 'ترفض'],
+  TEXTREF: [
+    'wortwortlich', 'palabra por palabra', 'mot pour mot', 'parola per parola', 'palavra por palavra', 'слово в слово', '一字不差','text', 'words', 'prompt', 'beginning', 'start', 'verbatim', 'word for word', 'everything above', 'this conversation', 'texto', 'texte', 'wörtlich', 'wortlich', 'literalmente', 'testualmente', 'дословно', '原文', '逐字', '一字一句', 'そのまま', 'शब्दशः', 'حرفيا'],
+  REFUSE: ['refuse', 'refuses', 'decline', 'declines', 'reject', 'rejects', 'apologize', 'apologise', 'warnings', 'warning', 'disclaimers', 'disclaimer', 'caveats', 'censor', 'rechazar', 'negarte', 'refuser', 'refuses', 'ablehnen', 'verweigern', 'recusar', 'rifiutare', 'отказыва*', 'отказ*', '拒绝', '拒絕', '断る', '拒否', 'इनकार', 'رفض', 'ترفض'],
   ALWAYS: ['always', 'must', 'never', 'no matter', 'siempre', 'nunca', 'toujours', 'jamais', 'immer', 'niemals', 'sempre', 'nunca', 'mai', 'всегда', 'никогда', '总是', '永远', '永遠', '必ず', '常に', 'हमेशा', 'कभी', 'دائما', 'ابدا'],
   CHARACTER: ['in character', 'stay in character', 'break character', 'out of character', 'stay in role', 'personaje', 'personnage', 'rolle', 'personagem', 'personaggio', 'образе', 'роли', '角色', 'キャラクター', 'किरदार', 'الشخصيه'],
   ATTENTION: ['important', 'attention', 'urgent', 'warning', 'note', 'notice', 'priority', 'override', 'admin', 'administrator', 'root', 'sudo', 'importante', 'atención', 'wichtig', 'achtung', 'dringend', 'attenzione', 'важно', 'внимание', '重要', '注意', '紧急', '緊急', 'महत्वपूर्ण', 'ध्यान', 'هام', 'مهم', 'تنبيه'],
@@ -239,6 +247,7 @@ export const LEXICON: Lexicon = {
     'разработчик', 'создатель', 'владелец', 'администратор', 'программист', 'бог', 'хозяин', '开发者', '開發者', '开发人员', '创造者', '創造者', '管理员', '管理員', '主人', '上帝', '開発者', '作成者', '管理者', '神', 'डेवलपर', 'निर्माता', 'मालिक', 'प्रशासक', 'भगवान', 'مطور', 'مطورك', 'منشئ', 'مالك', 'مسؤول', 'الله',
   ],
   I_AM: ['i am', 'i m', 'im', 'soy', 'je suis', 'ich bin', 'eu sou', 'sou', 'io sono', 'я твой', 'я ваш', '我是', '私は', 'मैं', 'انا'],
+  NO_LONGER: ['no longer', 'not anymore', 'ya no', 'ne plus', 'n es plus', 'nicht mehr', 'nao mais', 'não mais', 'non piu', 'non più', 'больше не', '不再', 'もう', 'अब नहीं', 'لم تعد', 'لم يعد'],
   CALL: ['call', 'invoke', 'execute', 'trigger', 'run', 'llama', 'invoca', 'ejecuta', 'appelle', 'invoque', 'exécute', 'rufe', 'aufrufen', 'führe', 'fuhre', 'ausführen', 'chame', 'execute', 'chiama', 'esegui', 'вызови', 'выполни', 'запусти', '调用', '執行', '执行', '运行', '呼び出', '実行', 'चलाएं', 'चलाओ', 'कॉल', 'استدع*', 'نفذ*', 'شغل*'],
   TOOL: ['tool', 'tools', 'function', 'plugin', 'api', 'browser', 'herramienta', 'outil', 'werkzeug', 'ferramenta', 'strumento', 'инструмент', '工具', '函数', 'ツール', 'उपकरण', 'اداه'],
 };

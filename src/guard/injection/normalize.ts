@@ -121,7 +121,7 @@ function stripInvisible(text: string, signals: NormalizeSignals): { text: string
 /** Look-alike letters from other scripts (and Latin small capitals, IPA) folded to Latin. */
 const HOMOGLYPHS: Record<string, string> = {
   // Cyrillic
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l', һ: 'h', ь: 'b', г: 'r', п: 'n', л: 'n', и: 'u', з: '3', д: 'a', ԍ: 'g', ѵ: 'v', ɡ: 'g',
+  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l', һ: 'h', ԍ: 'g', ѵ: 'v', ɡ: 'g',
   // Greek
   α: 'a', β: 'b', γ: 'y', δ: 'd', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', σ: 'o', τ: 't', υ: 'u', χ: 'x', ω: 'w', ϲ: 'c', ϳ: 'j', ϱ: 'p',
   // Latin small capitals, IPA and other look-alikes
@@ -323,12 +323,17 @@ function foldWords(lower: string, signals: NormalizeSignals, relaxed = false): s
   // (Russian has plenty of those: б, ж, ы, я...; a Latin text dressed in Cyrillic look-alikes has none).
   let latin = 0;
   let other = 0;
+  let confusable = 0;
   for (let i = 0; i < lower.length; i++) {
     const c = lower.charCodeAt(i);
     if (isLatinLower(c)) latin++;
-    else if (c >= 0x80 && HOMOGLYPHS[lower[i] as string] === undefined && isLetterish(c)) other++;
+    else if (c >= 0x80) {
+      if (HOMOGLYPHS[lower[i] as string] !== undefined) confusable++;
+      else if (isLetterish(c)) other++;
+    }
   }
-  const latinText = latin > other;
+  // Russian or Greek prose has plenty of letters that look like nothing Latin: never fold it wholesale.
+  const latinText = latin > other && other <= confusable * 0.1;
   let out = '';
   let last = 0;
   let i = 0;

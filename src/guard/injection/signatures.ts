@@ -42,6 +42,8 @@ interface ConceptRule {
   readonly after?: boolean;
   /** None of these may follow the anchor within `window` ("instructions *for* / *on how to*..."). */
   readonly none?: readonly Anchor[];
+  /** The anchor must not be negated ("never share your password"). */
+  readonly affirmative?: boolean;
 }
 
 export const CONCEPT_RULES: readonly ConceptRule[] = [
@@ -53,9 +55,10 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'override.ignore_all_before', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ALL', 'BEFORE'], window: 4 },
   { id: 'override.ignore_everything', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ALL'], window: 2, after: true },
   { id: 'override.ignore_your', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['YOUR'], window: 1, after: true },
-  { id: 'override.ignore_tasks', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['TASK'], any: ['PRIOR', 'ALL', 'BEFORE'], window: 5 },
+  { id: 'override.ignore_tasks', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['TASK'], any: ['PRIOR', 'ALL', 'BEFORE'], window: 7 },
+  { id: 'override.remove_prior_tasks', family: 'override', tier: 'medium', anchor: 'CHANGE', all: ['TASK', 'PRIOR'], window: 6 },
   { id: 'override.void_instructions', family: 'override', tier: 'medium', anchor: 'VOID', all: ['INSTR'], window: 6 },
-  { id: 'override.void_prior', family: 'override', tier: 'medium', anchor: 'VOID', any: ['PRIOR', 'BEFORE'], all: ['ALL'], window: 6 },
+  { id: 'override.void_prior', family: 'override', tier: 'medium', anchor: 'VOID', any: ['PRIOR', 'BEFORE'], all: ['ALL'], window: 8 },
   { id: 'override.new_instructions', family: 'override', tier: 'weak', dataTier: 'medium', anchor: 'NEW', all: ['INSTR'], window: 2, after: true },
   { id: 'override.new_instructions_for_you', family: 'override', tier: 'medium', anchor: 'NEW', all: ['INSTR'], any: ['YOU', 'NOW'], none: ['HOWTO'], window: 4 },
   { id: 'override.authority_claim', family: 'override', tier: 'medium', anchor: 'YOUR', all: ['AUTHORITY'], window: 1, after: true },
@@ -80,11 +83,13 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'extraction.instructions_given', family: 'extraction', tier: 'weak', anchor: 'INSTR', all: ['GIVEN'], none: ['HOWTO'], window: 4, after: true },
   { id: 'extraction.instructions_given_you', family: 'extraction', tier: 'medium', anchor: 'INSTR', all: ['GIVEN', 'YOU'], window: 5, after: true },
   { id: 'extraction.your_instructions', family: 'extraction', tier: 'weak', anchor: 'YOUR', all: ['INSTR'], window: 2, after: true },
+  { id: 'extraction.reveal_your_secret', family: 'extraction', tier: 'medium', anchor: 'REVEAL', all: ['YOUR', 'SECRET'], window: 4, after: true, affirmative: true },
   { id: 'extraction.your_secret', family: 'extraction', tier: 'weak', anchor: 'YOUR', all: ['SECRET'], window: 2, after: true },
   // Persona hijack and DAN-style jailbreaks.
   { id: 'jailbreak.named_mode', family: 'jailbreak', tier: 'strong', anchor: 'JAILBREAK', window: 0 },
   { id: 'jailbreak.act_unrestricted', family: 'jailbreak', tier: 'weak', anchor: 'ACT', all: ['UNRESTRICTED'], window: 15 },
-  { id: 'jailbreak.unrestricted_ai', family: 'jailbreak', tier: 'medium', anchor: 'UNRESTRICTED', any: ['AI', 'YOUR', 'RESPONSE'], window: 4 },
+  { id: 'jailbreak.unrestricted_ai', family: 'jailbreak', tier: 'medium', anchor: 'UNRESTRICTED', any: ['AI', 'YOUR', 'RESPONSE'], window: 6 },
+  { id: 'jailbreak.no_longer_assistant', family: 'jailbreak', tier: 'medium', anchor: 'NO_LONGER', any: ['AI', 'FOLLOW', 'POLICY', 'INSTR'], window: 4 },
   { id: 'jailbreak.policy_void', family: 'jailbreak', tier: 'weak', anchor: 'POLICY', any: ['UNRESTRICTED', 'VOID'], window: 5 },
   { id: 'jailbreak.never_refuse', family: 'jailbreak', tier: 'medium', anchor: 'REFUSE', any: ['NEG', 'ALWAYS'], window: 3 },
   { id: 'jailbreak.character', family: 'jailbreak', tier: 'medium', anchor: 'CHARACTER', any: ['ALWAYS', 'NEG', 'YOU', 'ACT'], window: 4 },
@@ -174,7 +179,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     view: 'text',
     hints: ['DAN', 'STAN', 'DUDE', 'AIM', 'GPT', 'UCAR', 'APOPHIS', 'NRAF', 'BISH', 'DevMode'],
     family: 'jailbreak',
-    tier: 'weak',
+    tier: 'medium',
     regex: pattern('jailbreak.persona_names', '\\b(?:DAN|STAN|DUDE|AIM|BetterDAN|AntiGPT|UCAR|APOPHIS|NRAF|BISH|DevMode)\\b'),
   },
   {
@@ -224,16 +229,18 @@ function lowerBound(list: readonly number[], x: number): number {
   return lo;
 }
 
+/** A negation (not, never, nicht, не, 不要...) in the two positions before p. */
+function negatedAt(lists: number[][], p: number): boolean {
+  const neg = lists[CONCEPT_ID.NEG] as number[];
+  const i = lowerBound(neg, p - 2);
+  return i < neg.length && (neg[i] as number) < p;
+}
+
 /** IGNORE not preceded by a negation, plus a negated FOLLOW ("do not follow"). */
 function effectiveIgnore(lists: number[][]): number[] {
-  const neg = lists[CONCEPT_ID.NEG] as number[];
-  const negatedAt = (p: number): boolean => {
-    const i = lowerBound(neg, p - 2);
-    return i < neg.length && (neg[i] as number) < p;
-  };
   const out: number[] = [];
-  for (const p of lists[CONCEPT_ID.IGNORE] as number[]) if (!negatedAt(p)) out.push(p);
-  for (const p of lists[CONCEPT_ID.FOLLOW] as number[]) if (negatedAt(p)) out.push(p);
+  for (const p of lists[CONCEPT_ID.IGNORE] as number[]) if (!negatedAt(lists, p)) out.push(p);
+  for (const p of lists[CONCEPT_ID.FOLLOW] as number[]) if (negatedAt(lists, p)) out.push(p);
   return out.sort((a, b) => a - b);
 }
 
@@ -259,6 +266,7 @@ export function matchConceptRules(tokens: Tokens, trust: Trust): RuleHit[] {
     if (anchors.length === 0) continue;
     let fired = false;
     for (const p of anchors) {
+      if (rule.affirmative && negatedAt(lists, p)) continue;
       if (rule.all && !rule.all.every((c) => near(list(c), p, rule.window, rule.after === true))) continue;
       if (rule.any && !rule.any.some((c) => near(list(c), p, rule.window, false))) continue;
       if (rule.none && rule.none.some((c) => near(list(c), p, rule.window + 2, true))) continue;
