@@ -9,7 +9,8 @@ import type { RuntimeConfig } from './config/runtime';
 import { ExtProcServer, type BoundAddresses } from './extproc/server';
 import { GatewayPipeline } from './pipeline/gateway';
 import type { Pipeline } from './pipeline/types';
-import { JsonLinesSink, type AuditSink } from './audit/sink';
+import type { AuditSink } from './audit/sink';
+import { createAuditSinks, type AuditSinks } from './audit/config';
 import type { SecretStore } from './config/secrets';
 import { createBudgetService, warmUpTokenizers, type BudgetService } from './budget';
 import { budgetUsageHandler } from './budget/usage-api';
@@ -39,6 +40,7 @@ export class App {
     readonly addresses: BoundAddresses & { readonly adminPort: number },
     readonly audit: AuditSink,
     readonly budgets: BudgetService,
+    private readonly auditSinks: AuditSinks | undefined,
   ) {}
 
   static async start(options: AppOptions): Promise<App> {
@@ -57,14 +59,25 @@ export class App {
     const log: Logger = logger ?? createLogger(store.config.logging.level);
     if (!logger) log.info({ source: store.config.source, trigger: 'startup' }, 'config loaded');
     logger = log;
-    const audit =
-      options.audit ??
-      new JsonLinesSink(
-        process.stdout,
-        10_000,
-        () => metrics.auditDropped.inc(),
-        (depth) => metrics.auditQueueDepth.set(depth),
-      );
+    // Audit sinks are process-wide, built from the startup config (a reload cannot move them).
+    const auditSinks = options.audit
+      ? undefined
+      : createAuditSinks(store.config.audit, {
+          baseDir: path.dirname(path.resolve(options.configPath)),
+          hooks: {
+            queueDepth: (sink, depth) => metrics.auditQueueDepth.set({ sink }, depth),
+            dropped: (sink, reason) => metrics.auditDropped.inc({ sink, reason }),
+            written: (sink, _tenant, count) => metrics.auditWritten.inc({ sink }, count),
+            error: (sink, error, { tenant, op }) => {
+              metrics.auditErrors.inc({ sink, op });
+              log.error({ err: error, sink, tenant, op }, 'audit sink error');
+            },
+          },
+        });
+    // Fail fast: a bad audit key or a directory another writer holds must stop startup, not lose records.
+    await auditSinks?.start();
+    const audit: AuditSink | undefined = options.audit ?? auditSinks?.sink;
+    if (!audit) throw new Error('no audit sink');
     // The budget store is process-wide: built from the startup config (a reload cannot move it).
     const budgets = createBudgetService(store.config.budgets, {
       baseDir: path.dirname(path.resolve(options.configPath)),
@@ -127,7 +140,7 @@ export class App {
     const bound = await extProc.start();
     const adminPort = await admin.start();
     if (options.watchConfig) store.watchFile();
-    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets);
+    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks);
     log.info({ ...app.addresses }, 'llmgw sidecar ready');
     return app;
   }
@@ -154,8 +167,9 @@ export class App {
     await this.extProc.shutdown();
     await this.admin.close();
     await this.budgets.close();
-    // Audit records of the streams that just ended must reach their sink before the process exits.
-    await this.audit.flush();
+    // Audit records of the streams that just ended must reach their sinks before the process exits.
+    if (this.auditSinks) await this.auditSinks.close();
+    else await this.audit.flush();
     this.logger.info('stopped');
     this.logger.flush?.();
   }

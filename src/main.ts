@@ -15,6 +15,9 @@ const USAGE = `usage:
   llmgw hash-key                read an API key on stdin, print the SHA-256 to put in tenants.*.apiKeys
   llmgw eval pii FILE.jsonl [--out FILE]
                                 precision, recall and F2 per entity type on a corpus in pii-dev format
+  llmgw audit verify DIR [--key-file FILE]... [--json]
+                                check the tamper-evident audit files; exit 0 verified, 1 broken link,
+                                2 usage or unreadable input, 3 not fully verifiable (no or unknown key)
 `;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -28,6 +31,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       return hashKey();
     case 'eval':
       return evaluate(rest);
+    case 'audit': {
+      if (rest[0] !== 'verify') {
+        process.stderr.write(USAGE);
+        return 2;
+      }
+      const { runAuditVerify } = await import('./audit/verify');
+      return runAuditVerify(rest.slice(1));
+    }
     case undefined:
     case '-h':
     case '--help':

@@ -11,6 +11,7 @@ import { compileAllowDeny, type NameMatcher } from './glob';
 import type { SecretSource, SecretStore } from './secrets';
 import { compileTenantBudget, unlimitedTenantBudget, type CompiledTenantBudget } from '../budget/limits';
 import type { BudgetStoreConfig } from '../budget/setup';
+import type { AuditSinksConfig } from '../audit/config';
 import { builtinGuards } from '../guard/builtin';
 import type { Inspector } from '../guard/registry';
 import type { ConfigDocument } from './schema';
@@ -98,6 +99,8 @@ export interface RuntimeConfig {
   readonly apiKeys: ReadonlyMap<string, ApiKeyOwner>;
   /** Process-wide budget store settings; read once at startup (a reload cannot move the store). */
   readonly budgets: BudgetStoreConfig;
+  /** Audit sinks; built once at startup like the budget store. */
+  readonly audit: AuditSinksConfig;
 }
 
 export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): RuntimeConfig {
@@ -223,5 +226,6 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     tenants,
     apiKeys,
     budgets: document.budgets,
+    audit: document.audit,
   });
 }

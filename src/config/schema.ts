@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { budgetLimitsSchema, checkBudgetReferences } from '../budget/limits';
 import { budgetStoreSchema } from '../budget/setup';
+import { auditSinksSchema } from '../audit/config';
 
 const port = z.number().int().min(0).max(65535);
 const byteSize = z.number().int().positive();
@@ -169,6 +170,8 @@ export const configSchema = z
     providers: z.record(identifier, providerSchema).default({}),
     models: z.record(z.string().min(1), modelSchema).default({}),
     tenants: z.record(identifier, tenantSchema).default({}),
+    /** Where audit records go: stdout, per-tenant tamper-evident files, Redis Streams, S3 (src/audit/README.md). */
+    audit: auditSinksSchema.prefault({}),
     /** Detectors run on every request (tenants may replace the list). */
     guards: guardsSchema.default({ input: [] }),
     /** Where budgets are kept (Redis across replicas, memory for one) and what a Redis outage does. */

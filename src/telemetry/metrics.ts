@@ -39,9 +39,11 @@ export interface SidecarMetrics {
   readonly budgetStoreUp: Gauge<string>;
   /** Budget settlements that could not be applied (dropped from the replay queue, or failed). */
   readonly budgetSettleErrors: Counter<'reason'>;
-  /** Audit records that could not be queued (sink overloaded). */
-  readonly auditDropped: Counter<string>;
-  readonly auditQueueDepth: Gauge<string>;
+  /** Audit records a sink could not keep, by sink and reason (queue_full, closed, flush_timeout). */
+  readonly auditDropped: Counter<'sink' | 'reason'>;
+  readonly auditQueueDepth: Gauge<'sink'>;
+  readonly auditWritten: Counter<'sink'>;
+  readonly auditErrors: Counter<'sink' | 'op'>;
 }
 
 export function createMetrics(): SidecarMetrics {
@@ -134,7 +136,14 @@ export function createMetrics(): SidecarMetrics {
       labelNames: ['reason'],
       registers: [registry],
     }),
-    auditDropped: new Counter({ name: 'llmgw_audit_dropped_total', help: 'Audit records not written because the queue was full', registers: [registry] }),
-    auditQueueDepth: new Gauge({ name: 'llmgw_audit_queue_depth', help: 'Audit records waiting to be written', registers: [registry] }),
+    auditDropped: new Counter({
+      name: 'llmgw_audit_dropped_total',
+      help: 'Audit records a sink could not keep, by sink and reason',
+      labelNames: ['sink', 'reason'],
+      registers: [registry],
+    }),
+    auditQueueDepth: new Gauge({ name: 'llmgw_audit_queue_depth', help: 'Audit records waiting to be written, by sink', labelNames: ['sink'], registers: [registry] }),
+    auditWritten: new Counter({ name: 'llmgw_audit_written_total', help: 'Audit records written, by sink', labelNames: ['sink'], registers: [registry] }),
+    auditErrors: new Counter({ name: 'llmgw_audit_errors_total', help: 'Audit sink errors, by sink and operation', labelNames: ['sink', 'op'], registers: [registry] }),
   };
 }
