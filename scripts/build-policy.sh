@@ -75,7 +75,7 @@ NODE
 input_hash() {
   local src="$1"; shift
   {
-    (cd "$src" && find . -type f ! -name '.*' -print0 | sort -z | xargs -0 -r sha256sum)
+    (cd "$src" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum)
     sha256sum "$CAPABILITIES" "$INPUT_SCHEMA" "$ROOT/scripts/build-policy.sh"
     "$OPA" version | head -1
     printf '%s\n' "$@"
