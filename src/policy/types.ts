@@ -120,7 +120,11 @@ export function policyInputJsonSchema(): Record<string, unknown> {
 }
 
 /** A reason for a denial. `id` is stable and may reach the client; `message` is for logs and audit only. */
-export const policyReasonSchema = z.strictObject({ id: z.string().min(1).max(128), message: z.string().max(1024) });
+export const policyReasonSchema = z.strictObject({
+  /** Goes back to the client: a short identifier, nothing that could carry policy internals or markup. */
+  id: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'a reason id is 1-128 letters, digits, _ . : -'),
+  message: z.string().max(1024),
+});
 export type PolicyReason = z.infer<typeof policyReasonSchema>;
 
 export const policyObligationsSchema = z.strictObject({
