@@ -210,15 +210,16 @@ function splitAscii(text: string): string[] {
   return out;
 }
 
-/** Tokenises folded text and tags concepts. */
-export function tagConcepts(folded: string): Tokens {
+/** Tokenises folded text and tags concepts. `ascii`: the caller knows whether the text is plain ASCII. */
+export function tagConcepts(folded: string, ascii?: boolean): Tokens {
   const words: string[] = [];
   const wordPos: number[] = [];
   const hits: ConceptHit[] = [];
   const cjkRuns: string[] = [];
   let pos = 0;
-  const cjk = HAS_CJK.test(folded);
-  const parts = ASCII_ONLY.test(folded) ? splitAscii(folded) : folded.split(WORD_SPLIT);
+  const isAscii = ascii ?? ASCII_ONLY.test(folded);
+  const cjk = !isAscii && HAS_CJK.test(folded);
+  const parts = isAscii ? splitAscii(folded) : folded.split(WORD_SPLIT);
   for (const part of parts) {
     if (part.length === 0) continue;
     if (cjk && hasCjkChar(part)) {

@@ -144,9 +144,11 @@ export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_
   const budget = (): boolean => attempts++ < limits.maxCandidates * 2 && out.length < limits.maxCandidates;
 
   // Runs of the base64 alphabet (hex, base32 and binary runs are subsets and are tried first): one pass
-  // over the text with a table look-up per character.
+  // over the text with a table look-up per character. When the caller has the words of the text and none
+  // is 16 characters long (or 12 with a digit), there is no payload worth decoding: skip the pass.
   let runStart = -1;
-  for (let pos = 0; pos <= n; pos++) {
+  const skipRuns = words !== undefined && !words.some((w) => w.length >= 16 || (w.length >= 12 && HAS_DIGIT.test(w)));
+  for (let pos = skipRuns ? n + 1 : 0; pos <= n; pos++) {
     const code = pos < n ? text.charCodeAt(pos) : 0;
     if (code < 128 && B64_TABLE[code] === 1) {
       if (runStart < 0) runStart = pos;
@@ -343,6 +345,7 @@ const ROT = new Set(STOPWORDS.map(rot13).filter((w) => w.length > 2 && !COMMON.h
 const REV = new Set(STOPWORDS.map(reverse).filter((w) => w.length > 2 && !COMMON.has(w) && !PLAIN.has(w)));
 const ROT_OR_REV = new Set([...ROT, ...REV]);
 const BINARY_OCTET = pattern('decode.binary_octet', '^[01]{8}$');
+const HAS_DIGIT = pattern('decode.has_digit', '[0-9]');
 const ASCII_WORD = pattern('decode.ascii_word', '[a-z]+', 'g');
 
 function hasRotOrReversedWord(words: readonly string[]): boolean {

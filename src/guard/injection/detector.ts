@@ -85,7 +85,14 @@ export function isDataChannel(channel: SegmentChannel): boolean {
  * `medium` (alone it flags unless the classifier disagrees), a weak one `weak`; `escalate` distinct medium
  * rules count as a strong one; a strong rule sets the floor.
  */
-export const COMBINE = { scale: 0.35, shift: -2.5, medium: 5, weak: 1.5, escalate: 3, strongFloor: logitOf(0.97) };
+export const COMBINE: Readonly<{ scale: number; shift: number; medium: number; weak: number; escalate: number; strongFloor: number }> = {
+  scale: 0.35,
+  shift: -2.5,
+  medium: 5,
+  weak: 1.5,
+  escalate: 3,
+  strongFloor: logitOf(0.97),
+};
 const WINDOW_WORDS = 600;
 const WINDOW_STEP = 400;
 const MAX_LINE_CHARS = 600;
@@ -141,7 +148,7 @@ export class InjectionDetector {
   private scanView(text: string, trust: Trust, depth: number, budget: { chars: number; decoded: number; kinds: EncodingKind[]; boundReached: boolean; depthExceeded: boolean }, signals: NormalizeSignals[]): ViewScore {
     const norm = normalize(text);
     signals.push(norm.signals);
-    const tokens = tagConcepts(norm.folded);
+    const tokens = tagConcepts(norm.folded, norm.ascii);
     let best = trust === 'data' ? this.scoreData(norm.text, norm.folded) : this.scoreUser(norm.text, norm.folded, tokens);
     const views: string[] = [];
     if (norm.hidden.length > 0) views.push(norm.hidden);
@@ -171,7 +178,7 @@ export class InjectionDetector {
   }
 
   private scoreUser(text: string, folded: string, tokens: Tokens): ViewScore {
-    const rules = [...matchConceptRules(tokens, 'user'), ...matchPatternRules(text, text.toLowerCase(), folded, 'user')];
+    const rules = [...matchConceptRules(tokens, 'user'), ...matchPatternRules(text, folded, 'user')];
     let zc = -Infinity;
     if (tokens.words.length <= WINDOW_WORDS + WINDOW_STEP) {
       zc = score(this.models.prompt, extractFeatures(tokens, this.models.prompt.bits));
@@ -186,7 +193,7 @@ export class InjectionDetector {
 
   private scoreData(text: string, folded: string): ViewScore {
     // Whole-text structural patterns; concept rules and classifiers per line.
-    const rules: RuleHit[] = [...matchPatternRules(text, text.toLowerCase(), folded, 'data')];
+    const rules: RuleHit[] = [...matchPatternRules(text, folded, 'data')];
     let best = -Infinity;
     let bestClassifier = 0;
     let bestTask = 0;

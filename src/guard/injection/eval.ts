@@ -213,7 +213,10 @@ export async function runInjectionEval(argv: readonly string[], io: EvalIo): Pro
   const bytes = rows.reduce((s, r) => s + Buffer.byteLength(r.text), 0);
   io.stdout(formatReport(metrics(result.predictions), result.nanos, bytes));
   if (out) {
-    const byId = result.predictions.map((p) => JSON.stringify({ id: p.row.id, score: Number(p.score.toFixed(6)), verdict: p.attack ? 'attack' : 'benign' }));
+    // In file order, whatever order the folds predicted in.
+    const order = new Map(rows.map((r, i) => [r, i]));
+    const sorted = [...result.predictions].sort((a, b) => (order.get(a.row) as number) - (order.get(b.row) as number));
+    const byId = sorted.map((p) => JSON.stringify({ id: p.row.id, score: Number(p.score.toFixed(6)), verdict: p.attack ? 'attack' : 'benign' }));
     writeFileSync(out, byId.join('\n') + '\n');
     io.stdout(`verdicts: ${out} (${byId.length} lines)\n`);
   }

@@ -31,6 +31,8 @@ export interface Normalized {
   readonly folded: string;
   /** Text smuggled in tag characters (ASCII), empty when none. */
   readonly hidden: string;
+  /** `folded` is plain ASCII. */
+  readonly ascii: boolean;
   readonly signals: NormalizeSignals;
 }
 
@@ -396,7 +398,7 @@ export function normalize(input: string): Normalized {
   // A text with leetspeak in it: fold again, now also short words with one letter ("7h3", "m3") and digit-only words.
   if (signals.leetWords >= 1) folded = foldLeetNumbers(foldWords(folded, signals, true));
   if (SPACED.test(folded)) folded = collapseSpaced(folded, signals);
-  return { text, folded, hidden, signals };
+  return { text, folded, hidden, signals, ascii };
 }
 
 /** Folds lexicon terms the way `normalize` folds text, without counting anything. */

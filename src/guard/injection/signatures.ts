@@ -278,16 +278,17 @@ export function matchConceptRules(tokens: Tokens, trust: Trust): RuleHit[] {
   return out;
 }
 
-/** Structural patterns over the NFKC text (`text`), the same lower-cased (`lower`) and the folded text. */
-export function matchPatternRules(text: string, lower: string, folded: string, trust: Trust): RuleHit[] {
+/** Structural patterns over the NFKC text (`text`), the same lower-cased (computed when a rule needs it) and the folded text. */
+export function matchPatternRules(text: string, folded: string, trust: Trust): RuleHit[] {
   const out: RuleHit[] = [];
+  let lower: string | undefined;
   for (const rule of PATTERN_RULES) {
-    const subject = rule.view === 'folded' ? folded : rule.view === 'lower' ? lower : text;
+    const subject = rule.view === 'folded' ? folded : rule.view === 'lower' ? (lower ??= text.toLowerCase()) : text;
     if (!rule.hints.some((h) => subject.includes(h))) continue;
     rule.regex.lastIndex = 0;
     if (rule.regex.test(subject)) out.push({ rule: rule.id, family: rule.family, tier: tierFor(rule, trust) });
   }
-  const exfil = lower.includes('](http') ? markdownExfiltration(lower) : undefined;
+  const exfil = text.includes('](') ? markdownExfiltration(lower ?? text.toLowerCase()) : undefined;
   if (exfil) out.push({ rule: 'exfiltration.markdown_image', family: 'exfiltration', tier: exfil === 'image' || trust === 'data' ? 'strong' : 'medium' });
   return out;
 }
