@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 BIN := node_modules/.bin
 
-.PHONY: all install build typecheck test test-unit run bench check-config schemas clean
+.PHONY: all install build typecheck test test-unit run bench check-config schemas policy clean
 
 all: build
 
@@ -20,8 +20,14 @@ build: install
 typecheck: install
 	$(BIN)/tsc -p tsconfig.json --noEmit
 
-# Every test: unit, integration (real sockets, real gRPC) and end to end through the test edge.
-test: build
+# Rego in policy/bundles/* -> dist/policy/<name>.tar.gz with the pinned opa (go install into .tools/bin
+# when missing): opa check (SDK-only capabilities + input schema), opa test, opa build -t wasm.
+policy:
+	scripts/build-policy.sh
+
+# Every test: unit, integration (real sockets, real gRPC, real Redis, real opa-compiled wasm) and end to
+# end through the test edge with the official SDKs.
+test: build policy
 	$(BIN)/jest
 
 # Unit tests only (no build needed), for a quick loop.
