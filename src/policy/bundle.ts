@@ -102,7 +102,7 @@ export function readTar(archive: Buffer, limits: BundleLimits = DEFAULT_BUNDLE_L
     }
     if (type === 'g') continue;
     if (type === 'L') {
-      longName = body.toString('utf8').replace(/\0+$/, '');
+      longName = trimTrailingNuls(body.toString('utf8'));
       continue;
     }
     let name = field(header, 0, 100);
@@ -171,4 +171,11 @@ export function parseBundle(bytes: Buffer, limits: BundleLimits = DEFAULT_BUNDLE
     }
   }
   return { files, wasm, data, manifest: parseManifest(files.get('.manifest')) };
+}
+
+/** Drops the NUL padding at the end of a GNU long-name record (a loop: `/\0+$/` scans quadratically). */
+function trimTrailingNuls(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0) end -= 1;
+  return text.slice(0, end);
 }
