@@ -179,7 +179,6 @@ function fuzzyLookup(word: string): number {
   return -1;
 }
 
-const WORD_SPLIT = pattern('concept-split', '[^\\p{L}\\p{M}\\p{N}]+', 'u');
 const HAS_CJK = pattern('concept-cjk', '[\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff]', 'u');
 
 const ASCII_ONLY = pattern('concept-ascii', '^[\\x00-\\x7f]*$');
@@ -190,6 +189,28 @@ function hasCjkChar(part: string): boolean {
     if (c >= 0x3040 && isCjk(c)) return true;
   }
   return false;
+}
+
+/** Letters, marks and digits of any script, Chinese and Japanese included (they are split later). */
+function isTokenChar(c: number): boolean {
+  return isWordChar(c) || isCjk(c);
+}
+
+/** Same as splitting on runs of non-letters, without a Unicode regex (which costs as much as the rest of tagging). */
+function splitUnicode(text: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    if (isTokenChar(text.charCodeAt(i))) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out.push(text.slice(start, i));
+      start = -1;
+    }
+  }
+  if (start >= 0) out.push(text.slice(start));
+  return out;
 }
 
 function splitAscii(text: string): string[] {
@@ -219,7 +240,7 @@ export function tagConcepts(folded: string, ascii?: boolean): Tokens {
   let pos = 0;
   const isAscii = ascii ?? ASCII_ONLY.test(folded);
   const cjk = !isAscii && HAS_CJK.test(folded);
-  const parts = isAscii ? splitAscii(folded) : folded.split(WORD_SPLIT);
+  const parts = isAscii ? splitAscii(folded) : splitUnicode(folded);
   for (const part of parts) {
     if (part.length === 0) continue;
     if (cjk && hasCjkChar(part)) {

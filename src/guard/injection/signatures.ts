@@ -210,10 +210,16 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   },
 ];
 
-function conceptLists(tokens: Tokens): number[][] {
-  const lists: number[][] = [];
-  for (let i = 0; i < CONCEPT_COUNT; i++) lists.push([]);
-  for (const h of tokens.hits) (lists[h.concept] as number[]).push(h.pos);
+const EMPTY: readonly number[] = [];
+
+/** Positions per concept; only the concepts present get a list. */
+function conceptLists(tokens: Tokens): (number[] | undefined)[] {
+  const lists: (number[] | undefined)[] = new Array<number[] | undefined>(CONCEPT_COUNT);
+  for (const h of tokens.hits) {
+    const list = lists[h.concept];
+    if (list) list.push(h.pos);
+    else lists[h.concept] = [h.pos];
+  }
   return lists;
 }
 
@@ -230,17 +236,17 @@ function lowerBound(list: readonly number[], x: number): number {
 }
 
 /** A negation (not, never, nicht, не, 不要...) in the two positions before p. */
-function negatedAt(lists: number[][], p: number): boolean {
-  const neg = lists[CONCEPT_ID.NEG] as number[];
+function negatedAt(lists: (number[] | undefined)[], p: number): boolean {
+  const neg = lists[CONCEPT_ID.NEG] ?? EMPTY;
   const i = lowerBound(neg, p - 2);
   return i < neg.length && (neg[i] as number) < p;
 }
 
 /** IGNORE not preceded by a negation, plus a negated FOLLOW ("do not follow"). */
-function effectiveIgnore(lists: number[][]): number[] {
+function effectiveIgnore(lists: (number[] | undefined)[]): number[] {
   const out: number[] = [];
-  for (const p of lists[CONCEPT_ID.IGNORE] as number[]) if (!negatedAt(lists, p)) out.push(p);
-  for (const p of lists[CONCEPT_ID.FOLLOW] as number[]) if (negatedAt(lists, p)) out.push(p);
+  for (const p of lists[CONCEPT_ID.IGNORE] ?? EMPTY) if (!negatedAt(lists, p)) out.push(p);
+  for (const p of lists[CONCEPT_ID.FOLLOW] ?? EMPTY) if (negatedAt(lists, p)) out.push(p);
   return out.sort((a, b) => a - b);
 }
 
@@ -259,7 +265,7 @@ export function matchConceptRules(tokens: Tokens, trust: Trust): RuleHit[] {
   if (tokens.hits.length === 0) return [];
   const lists = conceptLists(tokens);
   const ignore = effectiveIgnore(lists);
-  const list = (a: Anchor): readonly number[] => (a === 'IGNORE_EFF' ? ignore : (lists[CONCEPT_ID[a]] as number[]));
+  const list = (a: Anchor): readonly number[] => (a === 'IGNORE_EFF' ? ignore : (lists[CONCEPT_ID[a]] ?? EMPTY));
   const out: RuleHit[] = [];
   for (const rule of CONCEPT_RULES) {
     const anchors = list(rule.anchor);
