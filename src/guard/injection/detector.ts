@@ -149,7 +149,7 @@ export class InjectionDetector {
     const norm = normalize(text);
     signals.push(norm.signals);
     const tokens = tagConcepts(norm.folded, norm.ascii);
-    let best = trust === 'data' ? this.scoreData(norm.text, norm.folded) : this.scoreUser(norm.text, norm.folded, tokens);
+    let best = trust === 'data' ? this.scoreData(norm.text, norm.folded, tokens) : this.scoreUser(norm.text, norm.folded, tokens);
     const views: string[] = [];
     if (norm.hidden.length > 0) views.push(norm.hidden);
     if (depth < this.options.maxDecodeDepth) {
@@ -178,7 +178,7 @@ export class InjectionDetector {
   }
 
   private scoreUser(text: string, folded: string, tokens: Tokens): ViewScore {
-    const rules = [...matchConceptRules(tokens, 'user'), ...matchPatternRules(text, folded, 'user')];
+    const rules = [...matchConceptRules(tokens, 'user'), ...matchPatternRules(text, folded, tokens, 'user')];
     let zc = -Infinity;
     if (tokens.words.length <= WINDOW_WORDS + WINDOW_STEP) {
       zc = score(this.models.prompt, extractFeatures(tokens, this.models.prompt.bits));
@@ -191,9 +191,9 @@ export class InjectionDetector {
     return { z: combine(zc, rules), classifier: sigmoid(zc), task: 0, rules };
   }
 
-  private scoreData(text: string, folded: string): ViewScore {
+  private scoreData(text: string, folded: string, tokens: Tokens): ViewScore {
     // Whole-text structural patterns; concept rules and classifiers per line.
-    const rules: RuleHit[] = [...matchPatternRules(text, folded, 'data')];
+    const rules: RuleHit[] = [...matchPatternRules(text, folded, tokens, 'data')];
     let best = -Infinity;
     let bestClassifier = 0;
     let bestTask = 0;

@@ -13,7 +13,7 @@
 export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
-  'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER',
+  'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
@@ -248,6 +248,10 @@ export const LEXICON: Lexicon = {
   ],
   I_AM: ['i am', 'i m', 'im', 'soy', 'je suis', 'ich bin', 'eu sou', 'sou', 'io sono', 'я твой', 'я ваш', '我是', '私は', 'मैं', 'انا'],
   NO_LONGER: ['no longer', 'not anymore', 'ya no', 'ne plus', 'n es plus', 'nicht mehr', 'nao mais', 'não mais', 'non piu', 'non più', 'больше не', '不再', 'もう', 'अब नहीं', 'لم تعد', 'لم يعد'],
+  /** Chat roles (for the structural patterns' pre-filter). */
+  ROLE: ['system', 'assistant', 'human', 'developer', 'user', 'admin', 'administrator'],
+  /** Fake boundaries ("end of input", "begin of instructions"). */
+  BOUNDARY: ['end of', 'begin of', 'start of', 'beginning of'],
   CALL: ['call', 'invoke', 'execute', 'trigger', 'run', 'llama', 'invoca', 'ejecuta', 'appelle', 'invoque', 'exécute', 'rufe', 'aufrufen', 'führe', 'fuhre', 'ausführen', 'chame', 'execute', 'chiama', 'esegui', 'вызови', 'выполни', 'запусти', '调用', '執行', '执行', '运行', '呼び出', '実行', 'चलाएं', 'चलाओ', 'कॉल', 'استدع*', 'نفذ*', 'شغل*'],
   TOOL: ['tool', 'tools', 'function', 'plugin', 'api', 'browser', 'herramienta', 'outil', 'werkzeug', 'ferramenta', 'strumento', 'инструмент', '工具', '函数', 'ツール', 'उपकरण', 'اداه'],
 };

@@ -108,8 +108,10 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
 
 interface PatternRule {
   readonly id: string;
-  /** The regex runs only when one of these substrings occurs (a cheap pre-filter). */
-  readonly hints: readonly string[];
+  /** The regex runs only when one of these substrings occurs (a cheap pre-filter)... */
+  readonly hints?: readonly string[];
+  /** ...or, for word patterns, when one of these concepts occurs in the text (cheaper still: already tagged). */
+  readonly concepts?: readonly Concept[];
   readonly family: Family;
   readonly tier: Tier;
   readonly dataTier?: Tier;
@@ -137,7 +139,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'template.delimiter_heading',
     view: 'folded',
-    hints: ['\n', 'instruction', 'system', 'admin', 'developer', 'override'],
+    concepts: ['INSTR', 'ROLE', 'AUTHORITY', 'IGNORE'],
     family: 'template',
     tier: 'medium',
     dataTier: 'strong',
@@ -149,7 +151,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'template.fake_boundary',
     view: 'folded',
-    hints: ['end of', 'begin of', 'start of', 'override', 'system prompt'],
+    concepts: ['BOUNDARY', 'IGNORE', 'SYSPROMPT'],
     family: 'template',
     tier: 'medium',
     dataTier: 'strong',
@@ -161,7 +163,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'template.role_line',
     view: 'folded',
-    hints: ['system', 'assistant', 'human', 'developer'],
+    concepts: ['ROLE'],
     family: 'template',
     tier: 'weak',
     regex: pattern('template.role_line', '(?:^|\\n)[ \\t]*(?:system|assistant|human|developer)[ \\t]*:'),
@@ -193,7 +195,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'address.in_your_response',
     view: 'folded',
-    hints: ['your '],
+    concepts: ['YOUR'],
     family: 'address',
     tier: 'weak',
     dataTier: 'strong',
@@ -211,6 +213,12 @@ export const PATTERN_RULES: readonly PatternRule[] = [
 ];
 
 const EMPTY: readonly number[] = [];
+
+function conceptsPresent(tokens: Tokens): Uint8Array {
+  const present = new Uint8Array(CONCEPT_COUNT);
+  for (const h of tokens.hits) present[h.concept] = 1;
+  return present;
+}
 
 /** Positions per concept; only the concepts present get a list. */
 function conceptLists(tokens: Tokens): (number[] | undefined)[] {
@@ -285,12 +293,17 @@ export function matchConceptRules(tokens: Tokens, trust: Trust): RuleHit[] {
 }
 
 /** Structural patterns over the NFKC text (`text`), the same lower-cased (computed when a rule needs it) and the folded text. */
-export function matchPatternRules(text: string, folded: string, trust: Trust): RuleHit[] {
+export function matchPatternRules(text: string, folded: string, tokens: Tokens, trust: Trust): RuleHit[] {
   const out: RuleHit[] = [];
   let lower: string | undefined;
+  let present: Uint8Array | undefined;
   for (const rule of PATTERN_RULES) {
     const subject = rule.view === 'folded' ? folded : rule.view === 'lower' ? (lower ??= text.toLowerCase()) : text;
-    if (!rule.hints.some((h) => subject.includes(h))) continue;
+    if (rule.concepts) {
+      present ??= conceptsPresent(tokens);
+      const seen = present;
+      if (!rule.concepts.some((c) => seen[CONCEPT_ID[c]] === 1)) continue;
+    } else if (rule.hints && !rule.hints.some((h) => subject.includes(h))) continue;
     rule.regex.lastIndex = 0;
     if (rule.regex.test(subject)) out.push({ rule: rule.id, family: rule.family, tier: tierFor(rule, trust) });
   }
