@@ -8,15 +8,19 @@ export type Transform = (text: string) => string;
 /** A zero-width space after every second character of each word. */
 export const zeroWidth: Transform = (text) => text.replace(/(\p{L}\p{L})(?=\p{L})/gu, '$1\u200b');
 
-/** Printable ASCII re-encoded as invisible Unicode tag characters, after a short visible greeting. */
+/**
+ * Printable ASCII re-encoded as invisible Unicode tag characters, after a short visible greeting. Tag
+ * characters only exist for ASCII: a text in another script cannot be smuggled this way and is returned
+ * after the greeting as it is.
+ */
 export const tagCharacters: Transform = (text) =>
   'Hello! ' +
-  Array.from(text)
+  (/[^\x00-\x7e]/.test(text) ? text : Array.from(text)
     .map((ch) => {
       const c = ch.codePointAt(0) as number;
       return c >= 0x20 && c <= 0x7e ? String.fromCodePoint(0xe0000 + c) : ch;
     })
-    .join('');
+    .join(''));
 
 const CYRILLIC: Record<string, string> = { a: 'а', c: 'с', e: 'е', o: 'о', p: 'р', x: 'х', y: 'у', i: 'і', A: 'А', C: 'С', E: 'Е', O: 'О', P: 'Р', X: 'Х', H: 'Н', T: 'Т', M: 'М', K: 'К', B: 'В' };
 

@@ -21,6 +21,7 @@ type Lexicon = Readonly<Record<Concept, readonly string[]>>;
 
 export const LEXICON: Lexicon = {
   IGNORE: [
+    'skip', 'disobey', 'disobeys', 'desobedece', 'désobéis', 'désobéissez', 'missachten', 'disobbedisci', 'desobedeça', 'ослушайся', '违抗', '逆らって', 'अवज्ञा', 'اعص',
     'पालन नहीं', 'पालन न', 'मत मानो',
     // en
     'ignore', 'ignores', 'ignoring', 'ignored', 'disregard*', 'forget', 'forgets', 'forgetting', 'overlook', 'override', 'overrides', 'overriding', 'bypass*',
@@ -192,6 +193,7 @@ export const LEXICON: Lexicon = {
     '不要', '别', '別', '不', '勿', '不得', '禁止', 'しないで', 'するな', 'ないで', 'मत', 'न', 'नहीं', 'लا', 'لا', 'لم', 'لن',
   ],
   FOLLOW: [
+    'listen', 'escucha', 'écoute', 'écoutez', 'hör', 'ouça', 'ascolta', 'слушай', '听从', '聞いて', 'सुनो', 'استمع',
     'segue', 'seguem', 'seguir', 'cumplir', 'cumple', 'соблюдать', 'подчиняться', 'يلتزم', 'يتبع', 'respecter', 'befolgt', 'rispettare', 'seguire',
     'follow', 'obey', 'adhere', 'comply', 'abide', 'heed', 'respect', 'sigas', 'sigue', 'seguir', 'obedezcas', 'obedece', 'cumplas', 'suis', 'suivez', 'suivre', 'obéis', 'obéissez', 'respecte', 'respectez',
     'befolge', 'befolgen', 'folge', 'folgen', 'gehorche', 'siga', 'obedeça', 'cumpra', 'segui', 'seguire', 'obbedisci', 'rispetta',

@@ -79,10 +79,9 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'extraction.ask_your_instructions', family: 'extraction', tier: 'medium', anchor: 'ASK', all: ['INSTR'], any: ['YOUR', 'YOU'], window: 6 },
   { id: 'extraction.repeat_text_above', family: 'extraction', tier: 'medium', anchor: 'REVEAL', all: ['PRIOR'], any: ['TEXTREF', 'ALL', 'INSTR'], window: 6 },
   { id: 'extraction.secret', family: 'extraction', tier: 'weak', dataTier: 'medium', anchor: 'SECRET', any: ['REVEAL', 'ASK'], window: 4 },
-  { id: 'extraction.reveal_instructions', family: 'extraction', tier: 'medium', anchor: 'REVEAL', all: ['INSTR'], none: ['HOWTO'], window: 3, after: true },
+  { id: 'extraction.reveal_instructions', family: 'extraction', tier: 'medium', anchor: 'REVEAL', all: ['INSTR'], none: ['HOWTO'], window: 4, after: true },
   { id: 'extraction.instructions_given', family: 'extraction', tier: 'weak', anchor: 'INSTR', all: ['GIVEN'], none: ['HOWTO'], window: 4, after: true },
   { id: 'extraction.instructions_given_you', family: 'extraction', tier: 'medium', anchor: 'INSTR', all: ['GIVEN', 'YOU'], window: 5, after: true },
-  { id: 'extraction.your_instructions', family: 'extraction', tier: 'weak', anchor: 'YOUR', all: ['INSTR'], window: 2, after: true },
   { id: 'extraction.reveal_your_secret', family: 'extraction', tier: 'medium', anchor: 'REVEAL', all: ['YOUR', 'SECRET'], window: 4, after: true, affirmative: true },
   { id: 'extraction.your_secret', family: 'extraction', tier: 'weak', anchor: 'YOUR', all: ['SECRET'], window: 2, after: true },
   // Persona hijack and DAN-style jailbreaks.
