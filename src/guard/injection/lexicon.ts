@@ -13,7 +13,7 @@
 export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
-  'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY',
+  'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
@@ -68,7 +68,7 @@ export const LEXICON: Lexicon = {
   INSTR: [
     'regra', 'regla', 'regole', 'règle', 'regel',
     'instruction', 'instructions', 'instructed', 'rules', 'rule', 'guidelines', 'guideline', 'directives', 'directive', 'directions', 'commands', 'command', 'orders',
-    'prompt', 'prompts', 'programming', 'constraints', 'restrictions', 'limitations', 'guardrails', 'policies', 'safeguards', 'conditioning', 'guidance', 'told',
+    'prompt', 'prompts', 'programming', 'constraints', 'restrictions', 'limitations', 'guardrails', 'policies', 'safeguards', 'conditioning', 'guidance',
     'instrucciones', 'instrucción', 'reglas', 'normas', 'directrices', 'indicaciones', 'órdenes', 'ordenes', 'comandos', 'restricciones', 'pautas', 'limitaciones',
     'consignes', 'consigne', 'règles', 'directives', 'ordres', 'commandes', 'contraintes', 'restrictions',
     'anweisungen', 'anweisung', 'instruktionen', 'regeln', 'richtlinien', 'vorgaben', 'befehle', 'anordnungen', 'einschränkungen', 'einschrankungen', 'beschränkungen', 'anleitungen',
@@ -122,13 +122,13 @@ export const LEXICON: Lexicon = {
     'какой', 'какая', 'какие', 'каков', 'каковы', 'что', '什么', '什麼', '是多少', '何ですか', '何', 'क्या', 'कौन', 'ما', 'ماذا', 'ماهي', 'ماهو',
   ],
   SECRET: [
-    'password', 'passwords', 'passphrase', 'passcode', 'pass code', 'secret', 'secrets', 'secret key', 'api key', 'credentials', 'credential', 'pin', 'access code', 'code word', 'pw', 'pwd',
+    'password', 'passwords', 'passphrase', 'passcode', 'pass code', 'secret key', 'secret word', 'secret code', 'secret password', 'your secret', 'api key', 'credentials', 'credential', 'pin', 'access code', 'code word', 'pw', 'pwd',
     'contraseña', 'contrasena', 'contraseñas', 'clave', 'secreto', 'mot de passe', 'mots de passe', 'passwort', 'kennwort', 'geheimnis', 'senha', 'senhas', 'segredo', 'parola d ordine', 'segreto', 'chiave',
     'пароль', 'пароля', 'паролем', 'пароли', 'секрет', 'секретный', 'ключ', '密码', '密碼', '口令', '秘密', '密钥', '密鑰', 'パスワード', '秘密', '暗証', 'पासवर्ड', 'गुप्त', 'रहस्य', 'كلمه السر', 'كلمه المرور', 'سر', 'السر', 'الرقم السري',
   ],
   SYSPROMPT: [
     'system prompt', 'system message', 'system instructions', 'system instruction', 'initial prompt', 'initial instructions', 'original prompt', 'original instructions', 'hidden prompt', 'hidden instructions',
-    'pre-prompt', 'preprompt', 'developer message', 'developer instructions', 'your prompt text', 'your prompt texts', 'prompt texts', 'system-prompt', 'meta prompt', 'your prompt', 'your instructions', 'custom instructions',
+    'pre-prompt', 'preprompt', 'developer message', 'developer instructions', 'your prompt text', 'your prompt texts', 'prompt texts', 'system-prompt', 'meta prompt', 'custom instructions',
     'prompt del sistema', 'mensaje del sistema', 'instrucciones del sistema', 'instrucciones iniciales', 'prompt système', 'prompt systeme', 'message système', 'instructions système', 'instructions initiales',
     'systemprompt', 'system-prompt', 'systemnachricht', 'systemanweisungen', 'prompt-text', 'prompt-texte', 'prompt do sistema', 'mensagem do sistema', 'instruções do sistema', 'prompt di sistema', 'messaggio di sistema', 'istruzioni di sistema',
     'системный промпт', 'системное сообщение', 'системные инструкции', 'системную инструкцию', 'исходные инструкции', 'системн*',
@@ -169,12 +169,17 @@ export const LEXICON: Lexicon = {
   ],
   JAILBREAK: [
     'haz cualquier cosa ahora', 'fais n importe quoi maintenant', 'tu jetzt alles', 'faca qualquer coisa agora', 'fai qualsiasi cosa ora', 'делай что угодно сейчас', '现在做任何事', '今すぐ何でもする', 'अभी कुछ भी करो', 'افعل اي شيء الان',
-    'do anything now', 'dan mode', 'developer mode', 'dev mode', 'god mode', 'jailbreak mode', 'jailbroken', 'evil mode', 'unlocked mode', 'opposite mode', 'sudo mode', 'admin mode', 'debug mode',
-    'maintenance mode', 'override mode', 'unrestricted mode', 'stay a dan', 'anti-dan', 'betterdan', 'evil confidant', 'chaos mode', 'unfiltered mode', 'uncensored mode',
-    'modo desarrollador', 'modo dios', 'mode développeur', 'mode developpeur', 'entwicklermodus', 'modo de desenvolvedor', 'modo desenvolvedor', 'modalità sviluppatore', 'modalita sviluppatore',
-    'режим разработчика', 'режим бога', '开发者模式', '開發者模式', '越狱', '越獄', '开发人员模式', '開発者モード', 'ジェイルブレイク', '脱獄', 'डेवलपर मोड', 'وضع المطور', 'وضع المطوّر',
+    'do anything now', 'dan mode', 'jailbreak mode', 'jailbroken', 'evil mode', 'unlocked mode', 'opposite mode', 'override mode', 'unrestricted mode', 'stay a dan', 'anti-dan', 'betterdan',
+    'evil confidant', 'chaos mode', 'unfiltered mode', 'uncensored mode', 'developer mode output', 'developer mode enabled', 'god mode enabled',
+    '越狱', '越獄', 'ジェイルブレイク', '脱獄',
   ],
   JAILBREAK_WORD: ['jailbreak', 'jailbreaks', 'jailbreaking'],
+  /** Modes that exist innocently too (Android developer mode): evidence only when switched on in the text. */
+  MODE_NAME: [
+    'developer mode', 'dev mode', 'god mode', 'sudo mode', 'admin mode', 'debug mode', 'maintenance mode', 'system mode',
+    'modo desarrollador', 'modo dios', 'mode développeur', 'mode developpeur', 'entwicklermodus', 'modo de desenvolvedor', 'modo desenvolvedor', 'modalità sviluppatore', 'modalita sviluppatore',
+    'режим разработчика', 'режим бога', '开发者模式', '開發者模式', '开发人员模式', '開発者モード', 'डेवलपर मोड', 'وضع المطور',
+  ],
   MODE: ['mode', 'modo', 'modus', 'modalità', 'modalita', 'режим', '模式', 'モード', 'मोड', 'وضع'],
   ENABLE: ['enabled', 'activated', 'activate', 'enable', 'unlocked', 'engaged', 'activado', 'activada', 'activé', 'activée', 'aktiviert', 'ativado', 'attivato', 'attivata', 'включен', 'активирован*', '已启用', '已激活', '启用', '有効', 'सक्रिय', 'مفعل', 'تفعيل'],
   POLICY: [
@@ -220,7 +225,8 @@ export const LEXICON: Lexicon = {
     'escribe', 'responde', 'incluye', 'dis', 'écris', 'réponds', 'inclus', 'ajoute', 'sag', 'schreibe', 'schreib', 'antworte', 'füge', 'fuge', 'diga', 'escreva', 'responda', 'inclua', 'scrivi', 'rispondi', 'includi', 'aggiungi',
     'скажи', 'напиши', 'ответь', 'добавь', 'включи', '说', '說', '写', '寫', '回答', '加入', '添加', '書いて', '答えて', '追加', 'लिखो', 'कहो', 'जोड़ें', 'قل', 'اكتب', 'اضف', 'اجب',
   ],
-  DATA: ['document', 'documents', 'article', 'articles', 'text', 'webpage', 'page', 'file', 'data', 'email', 'resume', 'table', 'documento', 'texto', 'artículo', 'texte', 'dokument', 'artikel', 'testo', 'документ', 'текст', '文档', '文件', '文本', 'ドキュメント', 'テキスト', 'दस्तावेज़', 'दस्तावेज', 'पाठ', 'مستند', 'النص'],
+  DATA: ['email', 'emails', 'mail', 'message', 'messages', 'invite', 'invitation', 'meeting', 'typo', 'typos', 'comment', 'note', 'correo', 'mensaje', 'courriel', 'nachricht', 'mensagem', 'messaggio', 'письмо', 'сообщение', '邮件', '消息', 'メール', 'メッセージ', 'ईमेल', 'संदेश', 'البريد', 'رساله',
+    'document', 'documents', 'article', 'articles', 'text', 'webpage', 'page', 'file', 'data', 'email', 'resume', 'table', 'documento', 'texto', 'artículo', 'texte', 'dokument', 'artikel', 'testo', 'документ', 'текст', '文档', '文件', '文本', 'ドキュメント', 'テキスト', 'दस्तावेज़', 'दस्तावेज', 'पाठ', 'مستند', 'النص'],
   TEXTREF: [
     'wortwortlich', 'palabra por palabra', 'mot pour mot', 'parola per parola', 'palavra por palavra', 'слово в слово', '一字不差','text', 'words', 'prompt', 'beginning', 'start', 'verbatim', 'word for word', 'everything above', 'this conversation', 'texto', 'texte', 'wörtlich', 'wortlich', 'literalmente', 'testualmente', 'дословно', '原文', '逐字', '一字一句', 'そのまま', 'शब्दशः', 'حرفيا'],
   REFUSE: ['refuse', 'refuses', 'decline', 'declines', 'reject', 'rejects', 'apologize', 'apologise', 'warnings', 'warning', 'disclaimers', 'disclaimer', 'caveats', 'censor', 'rechazar', 'negarte', 'refuser', 'refuses', 'ablehnen', 'verweigern', 'recusar', 'rifiutare', 'отказыва*', 'отказ*', '拒绝', '拒絕', '断る', '拒否', 'इनकार', 'رفض', 'ترفض'],
@@ -238,7 +244,7 @@ export const LEXICON: Lexicon = {
   OPPOSITE: ['opposite', 'contrary', 'inverse', 'reverse', 'contrario', 'opuesto', 'contraire', 'inverse', 'gegenteil', 'oposto', 'contrário', 'opposto', 'противоположн*', 'наоборот', '相反', '反対', '逆', 'उल्टा', 'विपरीत', 'عكس', 'العكس'],
   HOWTO: ['how', 'for', 'on how', 'about', 'to make', 'to bake', 'to cook', 'to build', 'to install', 'como', 'cómo', 'para', 'comment', 'pour', 'wie', 'für', 'fur', 'zum', 'zur', 'come', 'per', 'как', 'для', 'по', '如何', '怎么', '怎樣', '关于', '方法', '作り方', '方法', 'कैसे', 'के लिए', 'كيف', 'لعمل', 'لصنع'],
   GIVEN: [
-    'given', 'provided', 'received', 'programmed', 'assigned', 'gave', 'instructed', 'preset', 'preprogrammed', 'dadas', 'recibidas', 'proporcionadas', 'programado', 'programada', 'données', 'reçues', 'fournies', 'programmé',
+    'given', 'provided', 'received', 'programmed', 'assigned', 'gave', 'instructed', 'told', 'preset', 'preprogrammed', 'dadas', 'recibidas', 'proporcionadas', 'programado', 'programada', 'données', 'reçues', 'fournies', 'programmé',
     'gegebenen', 'erhaltenen', 'bekommen', 'programmiert', 'vorgegebenen', 'recebidas', 'fornecidas', 'programado', 'ricevute', 'fornite', 'programmato', 'полученные', 'заданные', 'выданные', 'запрограммирован*',
     '给你的', '給你的', '收到的', '设定的', '設定的', '与えられた', '受け取った', '設定された', 'दिए गए', 'दी गई', 'मिले', 'المعطاه', 'التي تلقيتها', 'المبرمجه',
   ],
