@@ -150,9 +150,9 @@ export const LEXICON: Lexicon = {
     'تصرف ك*', 'تظاهر*', 'تقمص*', 'مثل دور', 'العب دور', 'انت الان',
   ],
   AI: [
-    'ai', 'a.i', 'assistant', 'chatgpt', 'gpt', 'llm', 'language model', 'chatbot', 'bot', 'model', 'claude', 'gemini', 'openai', 'anthropic', 'bard', 'bing', 'copilot', 'artificial intelligence', 'llama',
-    'ia', 'asistente', 'modelo', 'inteligencia artificial', 'assistant', 'modèle', 'intelligence artificielle', 'ki', 'assistent', 'sprachmodell', 'künstliche intelligenz', 'assistente', 'modello', 'intelligenza artificiale',
-    'ии', 'ассистент', 'помощник', 'модель', 'нейросеть', 'искусственный интеллект', '人工智能', '助手', '模型', '机器人', '機器人', 'アシスタント', 'モデル', '人工知能', 'एआई', 'सहायक', 'मॉडल', 'ذكاء', 'الذكاء', 'مساعد', 'نموذج',
+    'ai', 'a.i', 'assistant', 'chatgpt', 'gpt', 'llm', 'language model', 'chatbot', 'claude', 'gemini', 'openai', 'anthropic', 'bard', 'bing', 'copilot', 'artificial intelligence', 'llama',
+    'ia', 'asistente', 'inteligencia artificial', 'assistant', 'intelligence artificielle', 'ki', 'assistent', 'sprachmodell', 'künstliche intelligenz', 'assistente', 'intelligenza artificiale',
+    'ии', 'ассистент', 'помощник', 'нейросеть', 'искусственный интеллект', '人工智能', '助手', '机器人', '機器人', 'アシスタント', '人工知能', 'एआई', 'सहायक', 'ذكاء', 'الذكاء', 'مساعد',
   ],
   UNRESTRICTED: [
     'senza alcun filtro', 'senza alcuna restrizione', 'senza alcun limite', 'sin ningun filtro', 'sans aucun filtre', 'sans aucune restriction', 'ohne jegliche einschrankungen', 'sem nenhuma restricao', 'sem nenhum filtro', '縛られない', '縛られません', '制限されない', 'никаких ограничений', 'не ограничен',

@@ -40,6 +40,10 @@ interface ConceptRule {
   readonly window: number;
   /** The `all` concepts must follow the anchor (not precede it). */
   readonly after?: boolean;
+  /** The `any` concepts must follow the anchor. */
+  readonly anyAfter?: boolean;
+  /** Only on data channels (documents, tool results). */
+  readonly dataOnly?: boolean;
   /** None of these may follow the anchor within `window` ("instructions *for* / *on how to*..."). */
   readonly none?: readonly Anchor[];
   /** The anchor must not be negated ("never share your password"). */
@@ -103,7 +107,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'address.tell_the_user', family: 'address', tier: 'weak', dataTier: 'medium', anchor: 'SAY', all: ['USER'], window: 3, after: true },
   { id: 'address.your_code', family: 'address', tier: 'weak', anchor: 'YOUR', all: ['CODE'], window: 1, after: true },
   // Tool-call hijack and exfiltration.
-  { id: 'tool.call_tool', family: 'tool', tier: 'weak', dataTier: 'medium', anchor: 'CALL', all: ['TOOL'], window: 3 },
+  { id: 'tool.call_tool', family: 'tool', tier: 'weak', dataTier: 'medium', anchor: 'CALL', all: ['TOOL'], window: 5 },
+  { id: 'address.assistant_imperative', family: 'address', tier: 'medium', dataOnly: true, anchor: 'AI', any: ['CALL', 'SAY', 'REVEAL', 'SEND', 'IGNORE_EFF', 'CHANGE', 'FOLLOW'], window: 3, anyAfter: true },
   { id: 'tool.send_history', family: 'exfiltration', tier: 'medium', dataTier: 'strong', anchor: 'SEND', any: ['HISTORY', 'SECRET'], window: 6 },
 ];
 
@@ -277,13 +282,14 @@ export function matchConceptRules(tokens: Tokens, trust: Trust): RuleHit[] {
   const list = (a: Anchor): readonly number[] => (a === 'IGNORE_EFF' ? ignore : (lists[CONCEPT_ID[a]] ?? EMPTY));
   const out: RuleHit[] = [];
   for (const rule of CONCEPT_RULES) {
+    if (rule.dataOnly && trust !== 'data') continue;
     const anchors = list(rule.anchor);
     if (anchors.length === 0) continue;
     let fired = false;
     for (const p of anchors) {
       if (rule.affirmative && negatedAt(lists, p)) continue;
       if (rule.all && !rule.all.every((c) => near(list(c), p, rule.window, rule.after === true))) continue;
-      if (rule.any && !rule.any.some((c) => near(list(c), p, rule.window, false))) continue;
+      if (rule.any && !rule.any.some((c) => near(list(c), p, rule.window, rule.anyAfter === true))) continue;
       if (rule.none && rule.none.some((c) => near(list(c), p, rule.window + 2, true))) continue;
       fired = true;
       break;
