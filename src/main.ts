@@ -13,6 +13,9 @@ const USAGE = `usage:
   llmgw serve --config FILE     run the ext_proc sidecar
   llmgw check-config FILE       validate a config file and report every problem
   llmgw hash-key                read an API key on stdin, print the SHA-256 to put in tenants.*.apiKeys
+  llmgw eval injection FILE.jsonl [--out VERDICTS.jsonl] [--loso]
+                                recall per category, false positives, balanced accuracy, prompts/s;
+                                --loso: leave-one-source-out cross-validation (retrains per source)
   llmgw eval pii FILE.jsonl [--out FILE]
                                 precision, recall and F2 per entity type on a corpus in pii-dev format
   llmgw audit verify DIR [--key-file FILE]... [--json]
@@ -58,6 +61,10 @@ async function evaluate(args: readonly string[]): Promise<number> {
     case 'pii': {
       const { runPiiEval } = await import('./guard/pii/eval');
       return runPiiEval(rest);
+    }
+    case 'injection': {
+      const { runInjectionEval } = await import('./guard/injection/eval');
+      return runInjectionEval(rest, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
     }
     default:
       process.stderr.write(`unknown eval: ${kind ?? '(none)'}\n${USAGE}`);
