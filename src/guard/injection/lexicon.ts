@@ -13,7 +13,7 @@
 export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
-  'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME',
+  'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
@@ -234,7 +234,7 @@ export const LEXICON: Lexicon = {
   CHARACTER: ['in character', 'stay in character', 'break character', 'out of character', 'stay in role', 'personaje', 'personnage', 'rolle', 'personagem', 'personaggio', 'образе', 'роли', '角色', 'キャラクター', 'किरदार', 'الشخصيه'],
   ATTENTION: ['important', 'attention', 'urgent', 'warning', 'note', 'notice', 'priority', 'override', 'admin', 'administrator', 'root', 'sudo', 'importante', 'atención', 'wichtig', 'achtung', 'dringend', 'attenzione', 'важно', 'внимание', '重要', '注意', '紧急', '緊急', 'महत्वपूर्ण', 'ध्यान', 'هام', 'مهم', 'تنبيه'],
   LINK: ['link', 'url', 'website', 'image', 'markdown', 'hyperlink', 'enlace', 'lien', 'collegamento', 'ссылк*', '链接', '連結', 'リンク', 'लिंक', 'رابط'],
-  HISTORY: ['conversation', 'chat history', 'previous messages', 'conversation history', 'chat log', 'user data', 'personal data', 'personal information', 'cookies', 'session', 'historial', 'historique', 'verlauf', 'histórico', 'cronologia', 'историю', '历史', '對話', '履歴', 'इतिहास', 'سجل'],
+  HISTORY: ['inbox', 'contacts', 'emails', 'api keys', 'api key', 'credentials', 'cookies', 'conversation', 'chat history', 'previous messages', 'conversation history', 'chat log', 'user data', 'personal data', 'personal information', 'cookies', 'session', 'historial', 'historique', 'verlauf', 'histórico', 'cronologia', 'историю', '历史', '對話', '履歴', 'इतिहास', 'سجل'],
   CHANGE: [
     'change', 'changed', 'replace', 'rewrite', 'modify', 'update', 'delete', 'remove', 'erase', 'defy', 'violate', 'break', 'contradict', 'invert', 'reverse', 'go against', 'circumvent', 'disable', 'turn off', 'deactivate', 'lift', 'relax',
     'cambia', 'cambiar', 'reemplaza', 'elimina', 'borra', 'desactiva', 'viola', 'rompe', 'change', 'changez', 'remplace', 'remplacez', 'supprime', 'supprimez', 'désactive', 'désactivez', 'enfreins', 'viole',
@@ -256,6 +256,15 @@ export const LEXICON: Lexicon = {
   ],
   I_AM: ['i am', 'i m', 'im', 'soy', 'je suis', 'ich bin', 'eu sou', 'sou', 'io sono', 'я твой', 'я ваш', '我是', '私は', 'मैं', 'انا'],
   NO_LONGER: ['no longer', 'not anymore', 'ya no', 'ne plus', 'n es plus', 'nicht mehr', 'nao mais', 'não mais', 'non piu', 'non più', 'больше не', '不再', 'もう', 'अब नहीं', 'لم تعد', 'لم يعد'],
+  /** Text that speaks to the model reading it: out of place in a document or a tool result. */
+  ADDRESS_AI: [
+    'to the ai', 'to the assistant', 'to the model', 'note to the ai', 'note to the assistant', 'note to assistant', 'note to ai', 'system note', 'ai reading this', 'ai agents', 'ai agent',
+    'if you are an ai', 'if you are a language model', 'if you are an llm', 'dear ai', 'dear assistant', 'attention ai', 'hey ai', 'hi ai', 'ai assistant', 'language model reading',
+    'when summarizing', 'when summarising', 'when you summarize', 'when you summarise', 'if you summarize', 'if you summarise', 'if asked to summarize', 'while summarizing',
+    'para el asistente', 'nota para el asistente', 'para la ia', 'al resumir', 'pour l assistant', 'note pour l assistant', 'pour l ia', 'en resumant', 'a l ia',
+    'fur die ki', 'für die ki', 'hinweis fur die ki', 'an die ki', 'an den assistenten', 'beim zusammenfassen', 'para o assistente', 'para a ia', 'ao resumir', 'per l assistente', 'per l ia', 'nel riassumere',
+    'для ии', 'для ассистента', 'для нейросети', 'при пересказе', '给ai', '致ai', '给人工智能', '致ai助手', '给ai的提示', '总结时', 'aiへ', 'アシスタントへ', '要約する際', 'एआई के लिए', 'सहायक के लिए', 'الى المساعد', 'للمساعد', 'الى الذكاء الاصطناعي',
+  ],
   /** Chat roles (for the structural patterns' pre-filter). */
   ROLE: ['system', 'assistant', 'human', 'developer', 'user', 'admin', 'administrator'],
   /** Fake boundaries ("end of input", "begin of instructions"). */

@@ -108,6 +108,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'address.your_code', family: 'address', tier: 'weak', anchor: 'YOUR', all: ['CODE'], window: 1, after: true },
   // Tool-call hijack and exfiltration.
   { id: 'tool.call_tool', family: 'tool', tier: 'weak', dataTier: 'medium', anchor: 'CALL', all: ['TOOL'], window: 5 },
+  { id: 'address.speaks_to_the_model', family: 'address', tier: 'medium', dataOnly: true, anchor: 'ADDRESS_AI', window: 0 },
   { id: 'address.assistant_imperative', family: 'address', tier: 'medium', dataOnly: true, anchor: 'AI', any: ['CALL', 'SAY', 'REVEAL', 'SEND', 'IGNORE_EFF', 'CHANGE', 'FOLLOW'], window: 3, anyAfter: true },
   { id: 'tool.send_history', family: 'exfiltration', tier: 'medium', dataTier: 'strong', anchor: 'SEND', any: ['HISTORY', 'SECRET'], window: 6 },
 ];
