@@ -46,13 +46,16 @@ export function readable(text: string): boolean {
   if (text.length < 4) return false;
   let bad = 0;
   let letters = 0;
+  let digits = 0;
   const n = Math.min(text.length, 4096);
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 0xfffd || (c < 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) || (c >= 0x7f && c < 0xa0)) bad++;
     else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c >= 0xc0) letters++;
+    else if (c >= 0x30 && c <= 0x39) digits++;
   }
-  return bad <= n * 0.03 && letters >= Math.min(4, n / 2) && letters >= n * 0.08;
+  // Random bytes decode to many replacement and control characters; tables are mostly digits and pipes.
+  return bad <= n * 0.03 && letters >= Math.min(4, n / 2) && letters + digits >= n * 0.1;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
