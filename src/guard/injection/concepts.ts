@@ -279,14 +279,18 @@ function addHit(hits: ConceptHit[], from: number, concept: number, pos: number, 
 
 /** Concepts and hash of single words, memoised (bounded): most words of a text are common and repeat across texts. */
 interface WordInfo {
+  /** Concepts of the word on its own (exact, stem, one-typo). */
   readonly concepts: readonly number[];
+  /** Multi-word entries that start with this word: matched against the following words each time. */
+  readonly multi: readonly WordEntry[];
   readonly hash: number;
-  /** The word may start a multi-word entry (or is Arabic, with prefixes): tag it in context, every time. */
-  readonly inContext: boolean;
+  /** Arabic: prefixes are stripped and every variant looked up, each time. */
+  readonly arabic: boolean;
 }
 const wordCache = new Map<string, WordInfo>();
 const WORD_CACHE_LIMIT = 50000;
 const NONE: readonly number[] = [];
+const NO_ENTRIES: readonly WordEntry[] = [];
 
 /** FNV-1a over UTF-16 code units: the word hash the classifier's features start from. */
 export function hashWord(word: string): number {
@@ -295,25 +299,40 @@ export function hashWord(word: string): number {
   return h >>> 0;
 }
 
+function singleConcepts(word: string): readonly number[] {
+  const out: number[] = [];
+  const exact = exactIndex.get(word);
+  if (exact) for (const e of exact) if (e.rest.length === 0 && !out.includes(e.concept)) out.push(e.concept);
+  if (word.length >= 2) {
+    const stems = stemIndex.get(key2(word));
+    if (stems) for (const e of stems) if (word.startsWith(e.first) && !out.includes(e.concept)) out.push(e.concept);
+  }
+  if (out.length === 0) {
+    const fuzzy = fuzzyLookup(word);
+    if (fuzzy >= 0) out.push(fuzzy);
+  }
+  return out.length === 0 ? NONE : out;
+}
+
 /** Tags one word; returns its hash. */
 function tagWord(words: readonly string[], wordPos: readonly number[], w: number, hits: ConceptHit[]): number {
   const word = words[w] as string;
   const p = wordPos[w] as number;
   let info = wordCache.get(word);
   if (info === undefined) {
-    const inContext = multiStarts.has(word) || isArabic(word.charCodeAt(0));
-    let concepts = NONE;
-    if (!inContext) {
-      const scratch: ConceptHit[] = [];
-      tagWordUncached(words, wordPos, w, scratch);
-      if (scratch.length > 0) concepts = scratch.map((h) => h.concept);
-    }
-    info = { concepts, hash: hashWord(word), inContext };
+    const arabic = isArabic(word.charCodeAt(0));
+    const multi = multiStarts.has(word) ? (exactIndex.get(word) ?? NO_ENTRIES).filter((e) => e.rest.length > 0) : NO_ENTRIES;
+    info = { concepts: arabic ? NONE : singleConcepts(word), multi, hash: hashWord(word), arabic };
     if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
     wordCache.set(word, info);
   }
-  if (info.inContext) tagWordUncached(words, wordPos, w, hits);
-  else for (const concept of info.concepts) hits.push({ concept, pos: p, end: p + 1 });
+  if (info.arabic) {
+    tagWordUncached(words, wordPos, w, hits);
+    return info.hash;
+  }
+  const from = hits.length;
+  for (const concept of info.concepts) hits.push({ concept, pos: p, end: p + 1 });
+  for (const e of info.multi) if (matchRest(words, w, e)) addHit(hits, from, e.concept, p, (wordPos[w + e.rest.length] ?? p) + 1);
   return info.hash;
 }
 
