@@ -5,6 +5,7 @@
  * (a Chinese or Japanese run counts one position per two characters, about a word).
  */
 import { CONCEPTS, LEXICON, type Concept } from './lexicon';
+import { SHAPE_GROUPED, SHAPE_LONG, SHAPE_ROT_OR_REVERSED, wordShape, type EncodedHints } from './decode';
 import { foldTerm } from './normalize';
 import { pattern } from './patterns';
 
@@ -28,6 +29,8 @@ export interface Tokens {
   readonly hits: ConceptHit[];
   /** Hash of each word (FNV-1a over its UTF-16 code units), for the classifier's features. */
   readonly wordHashes: Uint32Array;
+  /** What the words say about encodings in the text (for the decoder's pre-checks). */
+  readonly encoded: EncodedHints;
   /** Chinese and Japanese runs (matched as substrings, featurised as character n-grams). */
   readonly cjk: string[];
   /** Total positions. */
@@ -265,10 +268,14 @@ export function tagConcepts(folded: string, ascii?: boolean): Tokens {
     wordPos.push(pos++);
   }
   const wordHashes = new Uint32Array(words.length);
+  shapeCounts.rot = 0;
+  shapeCounts.grouped = 0;
+  shapeCounts.long = false;
   for (let w = 0; w < words.length; w++) wordHashes[w] = tagWord(words, wordPos, w, hits);
+  const encoded: EncodedHints = { rotOrReversed: shapeCounts.rot, grouped: shapeCounts.grouped, long: shapeCounts.long };
   // Words are tagged in order; only CJK runs (tagged while splitting) can be out of order.
   if (cjk) hits.sort((a, b) => a.pos - b.pos);
-  return { words, wordPos, wordHashes, hits, cjk: cjkRuns, length: pos };
+  return { words, wordPos, wordHashes, hits, encoded, cjk: cjkRuns, length: pos };
 }
 
 function addHit(hits: ConceptHit[], from: number, concept: number, pos: number, end: number): boolean {
@@ -286,7 +293,12 @@ interface WordInfo {
   readonly hash: number;
   /** Arabic: prefixes are stripped and every variant looked up, each time. */
   readonly arabic: boolean;
+  /** `wordShape` flags. */
+  readonly shape: number;
 }
+
+/** Shape counts of the text being tagged (tagging is synchronous: one text at a time). */
+const shapeCounts = { rot: 0, grouped: 0, long: false };
 const wordCache = new Map<string, WordInfo>();
 const WORD_CACHE_LIMIT = 50000;
 const NONE: readonly number[] = [];
@@ -322,9 +334,14 @@ function tagWord(words: readonly string[], wordPos: readonly number[], w: number
   if (info === undefined) {
     const arabic = isArabic(word.charCodeAt(0));
     const multi = multiStarts.has(word) ? (exactIndex.get(word) ?? NO_ENTRIES).filter((e) => e.rest.length > 0) : NO_ENTRIES;
-    info = { concepts: arabic ? NONE : singleConcepts(word), multi, hash: hashWord(word), arabic };
+    info = { concepts: arabic ? NONE : singleConcepts(word), multi, hash: hashWord(word), arabic, shape: wordShape(word) };
     if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
     wordCache.set(word, info);
+  }
+  if (info.shape !== 0) {
+    if (info.shape & SHAPE_ROT_OR_REVERSED) shapeCounts.rot++;
+    if (info.shape & SHAPE_GROUPED) shapeCounts.grouped++;
+    if (info.shape & SHAPE_LONG) shapeCounts.long = true;
   }
   if (info.arabic) {
     tagWordUncached(words, wordPos, w, hits);

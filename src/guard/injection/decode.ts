@@ -133,11 +133,35 @@ function decodeMorse(run: string): string | undefined {
 }
 
 /** Finds and decodes encoded spans. Every position is visited once per scanner. */
+/** What the words of a text say about encodings in it (counted by the tokeniser, word by word, once per distinct word). */
+export interface EncodedHints {
+  /** Words that are English function words in ROT13 or reversed. */
+  readonly rotOrReversed: number;
+  /** Words that are hex bytes with a digit ("49", "6e") or bit octets. */
+  readonly grouped: number;
+  /** Some word is 16 characters long, or 12 with a digit: room for an encoded payload. */
+  readonly long: boolean;
+}
+
+export const SHAPE_ROT_OR_REVERSED = 1;
+export const SHAPE_GROUPED = 2;
+export const SHAPE_LONG = 4;
+
+/** Bit flags of one lower-case word for `EncodedHints`. */
+export function wordShape(w: string): number {
+  let shape = 0;
+  if (ROT_OR_REV.has(w)) shape |= SHAPE_ROT_OR_REVERSED;
+  const hexPair = w.length === 2 && isHex(w.charCodeAt(0)) && isHex(w.charCodeAt(1)) && (w.charCodeAt(0) <= 0x39 || w.charCodeAt(1) <= 0x39);
+  if (hexPair || (w.length === 8 && BINARY_OCTET.test(w))) shape |= SHAPE_GROUPED;
+  if (w.length >= 16 || (w.length >= 12 && HAS_DIGIT.test(w))) shape |= SHAPE_LONG;
+  return shape;
+}
+
 /**
- * `words` (lower-case words of the text, when the caller has them) replaces a regex pre-check for ROT13
- * and reversed lines with set look-ups.
+ * `hints` (from the tokeniser, when the caller has them) replace regex pre-checks for ROT13 and reversed
+ * lines and for grouped bytes, and skip the run scan when no word is long enough to hold a payload.
  */
-export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, words?: readonly string[]): DecodedSpan[] {
+export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, hints?: EncodedHints): DecodedSpan[] {
   const out: DecodedSpan[] = [];
   const n = text.length;
   const take = (kind: EncodingKind, decoded: string | undefined): void => {
@@ -150,7 +174,7 @@ export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_
   // over the text with a table look-up per character. When the caller has the words of the text and none
   // is 16 characters long (or 12 with a digit), there is no payload worth decoding: skip the pass.
   let runStart = -1;
-  const skipRuns = words !== undefined && !words.some((w) => w.length >= 16 || (w.length >= 12 && HAS_DIGIT.test(w)));
+  const skipRuns = hints !== undefined && !hints.long;
   for (let pos = skipRuns ? n + 1 : 0; pos <= n; pos++) {
     const code = pos < n ? text.charCodeAt(pos) : 0;
     if (code < 128 && B64_TABLE[code] === 1) {
@@ -202,7 +226,7 @@ export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_
   }
 
   // Separated hex bytes ("49 67 6e", "\x49\x67", "0x49,0x67") and 8-bit groups ("01001001 01100111").
-  if (words ? hasGroupedWords(words, text) : GROUPED_HINT.test(text)) scanGrouped(text, limits, take, budget);
+  if (hints ? hints.grouped >= 6 || text.includes('\\x') || text.includes('0x') : GROUPED_HINT.test(text)) scanGrouped(text, limits, take, budget);
   // Percent-encoding: a run without spaces holding at least two %XX escapes.
   let pct = text.indexOf('%');
   let scanned = -1;
@@ -226,7 +250,7 @@ export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_
   scanMorse(text, limits, take, budget);
 
   // ROT13 and reversed lines, recognised by English function words (only when some are present at all).
-  if (words ? hasRotOrReversedWord(words) : ROT_OR_REVERSED_HINT.test(text)) scanLines(text, limits, take);
+  if (hints ? hints.rotOrReversed >= 2 : ROT_OR_REVERSED_HINT.test(text)) scanLines(text, limits, take);
   return out;
 }
 
@@ -350,24 +374,6 @@ const ROT_OR_REV = new Set([...ROT, ...REV]);
 const BINARY_OCTET = pattern('decode.binary_octet', '^[01]{8}$');
 const HAS_DIGIT = pattern('decode.has_digit', '[0-9]');
 const ASCII_WORD = pattern('decode.ascii_word', '[a-z]+', 'g');
-
-function hasRotOrReversedWord(words: readonly string[]): boolean {
-  let hits = 0;
-  for (const w of words) if (ROT_OR_REV.has(w) && ++hits >= 2) return true;
-  return false;
-}
-
-/** Six words that are hex bytes with a digit ("49", "6e"; not "be") or bit octets, or a \\x / 0x escape. */
-function hasGroupedWords(words: readonly string[], text: string): boolean {
-  let count = 0;
-  for (const w of words) {
-    const hexPair = w.length === 2 && isHex(w.charCodeAt(0)) && isHex(w.charCodeAt(1)) && (w.charCodeAt(0) <= 0x39 || w.charCodeAt(1) <= 0x39);
-    if (hexPair || (w.length === 8 && BINARY_OCTET.test(w))) {
-      if (++count >= 6) return true;
-    }
-  }
-  return text.includes('\\x') || text.includes('0x');
-}
 
 function scanLines(text: string, limits: DecodeLimits, take: (k: EncodingKind, d: string | undefined) => void): void {
   let start = 0;

@@ -149,12 +149,12 @@ export class InjectionDetector {
     const norm = normalize(text);
     signals.push(norm.signals);
     const tokens = tagConcepts(norm.folded, norm.ascii);
-    let best = trust === 'data' ? this.scoreData(norm.text, norm.folded, tokens) : this.scoreUser(norm.text, norm.folded, tokens);
+    let best = trust === 'data' ? this.scoreData(norm.text, norm.folded, tokens, norm.ascii) : this.scoreUser(norm.text, norm.folded, tokens);
     const views: string[] = [];
     if (norm.hidden.length > 0) views.push(norm.hidden);
     if (depth < this.options.maxDecodeDepth) {
       const limits = { ...DEFAULT_DECODE_LIMITS, maxCandidates: this.options.maxDecodeCandidates, maxSpanChars: Math.min(DEFAULT_DECODE_LIMITS.maxSpanChars, budget.chars) };
-      for (const span of findEncoded(norm.text, limits, tokens.words)) {
+      for (const span of findEncoded(norm.text, limits, tokens.encoded)) {
         if (budget.chars <= 0 || budget.decoded >= this.options.maxDecodedViews) {
           budget.boundReached = true;
           break;
@@ -191,7 +191,7 @@ export class InjectionDetector {
     return { z: combine(zc, rules), classifier: sigmoid(zc), task: 0, rules };
   }
 
-  private scoreData(text: string, folded: string, tokens: Tokens): ViewScore {
+  private scoreData(text: string, folded: string, tokens: Tokens, ascii: boolean): ViewScore {
     // Whole-text structural patterns; concept rules and classifiers per line.
     const rules: RuleHit[] = [...matchPatternRules(text, folded, tokens, 'data')];
     let best = -Infinity;
@@ -199,10 +199,10 @@ export class InjectionDetector {
     let bestTask = 0;
     let bestRules: RuleHit[] = [];
     for (const line of dataLines(folded)) {
-      const tokens = tagConcepts(line);
-      if (tokens.words.length === 0 && tokens.cjk.length === 0) continue;
-      const lineRules = matchConceptRules(tokens, 'data');
-      const f = extractFeatures(tokens, this.models.prompt.bits);
+      const lineTokens = tagConcepts(line, ascii || undefined);
+      if (lineTokens.words.length === 0 && lineTokens.cjk.length === 0) continue;
+      const lineRules = matchConceptRules(lineTokens, 'data');
+      const f = extractFeatures(lineTokens, this.models.prompt.bits);
       const zp = score(this.models.prompt, f);
       const zt = score(this.models.task, f) + this.options.taskOffset;
       const zc = Math.max(zp, zt);
@@ -257,7 +257,7 @@ function windowOf(tokens: Tokens, from: number, to: number): Tokens {
   const wordHashes = tokens.wordHashes.slice(from, to);
   const lo = wordPos[0] ?? 0;
   const hi = (wordPos[wordPos.length - 1] ?? lo) + 1;
-  return { words, wordPos, wordHashes, hits: tokens.hits.filter((h) => h.pos >= lo && h.pos < hi), cjk: from === 0 ? tokens.cjk : [], length: hi - lo };
+  return { words, wordPos, wordHashes, hits: tokens.hits.filter((h) => h.pos >= lo && h.pos < hi), encoded: tokens.encoded, cjk: from === 0 ? tokens.cjk : [], length: hi - lo };
 }
 
 /**
