@@ -297,8 +297,16 @@ export function matchConceptRules(tokens: Tokens, trust: Trust): RuleHit[] {
     }
     if (fired) out.push({ rule: rule.id, family: rule.family, tier: tierFor(rule, trust) });
   }
+  // Jailbreak templates are long and say the same things in many ways: count the distinct themes.
+  let themes = 0;
+  for (const c of JAILBREAK_THEMES) if (lists[c] !== undefined) themes++;
+  if (themes >= JAILBREAK_THEMES_MEDIUM) out.push({ rule: 'jailbreak.themes', family: 'jailbreak', tier: 'medium' });
   return out;
 }
+
+/** Persona, lifted limits, policies, refusals, staying in character, "no longer", "always/never", the AI itself. */
+const JAILBREAK_THEMES = (['ACT', 'UNRESTRICTED', 'POLICY', 'REFUSE', 'CHARACTER', 'NO_LONGER', 'ALWAYS', 'AI', 'JAILBREAK_WORD', 'MODE_NAME', 'NOW'] as const).map((c) => CONCEPT_ID[c]);
+const JAILBREAK_THEMES_MEDIUM = 5;
 
 /** Structural patterns over the NFKC text (`text`), the same lower-cased (computed when a rule needs it) and the folded text. */
 export function matchPatternRules(text: string, folded: string, tokens: Tokens, trust: Trust): RuleHit[] {
