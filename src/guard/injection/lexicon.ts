@@ -13,7 +13,7 @@
 export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
-  'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI',
+  'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI', 'CODEREF',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
@@ -264,6 +264,12 @@ export const LEXICON: Lexicon = {
     'para el asistente', 'nota para el asistente', 'para la ia', 'al resumir', 'pour l assistant', 'note pour l assistant', 'pour l ia', 'en resumant', 'a l ia',
     'fur die ki', 'für die ki', 'hinweis fur die ki', 'an die ki', 'an den assistenten', 'beim zusammenfassen', 'para o assistente', 'para a ia', 'ao resumir', 'per l assistente', 'per l ia', 'nel riassumere',
     'для ии', 'для ассистента', 'для нейросети', 'при пересказе', '给ai', '致ai', '给人工智能', '致ai助手', '给ai的提示', '总结时', 'aiへ', 'アシスタントへ', '要約する際', 'एआई के लिए', 'सहायक के लिए', 'الى المساعد', 'للمساعد', 'الى الذكاء الاصطناعي',
+  ],
+  /** A block of code offered for the reader's own answer ("the following code snippet"). */
+  CODEREF: [
+    'following code', 'subsequent code', 'code snippet', 'code block', 'code excerpt', 'code section', 'following snippet', 'subsequent snippet', 'this snippet', 'following script',
+    'siguiente codigo', 'fragmento de codigo', 'code suivant', 'extrait de code', 'folgenden code', 'codeausschnitt', 'codigo a seguir', 'trecho de codigo', 'codice seguente', 'frammento di codice',
+    'следующий код', 'фрагмент кода', '以下代码', '这段代码', '以下のコード', 'このコード', 'निम्नलिखित कोड', 'الكود التالي', 'مقتطف الكود',
   ],
   /** Chat roles (for the structural patterns' pre-filter). */
   ROLE: ['system', 'assistant', 'human', 'developer', 'user', 'admin', 'administrator'],

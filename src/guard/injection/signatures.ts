@@ -108,6 +108,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'address.your_code', family: 'address', tier: 'weak', anchor: 'YOUR', all: ['CODE'], window: 1, after: true },
   // Tool-call hijack and exfiltration.
   { id: 'tool.call_tool', family: 'tool', tier: 'weak', dataTier: 'medium', anchor: 'CALL', all: ['TOOL'], window: 5 },
+  { id: 'address.insert_code', family: 'address', tier: 'medium', dataOnly: true, anchor: 'CODEREF', any: ['YOUR'], window: 10 },
   { id: 'address.speaks_to_the_model', family: 'address', tier: 'medium', dataOnly: true, anchor: 'ADDRESS_AI', window: 0 },
   { id: 'address.assistant_imperative', family: 'address', tier: 'medium', dataOnly: true, anchor: 'AI', any: ['CALL', 'SAY', 'REVEAL', 'SEND', 'IGNORE_EFF', 'CHANGE', 'FOLLOW'], window: 3, anyAfter: true },
   { id: 'tool.send_history', family: 'exfiltration', tier: 'medium', dataTier: 'strong', anchor: 'SEND', any: ['HISTORY', 'SECRET'], window: 6 },
@@ -129,6 +130,8 @@ interface PatternRule {
    * `text` (case preserved).
    */
   readonly view: 'folded' | 'lower' | 'text';
+  /** Only on data channels (documents, tool results). */
+  readonly dataOnly?: boolean;
 }
 
 export const PATTERN_RULES: readonly PatternRule[] = [
@@ -207,6 +210,15 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     tier: 'weak',
     dataTier: 'strong',
     regex: pattern('address.in_your_response', '\\b(?:(?:in|within|throughout|to|of|from) your (?:response|reply|answer|summary|completion|translation|output)|into your (?:code|codebase|solution|algorithm|program|script|answer|response))s?\\b'),
+  },
+  {
+    id: 'tool.dangerous_code',
+    view: 'lower',
+    dataOnly: true,
+    hints: ['requests.', 'urllib', 'socket', 'subprocess', 'os.system', 'exec(', 'eval(', 'os.environ', 'smtplib', 'ftplib', 'paramiko', 'wget ', 'curl ', 'chmod +x'],
+    family: 'tool',
+    tier: 'weak',
+    regex: pattern('tool.dangerous_code', '\\b(?:requests\\.post\\(|urllib\\.request|urlretrieve|socket\\.socket|subprocess\\.(?:call|run|popen|check_output)|os\\.system\\(|exec\\(|os\\.environ|smtplib|ftplib|paramiko|wget |curl |chmod \\+x)'),
   },
   {
     id: 'tool.call_json',
@@ -314,6 +326,7 @@ export function matchPatternRules(text: string, folded: string, tokens: Tokens, 
   let lower: string | undefined;
   let present: Uint8Array | undefined;
   for (const rule of PATTERN_RULES) {
+    if (rule.dataOnly && trust !== 'data') continue;
     const subject = rule.view === 'folded' ? folded : rule.view === 'lower' ? (lower ??= text.toLowerCase()) : text;
     if (rule.concepts) {
       present ??= conceptsPresent(tokens);
