@@ -215,9 +215,11 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     id: 'tool.dangerous_code',
     view: 'lower',
     dataOnly: true,
-    hints: ['requests.', 'urllib', 'socket', 'subprocess', 'os.system', 'exec(', 'eval(', 'os.environ', 'smtplib', 'ftplib', 'paramiko', 'wget ', 'curl ', 'chmod +x'],
+    // Only in data that offers "the following code" to the reader: code that posts to remote hosts,
+    // shells out or reads the environment, planted for the assistant to pass on.
+    concepts: ['CODEREF'],
     family: 'tool',
-    tier: 'weak',
+    tier: 'medium',
     regex: pattern('tool.dangerous_code', '\\b(?:requests\\.post\\(|urllib\\.request|urlretrieve|socket\\.socket|subprocess\\.(?:call|run|popen|check_output)|os\\.system\\(|exec\\(|os\\.environ|smtplib|ftplib|paramiko|wget |curl |chmod \\+x)'),
   },
   {
