@@ -17,6 +17,7 @@ import { budgetUsageHandler } from './budget/usage-api';
 import { AdminServer } from './telemetry/admin-server';
 import { createLogger } from './telemetry/logger';
 import { createMetrics, type SidecarMetrics } from './telemetry/metrics';
+import { auditSinkHooks, budgetEventHooks } from './telemetry/domain-hooks';
 
 export interface AppOptions {
   readonly configPath: string;
@@ -59,45 +60,17 @@ export class App {
     const log: Logger = logger ?? createLogger(store.config.logging.level);
     if (!logger) log.info({ source: store.config.source, trigger: 'startup' }, 'config loaded');
     logger = log;
+    const configDir = path.dirname(path.resolve(options.configPath));
     // Audit sinks are process-wide, built from the startup config (a reload cannot move them).
     const auditSinks = options.audit
       ? undefined
-      : createAuditSinks(store.config.audit, {
-          baseDir: path.dirname(path.resolve(options.configPath)),
-          hooks: {
-            queueDepth: (sink, depth) => metrics.auditQueueDepth.set({ sink }, depth),
-            dropped: (sink, reason) => metrics.auditDropped.inc({ sink, reason }),
-            written: (sink, _tenant, count) => metrics.auditWritten.inc({ sink }, count),
-            error: (sink, error, { tenant, op }) => {
-              metrics.auditErrors.inc({ sink, op });
-              log.error({ err: error, sink, tenant, op }, 'audit sink error');
-            },
-          },
-        });
+      : createAuditSinks(store.config.audit, { baseDir: configDir, hooks: auditSinkHooks(metrics, log) });
     // Fail fast: a bad audit key or a directory another writer holds must stop startup, not lose records.
     await auditSinks?.start();
     const audit: AuditSink | undefined = options.audit ?? auditSinks?.sink;
     if (!audit) throw new Error('no audit sink');
     // The budget store is process-wide: built from the startup config (a reload cannot move it).
-    const budgets = createBudgetService(store.config.budgets, {
-      baseDir: path.dirname(path.resolve(options.configPath)),
-      events: {
-        storeDown: ({ mode }) => {
-          metrics.budgetStoreUp.set(0);
-          log.warn({ mode }, 'budget store unreachable: failure mode in force');
-        },
-        storeUp: ({ downForMs, replayed }) => {
-          metrics.budgetStoreUp.set(1);
-          log.info({ downForMs, replayed }, 'budget store back');
-        },
-        reserveOutcome: (outcome, allowed) => metrics.budgetDecisions.inc({ outcome, allowed: String(allowed) }),
-        pendingDropped: (count) => metrics.budgetSettleErrors.inc({ reason: 'queue_full' }, count),
-        settleFailed: (error) => {
-          metrics.budgetSettleErrors.inc({ reason: 'failed' });
-          log.error({ err: error }, 'budget settlement failed');
-        },
-      },
-    });
+    const budgets = createBudgetService(store.config.budgets, { baseDir: configDir, events: budgetEventHooks(metrics, log) });
     metrics.budgetStoreUp.set((await budgets.start()) ? 1 : 0);
     warmUpTokenizers();
     const build = (config: RuntimeConfig): Pipeline => buildPipeline(config, store.secrets, audit, metrics, log, budgets);

@@ -1,0 +1,40 @@
+/**
+ * Domain events (budget store, audit sinks) mapped to metrics and log lines, so the domain modules stay
+ * free of telemetry and the composition root stays short.
+ */
+import type { Logger } from 'pino';
+import type { AuditSinkHooks } from '../audit/config';
+import type { BudgetEvents } from '../budget';
+import type { SidecarMetrics } from './metrics';
+
+export function budgetEventHooks(metrics: SidecarMetrics, log: Logger): BudgetEvents {
+  return {
+    storeDown: ({ mode }) => {
+      metrics.budgetStoreUp.set(0);
+      log.warn({ mode }, 'budget store unreachable: failure mode in force');
+    },
+    storeUp: ({ downForMs, replayed }) => {
+      metrics.budgetStoreUp.set(1);
+      log.info({ downForMs, replayed }, 'budget store back');
+    },
+    reserveOutcome: (outcome, allowed) => metrics.budgetDecisions.inc({ outcome, allowed: String(allowed) }),
+    pendingDropped: (count) => metrics.budgetSettleErrors.inc({ reason: 'queue_full' }, count),
+    settleFailed: (error) => {
+      metrics.budgetSettleErrors.inc({ reason: 'failed' });
+      log.error({ err: error }, 'budget settlement failed');
+    },
+  };
+}
+
+export function auditSinkHooks(metrics: SidecarMetrics, log: Logger): AuditSinkHooks {
+  return {
+    queueDepth: (sink, depth) => metrics.auditQueueDepth.set({ sink }, depth),
+    dropped: (sink, reason) => metrics.auditDropped.inc({ sink, reason }),
+    written: (sink, _tenant, count) => metrics.auditWritten.inc({ sink }, count),
+    // The tenant is logged (it is a config id), never the record.
+    error: (sink, error, { tenant, op }) => {
+      metrics.auditErrors.inc({ sink, op });
+      log.error({ err: error, sink, tenant, op }, 'audit sink error');
+    },
+  };
+}
