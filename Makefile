@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 BIN := node_modules/.bin
 
-.PHONY: all install build typecheck test test-unit run bench check-config schemas policy clean
+.PHONY: all install build typecheck test test-unit run bench check-config schemas policy train-injection eval clean
 
 all: build
 
@@ -42,6 +42,16 @@ run: build
 # About 2 minutes. BENCH_JSON=path also writes the figures as JSON; see bench/README.md for settings.
 bench: build
 	node dist/bench/run.js
+	node dist/test/guard-injection/bench-injection.js --corpus ../shared/corpus/injection-dev.jsonl
+
+# Detector quality on the dev corpora (figures in the README come from these).
+eval: build
+	node bin/llmgw.js eval injection ../shared/corpus/injection-dev.jsonl --loso
+	node bin/llmgw.js eval pii ../shared/corpus/pii-dev.jsonl
+
+# Retrain the injection classifier (deterministic: the same corpus gives the committed weights).
+train-injection: build
+	node dist/scripts/train-injection.js --corpus ../shared/corpus/injection-dev.jsonl --out models/injection/model.json
 
 check-config: build
 	node bin/llmgw.js check-config config/local.yaml
