@@ -54,6 +54,8 @@ export class GatewayExchange implements Exchange {
   private pathStream: boolean | undefined;
   /** Unknown path forwarded unchanged (gateway.unknownPaths: passthrough): nothing else to do. */
   private passthrough = false;
+  /** The client's request headers, for decisions that depend on what it sent (provider headers). */
+  private requestHeaders: ReadonlyMap<string, string> = new Map();
   private identity: Identity | undefined;
   private request: CanonicalRequest | undefined;
   private route: RouteTarget | undefined;
@@ -84,6 +86,7 @@ export class GatewayExchange implements Exchange {
   onRequestHeaders(headers: RequestHeaders): Decision {
     this.method = headers.method;
     this.path = headers.path;
+    this.requestHeaders = headers.headers;
     const match = matchApi(headers.method, headers.path, headers.headers);
     if (match.kind !== 'matched') {
       this.family = match.family;
@@ -156,7 +159,7 @@ export class GatewayExchange implements Exchange {
     if (refusal) return refusal;
 
     const routed = this.stage('route', () =>
-      this.deps.router.route({ family: request.family, model: request.model, tenant: identity.tenant, path: this.path }, new Map()),
+      this.deps.router.route({ family: request.family, model: request.model, tenant: identity.tenant, path: this.path }, this.requestHeaders),
     );
     if (!routed.ok) return this.reject('route', this.routeError(routed.failure));
     const target = routed.target;

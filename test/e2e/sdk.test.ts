@@ -112,6 +112,10 @@ describe('@anthropic-ai/sdk', () => {
     expect(received?.headers.authorization).toBeUndefined();
     expect(received?.headers.host).toBe('api.anthropic.local');
     expect((received?.json as { model?: string }).model).toBe('claude-3-5-haiku-20241022');
+    // The SDK's own anthropic-version goes through; the configured one only fills in when it is missing.
+    const sentBySdk = gateway.edge.lastRecord()?.requestHeaders.find(([name]) => name === 'anthropic-version')?.[1];
+    expect(sentBySdk).toBeDefined();
+    expect(received?.headers['anthropic-version']).toBe(sentBySdk);
     expect(await lastAudit()).toMatchObject({ modelRequested: 'claude-haiku', modelServed: 'claude-3-5-haiku-20241022', provider: 'anthropic' });
   });
 
