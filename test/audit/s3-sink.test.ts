@@ -132,7 +132,8 @@ describe('S3AuditSink', () => {
     clock.advance(100);
     const deadline = Date.now() + 3000;
     // The last one is sealed by age (the timer), without a flush.
-    while (s3.list().length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    // The fake stores an object before the sink has read its reply: wait for both sides to settle.
+    while ((s3.list().length < 3 || sink.queueDepth > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(s3.list().map((id) => [id.split('/').slice(2, 6).join('/'), objectRecords(id).length])).toEqual([
       ['acme/2026/11/27', 3],
       ['acme/2026/11/27', 1],
