@@ -2,33 +2,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { auditJsonSchema, auditRecordSchema, type AuditRecord } from './record';
 import { JsonLinesSink } from './sink';
+import { auditRecord } from '../../test/audit/helpers';
 
-const example: AuditRecord = {
-  kind: 'llmgw.audit',
-  version: 1,
-  requestId: 'r-1',
-  time: '2026-11-27T12:00:00.000Z',
-  tenant: 'acme',
-  keyId: 'acme-ci',
-  user: null,
-  clientAddress: '10.0.0.1:4444',
-  api: 'openai.chat_completions',
-  method: 'POST',
-  path: '/v1/chat/completions',
-  stream: true,
-  modelRequested: 'gpt-4o-mini',
-  modelServed: 'gpt-4o-mini',
-  provider: 'openai',
-  cluster: 'openai',
-  tokens: { input: 12, output: 30, source: 'provider' },
-  costUsd: 0.0000198,
-  latencyMs: { total: 210.5, firstByte: 80.1 },
-  status: 200,
-  outcome: 'completed',
-  errorCode: null,
-  decisions: [{ stage: 'route', action: 'allow', reason: 'explicit model' }],
-  findings: [],
-};
+const example: AuditRecord = auditRecord('acme', { requestId: 'r-1' });
 
 describe('audit record', () => {
   it('matches the committed JSON schema (regenerate with `make schemas`)', () => {

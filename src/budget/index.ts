@@ -26,6 +26,7 @@ export {
   compileTenantBudget,
   unlimitedTenantBudget,
   checkBudgetReferences,
+  budgetApplies,
   tenantHashTag,
   dayWindow,
   monthWindow,

@@ -1,5 +1,5 @@
 import { formatResetDuration, rateLimitHeaders } from './headers';
-import { budgetLimitsSchema, checkBudgetReferences, compileTenantBudget, dayWindow, monthWindow, scopesFor, tenantHashTag } from './limits';
+import { budgetApplies, budgetLimitsSchema, checkBudgetReferences, compileTenantBudget, dayWindow, monthWindow, scopesFor, tenantHashTag } from './limits';
 import type { LimitStatus } from './service-types';
 
 describe('budgetLimitsSchema', () => {
@@ -102,5 +102,17 @@ describe('rate-limit headers', () => {
       ['x-ratelimit-reset-requests', '48s'],
     ]);
     expect(rateLimitHeaders([status('usdPerMonth', 5, 1, 1)])).toEqual([]);
+  });
+});
+
+describe('budgetApplies', () => {
+  it.each([
+    [{}, false],
+    [{ tenant: { tokensPerDay: 10 } }, true],
+    [{ perCaller: { requestsPerMinute: 1 } }, true],
+    [{ callers: { 'key:a': { tokensPerDay: 1 } } }, true],
+    [{ models: { m: { usdPerDay: 1 } } }, true],
+  ])('%j -> %s', (limits, expected) => {
+    expect(budgetApplies(compileTenantBudget('t', budgetLimitsSchema.parse(limits)))).toBe(expected);
   });
 });

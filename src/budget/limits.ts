@@ -80,6 +80,11 @@ export interface CompiledTenantBudget {
   readonly models: ReadonlyMap<string, CompiledLimits>;
 }
 
+/** False when no limit can apply to any of the tenant's requests: reservations are then no-ops. */
+export function budgetApplies(budget: CompiledTenantBudget): boolean {
+  return budget.tenant !== undefined || budget.perCaller !== undefined || budget.callers.size > 0 || budget.models.size > 0;
+}
+
 export interface BudgetConfigProblem {
   readonly path: ReadonlyArray<string | number>;
   readonly message: string;

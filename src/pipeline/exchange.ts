@@ -29,7 +29,7 @@ import {
 } from '../llm';
 import type { AuditDecision, AuditRecord } from '../audit/record';
 import { AUDIT_RECORD_VERSION } from '../audit/record';
-import { costUsd, estimateRequest, streamedOutputTokens, type Reservation } from '../budget';
+import { budgetApplies, costUsd, estimateRequest, streamedOutputTokens, type Reservation } from '../budget';
 import { CLIENT_CREDENTIAL_HEADERS, identify, type Identity } from '../tenant/identify';
 import type { RouteFailure, RouteTarget } from '../route/router';
 import type { JsonObject } from '../extproc/struct';
@@ -166,8 +166,11 @@ export class GatewayExchange implements Exchange {
     this.route = target;
     this.decisions.push({ stage: 'route', action: 'allow', reason: target.reason });
 
-    // Budget after routing, so the reservation is priced on the model that will actually serve it.
-    const estimate = this.stage('estimate', () => estimateRequest(request, { family: target.provider.api, model: target.model.upstreamModel }));
+    // Budget after routing, so the reservation is priced on the model that will actually serve it. The
+    // token estimate (a BPE pass over the prompt) is only worth its cost when a limit can apply.
+    const estimate = budgetApplies(identity.tenant.budget)
+      ? this.stage('estimate', () => estimateRequest(request, { family: target.provider.api, model: target.model.upstreamModel }))
+      : { promptTokens: 0, requestedMaxOutputTokens: request.maxOutputTokens, n: request.n ?? 1, producesOutput: request.api !== 'openai.embeddings' };
     const budget = await this.deps.budgets.reserve({
       tenant: identity.tenant.budget,
       ...(identity.keyId ? { caller: `key:${identity.keyId}` } : identity.user ? { caller: `user:${identity.user}` } : {}),
