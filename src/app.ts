@@ -11,13 +11,13 @@ import { GatewayPipeline } from './pipeline/gateway';
 import type { Pipeline } from './pipeline/types';
 import type { AuditSink } from './audit/sink';
 import { createAuditSinks, type AuditSinks } from './audit/config';
-import type { SecretStore } from './config/secrets';
 import { createBudgetService, warmUpTokenizers, type BudgetService } from './budget';
 import { budgetUsageHandler } from './budget/usage-api';
 import { AdminServer } from './telemetry/admin-server';
 import { createLogger } from './telemetry/logger';
 import { createMetrics, type SidecarMetrics } from './telemetry/metrics';
-import { auditSinkHooks, budgetEventHooks } from './telemetry/domain-hooks';
+import { auditSinkHooks, budgetAlertHooks, budgetEventHooks } from './telemetry/domain-hooks';
+import { BudgetAlerts } from './budget/alerts';
 
 export interface AppOptions {
   readonly configPath: string;
@@ -73,7 +73,8 @@ export class App {
     const budgets = createBudgetService(store.config.budgets, { baseDir: configDir, events: budgetEventHooks(metrics, log) });
     metrics.budgetStoreUp.set((await budgets.start()) ? 1 : 0);
     warmUpTokenizers();
-    const build = (config: RuntimeConfig): Pipeline => buildPipeline(config, store.secrets, audit, metrics, log, budgets);
+    const alerts = new BudgetAlerts(store.config.budgetAlerts, budgetAlertHooks(metrics, log));
+    const build = (config: RuntimeConfig): Pipeline => new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts });
     let pipeline = build(store.config);
     store.onChange((config) => {
       pipeline = build(config);
@@ -146,8 +147,4 @@ export class App {
     this.logger.info('stopped');
     this.logger.flush?.();
   }
-}
-
-function buildPipeline(config: RuntimeConfig, secrets: SecretStore, audit: AuditSink, metrics: SidecarMetrics, logger: Logger, budgets: BudgetService): Pipeline {
-  return new GatewayPipeline({ config, secrets, audit, metrics, logger, budgets });
 }

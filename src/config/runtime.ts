@@ -12,6 +12,7 @@ import type { SecretSource, SecretStore } from './secrets';
 import { compileTenantBudget, unlimitedTenantBudget, type CompiledTenantBudget } from '../budget/limits';
 import type { BudgetStoreConfig } from '../budget/setup';
 import type { AuditSinksConfig } from '../audit/config';
+import type { BudgetAlertsConfig } from '../budget/alerts';
 import { builtinGuards } from '../guard/builtin';
 import type { Inspector } from '../guard/registry';
 import type { ConfigDocument } from './schema';
@@ -99,6 +100,8 @@ export interface RuntimeConfig {
   readonly apiKeys: ReadonlyMap<string, ApiKeyOwner>;
   /** Process-wide budget store settings; read once at startup (a reload cannot move the store). */
   readonly budgets: BudgetStoreConfig;
+  /** Budget alert thresholds and webhook; built once at startup like the budget store. */
+  readonly budgetAlerts: BudgetAlertsConfig;
   /** Audit sinks; built once at startup like the budget store. */
   readonly audit: AuditSinksConfig;
 }
@@ -227,5 +230,6 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     apiKeys,
     budgets: document.budgets,
     audit: document.audit,
+    budgetAlerts: document.budgetAlerts,
   });
 }

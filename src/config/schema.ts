@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { budgetLimitsSchema, checkBudgetReferences } from '../budget/limits';
 import { budgetStoreSchema } from '../budget/setup';
+import { budgetAlertsSchema } from '../budget/alerts';
 import { auditSinksSchema } from '../audit/config';
 
 const port = z.number().int().min(0).max(65535);
@@ -174,6 +175,8 @@ export const configSchema = z
     audit: auditSinksSchema.prefault({}),
     /** Detectors run on every request (tenants may replace the list). */
     guards: guardsSchema.default({ input: [] }),
+    /** Alerts when a day or month budget crosses a share of its limit (metric, log, optional webhook). */
+    budgetAlerts: budgetAlertsSchema.prefault({}),
     /** Where budgets are kept (Redis across replicas, memory for one) and what a Redis outage does. */
     budgets: budgetStoreSchema.default(budgetStoreSchema.parse({})),
   })

@@ -177,6 +177,7 @@ export class GatewayExchange implements Exchange {
       model: { name: target.model.name, pricing: target.model.pricing, maxOutputTokens: target.model.maxOutputTokens },
       estimate,
     });
+    this.deps.alerts?.observe(identity.tenant.id, budget.limits);
     if (!budget.ok) return this.reject('budget', apiError(budget.status, budget.code, budget.message, { headers: budget.headers }));
     this.reservation = budget.reservation;
     this.budgetHeaders = budget.headers;

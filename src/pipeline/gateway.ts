@@ -9,6 +9,7 @@ import type { SecretStore } from '../config/secrets';
 import type { AuditSink } from '../audit/sink';
 import { BasicRouter } from '../route/router';
 import type { BudgetService } from '../budget';
+import type { BudgetAlerts } from '../budget/alerts';
 import type { SidecarMetrics } from '../telemetry/metrics';
 import { GatewayExchange } from './exchange';
 import type { ExchangeContext, Pipeline } from './types';
@@ -17,6 +18,7 @@ export interface GatewayDeps {
   readonly config: RuntimeConfig;
   readonly router: BasicRouter;
   readonly budgets: BudgetService;
+  readonly alerts?: BudgetAlerts;
   readonly audit: AuditSink;
   readonly metrics: SidecarMetrics;
   readonly logger: Logger;
@@ -31,6 +33,7 @@ export interface GatewayPipelineOptions {
   readonly metrics: SidecarMetrics;
   readonly logger: Logger;
   readonly budgets: BudgetService;
+  readonly alerts?: BudgetAlerts;
   readonly now?: () => number;
 }
 
@@ -38,8 +41,8 @@ export class GatewayPipeline implements Pipeline {
   private readonly deps: GatewayDeps;
 
   constructor(options: GatewayPipelineOptions) {
-    const { config, secrets, audit, metrics, logger, budgets, now = Date.now } = options;
-    this.deps = { config, router: new BasicRouter(config, secrets), budgets, audit, metrics, logger, now };
+    const { config, secrets, audit, metrics, logger, budgets, alerts, now = Date.now } = options;
+    this.deps = { config, router: new BasicRouter(config, secrets), budgets, ...(alerts ? { alerts } : {}), audit, metrics, logger, now };
   }
 
   newExchange(context: ExchangeContext): GatewayExchange {

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { AuditSinkHooks } from '../audit/config';
 import type { BudgetEvents } from '../budget';
+import type { BudgetAlertHooks } from '../budget/alerts';
 import type { SidecarMetrics } from './metrics';
 
 export function budgetEventHooks(metrics: SidecarMetrics, log: Logger): BudgetEvents {
@@ -35,6 +36,23 @@ export function auditSinkHooks(metrics: SidecarMetrics, log: Logger): AuditSinkH
     error: (sink, error, { tenant, op }) => {
       metrics.auditErrors.inc({ sink, op });
       log.error({ err: error, sink, tenant, op }, 'audit sink error');
+    },
+  };
+}
+
+export function budgetAlertHooks(metrics: SidecarMetrics, log: Logger): BudgetAlertHooks {
+  return {
+    crossed: (alert) => {
+      metrics.budgetAlerts.inc({ tenant: alert.tenant, limit: alert.limit, threshold: String(alert.threshold) });
+      log.warn({ alert: { id: alert.id, tenant: alert.tenant, scope: alert.scope, limit: alert.limit, threshold: alert.threshold, used: alert.used, max: alert.max } }, 'budget threshold crossed');
+    },
+    webhookFailed: (alert, reason) => {
+      metrics.budgetAlertWebhookErrors.inc({ reason });
+      log.error({ alertId: alert.id, reason }, 'budget alert webhook failed');
+    },
+    webhookDropped: (alert) => {
+      metrics.budgetAlertWebhookErrors.inc({ reason: 'queue_full' });
+      log.error({ alertId: alert.id }, 'budget alert webhook queue full: alert dropped');
     },
   };
 }

@@ -35,6 +35,10 @@ export interface SidecarMetrics {
   readonly guardErrors: Counter<'guard' | 'fail_mode'>;
   /** Budget reservations by where they were decided (shared, local, none) and whether they were admitted. */
   readonly budgetDecisions: Counter<'outcome' | 'allowed'>;
+  /** Budget thresholds crossed, by tenant, limit and threshold (first crossing per window and process). */
+  readonly budgetAlerts: Counter<'tenant' | 'limit' | 'threshold'>;
+  /** Alert webhook calls given up or dropped, by reason. */
+  readonly budgetAlertWebhookErrors: Counter<'reason'>;
   /** 1 while the shared budget store (Redis) answers, 0 while the failure mode is in force. */
   readonly budgetStoreUp: Gauge<string>;
   /** Budget settlements that could not be applied (dropped from the replay queue, or failed). */
@@ -127,6 +131,18 @@ export function createMetrics(): SidecarMetrics {
       name: 'llmgw_budget_decisions_total',
       help: 'Budget reservations, by where they were decided and whether they were admitted',
       labelNames: ['outcome', 'allowed'],
+      registers: [registry],
+    }),
+    budgetAlerts: new Counter({
+      name: 'llmgw_budget_alerts_total',
+      help: 'Budget thresholds crossed, by tenant, limit and threshold',
+      labelNames: ['tenant', 'limit', 'threshold'],
+      registers: [registry],
+    }),
+    budgetAlertWebhookErrors: new Counter({
+      name: 'llmgw_budget_alert_webhook_errors_total',
+      help: 'Budget alert webhook calls given up or dropped, by reason',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     budgetStoreUp: new Gauge({ name: 'llmgw_budget_store_up', help: '1 while the shared budget store answers', registers: [registry] }),

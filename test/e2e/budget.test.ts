@@ -4,6 +4,8 @@
  * the provider reported.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import OpenAI from 'openai';
@@ -12,13 +14,29 @@ import { auditOfLastRequest, startGateway, type Gateway } from './harness';
 
 const ADMIN_TOKEN = 'admin-token-for-tests';
 let gateway: Gateway;
+/** Budget alert webhook calls the sidecar made. */
+const webhookCalls: Record<string, unknown>[] = [];
+const webhook = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+  req.on('end', () => {
+    webhookCalls.push(JSON.parse(body) as Record<string, unknown>);
+    res.writeHead(204).end();
+  });
+});
 beforeAll(async () => {
   const tokenFile = path.join(mkdtempSync(path.join(tmpdir(), 'llmgw-admin-')), 'token');
   writeFileSync(tokenFile, `${ADMIN_TOKEN}\n`);
-  gateway = await startGateway({ admin: { host: '127.0.0.1', port: 0, token: { file: tokenFile } } });
+  await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+  const webhookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts`;
+  gateway = await startGateway({
+    admin: { host: '127.0.0.1', port: 0, token: { file: tokenFile } },
+    budgetAlerts: { thresholds: [0.8, 1], webhook: { url: webhookUrl } },
+  });
 });
 afterAll(async () => {
   await gateway.close();
+  webhook.close();
 });
 
 it('counts down the day budget in x-ratelimit headers, then refuses with 429', async () => {
@@ -63,5 +81,16 @@ describe('admin API: a tenant\'s usage', () => {
 
   it('answers 404 for an unknown tenant', async () => {
     expect((await fetch(usageUrl('nobody'), { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(404);
+  });
+});
+
+describe('budget alerts', () => {
+  it('raised a metric and called the webhook when the day budget crossed 80% and 100%', async () => {
+    // The first test spent the frugal tenant's day budget.
+    for (let i = 0; i < 100 && webhookCalls.length < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(webhookCalls.map((call) => call.threshold).sort()).toEqual([0.8, 1]);
+    expect(webhookCalls[0]).toMatchObject({ kind: 'llmgw.budget_alert', tenant: 'frugal', limit: 'tokensPerDay', max: 200 });
+    const metrics = await (await fetch(`${gateway.sidecar.adminUrl}/metrics`)).text();
+    expect(metrics).toMatch(/llmgw_budget_alerts_total\{tenant="frugal",limit="tokensPerDay",threshold="0.8",service="llmgw"\} 1/);
   });
 });
