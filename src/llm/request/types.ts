@@ -1,18 +1,12 @@
 /** What each per-API request parser returns besides the segments it collected. */
-import type { ResponseFormat, ToolRef } from '../canonical';
+import type { CanonicalRequest } from '../canonical';
 import type { JsonObject } from '../json';
 import type { RequestCollector } from './collector';
 
-export interface RequestFacts {
-  readonly model: string;
-  readonly stream: boolean;
-  readonly maxOutputTokens?: number;
-  readonly n?: number;
-  readonly temperature?: number;
-  readonly includeUsage?: boolean;
-  readonly tools: readonly ToolRef[];
-  readonly responseFormat?: ResponseFormat;
-}
+export type RequestFacts = Pick<
+  CanonicalRequest,
+  'model' | 'stream' | 'maxOutputTokens' | 'n' | 'temperature' | 'includeUsage' | 'tools' | 'responseFormat'
+>;
 
 /** Request facts that come from the URL rather than the body (Gemini). */
 export interface PathFacts {
