@@ -16,7 +16,8 @@ function sample(rows: readonly CorpusRow[], count: number): CorpusRow[] {
 
 (existsSync(CORPUS) ? describe : describe.skip)('obfuscated variants of corpus rows', () => {
   const detector = new InjectionDetector();
-  const rows = readCorpus(CORPUS);
+  // describe.skip still runs this body to collect tests: read the corpus only when it is there.
+  const rows = existsSync(CORPUS) ? readCorpus(CORPUS) : [];
   const attacks = sample(
     rows.filter((r) => r.label === 'attack' && r.text.length <= 3000 && detector.analyse(r.text, channelOf(r)).attack),
     40,
