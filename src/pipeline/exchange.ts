@@ -37,6 +37,7 @@ import type { GatewayDeps } from './gateway';
 import { modelBody, modelListBody, visibleModels } from './model-list';
 import { ResponseMeter } from './response-meter';
 import { OpenAiUsageStripper } from './usage-stripper';
+import { runTransforms, type ResponseTransform } from './transform';
 import { inspectRequest, type GuardedFinding } from './inspect';
 import type { Decision, ExchangeContext, ExchangeEnd, Exchange, RequestHeaders, ResponseHeaders } from './types';
 
@@ -70,7 +71,11 @@ export class GatewayExchange implements Exchange {
   private budgetHeaders: ReadonlyArray<readonly [string, string]> = [];
   /** Usage was asked for upstream on the client's behalf and must be taken out of the stream again. */
   private addedIncludeUsage = false;
-  private usageStripper: OpenAiUsageStripper | undefined;
+  /**
+   * What the provider's response body goes through on its way to the client, in order: translation to
+   * the client's API, output guards, placeholder restoration, usage removal. Built at response headers.
+   */
+  private responseTransforms: ResponseTransform[] = [];
   private readonly decisions: AuditDecision[] = [];
   /** What the input detectors found (block and flag guards); recorded in audit, never with text. */
   private findings: readonly GuardedFinding[] = [];
@@ -206,7 +211,7 @@ export class GatewayExchange implements Exchange {
     const contentType = (headers.headers.get('content-type') ?? '').toLowerCase();
     const mode = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
     if (mode !== 'none') this.meter = new ResponseMeter(this.request.api, mode, headers.status);
-    if (mode === 'streamed' && this.addedIncludeUsage) this.usageStripper = new OpenAiUsageStripper();
+    if (mode === 'streamed' && this.addedIncludeUsage) this.responseTransforms.push(new OpenAiUsageStripper());
     if (headers.status >= 400) this.errorCode ??= headers.status === 413 ? 'body_too_large' : 'upstream_error';
     return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId], ...this.budgetHeaders] }, responseBodyMode: mode };
   }
@@ -215,8 +220,8 @@ export class GatewayExchange implements Exchange {
     this.firstByteAt ??= performance.now();
     // Meter what the provider sent, before anything is taken out for the client.
     if (this.meter) this.stage('response_read', () => this.meter?.feed(chunk, endOfStream));
-    const stripper = this.usageStripper;
-    const body = stripper ? this.stage('response_rewrite', () => (endOfStream ? Buffer.concat([stripper.push(chunk), stripper.end()]) : stripper.push(chunk))) : chunk;
+    const transforms = this.responseTransforms;
+    const body = transforms.length === 0 ? chunk : this.stage('response_rewrite', () => runTransforms(transforms, chunk, endOfStream));
     const replaced = body === chunk || body.equals(chunk) ? undefined : body;
     const metadata = endOfStream ? this.usageMetadata() : undefined;
     if (replaced === undefined) return metadata ? { kind: 'continue', metadata } : CONTINUE;

@@ -7,6 +7,7 @@
  * Chunks arrive split anywhere (STREAMED mode, one answer per chunk), so complete events are rewritten
  * and an incomplete tail is held back until the next chunk; nothing is ever split or duplicated.
  */
+import type { ResponseTransform } from './transform';
 
 /** An event bigger than this is not an OpenAI chunk we rewrite: stop holding back and pass all through. */
 const MAX_HELD_BYTES = 4 * 1024 * 1024;
@@ -14,7 +15,8 @@ const MAX_HELD_BYTES = 4 * 1024 * 1024;
 const LF = 0x0a;
 const CR = 0x0d;
 
-export class OpenAiUsageStripper {
+export class OpenAiUsageStripper implements ResponseTransform {
+  readonly name = 'usage_strip';
   private held: Buffer = Buffer.alloc(0);
   private passThrough = false;
 
