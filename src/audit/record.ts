@@ -36,6 +36,15 @@ export const auditFindingSchema = z.strictObject({
   count: z.number().int().nonnegative().optional(),
 });
 
+/** How many spans of one entity type a redaction acted on, and how: counts only, never values. */
+export const auditRedactionSchema = z.strictObject({
+  /** `request`: before forwarding; `response`: output guards on what the provider sent. */
+  direction: z.enum(['request', 'response']),
+  type: z.string(),
+  action: z.string(),
+  count: z.number().int().nonnegative(),
+});
+
 export const auditRecordSchema = z.strictObject({
   kind: z.literal('llmgw.audit'),
   version: z.literal(AUDIT_RECORD_VERSION),
@@ -67,11 +76,14 @@ export const auditRecordSchema = z.strictObject({
   errorCode: z.string().nullable(),
   decisions: z.array(auditDecisionSchema),
   findings: z.array(auditFindingSchema),
+  /** Redactions per entity type (absent when no redaction or output guard acted). */
+  redactions: z.array(auditRedactionSchema).optional(),
 });
 
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 export type AuditDecision = z.infer<typeof auditDecisionSchema>;
 export type AuditFinding = z.infer<typeof auditFindingSchema>;
+export type AuditRedaction = z.infer<typeof auditRedactionSchema>;
 
 export function auditJsonSchema(): object {
   return {

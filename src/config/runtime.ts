@@ -14,7 +14,8 @@ import type { BudgetStoreConfig } from '../budget/setup';
 import type { AuditSinksConfig } from '../audit/config';
 import type { BudgetAlertsConfig } from '../budget/alerts';
 import { builtinGuards } from '../guard/builtin';
-import type { Inspector } from '../guard/registry';
+import type { Inspector, OutputGuard } from '../guard/registry';
+import { compileRedaction, type CompiledRedaction } from '../guard/pii/request-redaction';
 import type { ConfigDocument } from './schema';
 
 export interface TlsMaterial {
@@ -71,6 +72,15 @@ export interface RuntimeTenant {
   readonly budget: CompiledTenantBudget;
   /** The input detectors for this tenant (its own list, or the top-level one). */
   readonly inputGuards: readonly RuntimeInputGuard[];
+  /** Guards on responses, in config order, and the hold-back for streams (its own list, or the top-level one). */
+  readonly output: RuntimeOutputGuards;
+  /** Request redaction (its own, or the top-level one); undefined: requests go as written. */
+  readonly redaction?: CompiledRedaction;
+}
+
+export interface RuntimeOutputGuards {
+  readonly guards: readonly OutputGuard[];
+  readonly holdBackChars: number;
 }
 
 export interface ApiKeyOwner {
@@ -195,6 +205,31 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
       ];
     });
   const globalGuards = compileGuards(document.guards, 'guards');
+  const compileOutput = (guards: ConfigDocument['guards'], at: string): RuntimeOutputGuards =>
+    Object.freeze({
+      holdBackChars: guards.holdBackChars,
+      guards: guards.output.flatMap((guard, index) => {
+        const created = builtinGuards().createOutputGuard(guard.id, guard.params, `${at}.output.${index}.params`);
+        if (created.ok) return [created.value];
+        problems.push(...created.problems.map((p) => (p.message.startsWith('unknown') ? { path: `${at}.output.${index}.id`, message: p.message } : p)));
+        return [];
+      }),
+    });
+  const globalOutput = compileOutput(document.guards, 'guards');
+  const compileTenantRedaction = (config: ConfigDocument['redaction'], at: string): CompiledRedaction | undefined => {
+    if (!config) return undefined;
+    let hashKey: (() => string) | undefined;
+    if (config.hashKey) {
+      const source: SecretSource = 'file' in config.hashKey ? { file: resolve(config.hashKey.file) } : { env: config.hashKey.env };
+      const problem = secrets?.register(source);
+      if (problem) problems.push({ path: `${at}.hashKey`, message: problem });
+      hashKey = () => secrets?.value(source) ?? '';
+    }
+    const compiled = compileRedaction(config, hashKey);
+    problems.push(...compiled.problems.map((message) => ({ path: at, message })));
+    return compiled.redaction;
+  };
+  const globalRedaction = compileTenantRedaction(document.redaction, 'redaction');
 
   const tenants = new Map<string, RuntimeTenant>();
   const apiKeys = new Map<string, ApiKeyOwner>();
@@ -205,6 +240,8 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
       maxRequestBytes: tenant.maxRequestBytes ?? document.gateway.maxRequestBytes,
       budget: tenant.budget ? compileTenantBudget(id, tenant.budget) : unlimitedTenantBudget(id),
       inputGuards: tenant.guards ? compileGuards(tenant.guards, `tenants.${id}.guards`) : globalGuards,
+      output: tenant.guards ? compileOutput(tenant.guards, `tenants.${id}.guards`) : globalOutput,
+      ...(tenant.redaction ? { redaction: compileTenantRedaction(tenant.redaction, `tenants.${id}.redaction`) } : globalRedaction ? { redaction: globalRedaction } : {}),
     });
     tenants.set(id, runtimeTenant);
     for (const key of tenant.apiKeys) apiKeys.set(key.sha256, Object.freeze({ tenant: runtimeTenant, keyId: key.id }));

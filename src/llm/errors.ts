@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   'content_blocked',
   'prompt_injection_detected',
   'pii_detected',
+  'output_blocked',
   'detector_unavailable',
   'budget_exceeded',
   'budget_unavailable',

@@ -27,7 +27,7 @@ import {
   type ApiId,
   type CanonicalRequest,
 } from '../llm';
-import type { AuditDecision, AuditRecord } from '../audit/record';
+import type { AuditDecision, AuditFinding, AuditRecord } from '../audit/record';
 import { AUDIT_RECORD_VERSION } from '../audit/record';
 import { budgetApplies, costUsd, estimateRequest, streamedOutputTokens, type Reservation } from '../budget';
 import { CLIENT_CREDENTIAL_HEADERS, identify, type Identity } from '../tenant/identify';
@@ -39,6 +39,10 @@ import { ResponseMeter } from './response-meter';
 import { OpenAiUsageStripper } from './usage-stripper';
 import { runTransforms, type ResponseTransform } from './transform';
 import { inspectRequest, type GuardedFinding } from './inspect';
+import { redactForTenant } from './redaction';
+import { outputStages } from './output/setup';
+import type { OutputReport } from './output/slots';
+import type { AuditRedaction } from '../audit/record';
 import type { Decision, ExchangeContext, ExchangeEnd, Exchange, RequestHeaders, ResponseHeaders } from './types';
 
 const CONTINUE: Decision = { kind: 'continue' };
@@ -77,8 +81,16 @@ export class GatewayExchange implements Exchange {
    */
   private responseTransforms: ResponseTransform[] = [];
   private readonly decisions: AuditDecision[] = [];
+  private readonly outputFindings: AuditFinding[] = [];
   /** What the input detectors found (block and flag guards); recorded in audit, never with text. */
   private findings: readonly GuardedFinding[] = [];
+  /** Redaction counts (request side, then what output guards did): types and numbers only. */
+  private redactions: AuditRedaction[] = [];
+  /** Reversible placeholders sent upstream -> originals, restored in the response (memory only). */
+  private restoreMap: ReadonlyMap<string, string> = new Map();
+  /** What the output guards found and whether they stopped the response. */
+  private output: OutputReport | undefined;
+  private responseMode: 'none' | 'buffered' | 'streamed' = 'none';
 
   constructor(
     private readonly deps: GatewayDeps,
@@ -162,6 +174,11 @@ export class GatewayExchange implements Exchange {
 
     const refusal = await this.inspect(request, identity);
     if (refusal) return refusal;
+    const redaction = this.stage('redact', () => redactForTenant(request, identity.tenant, this.context.requestId));
+    this.redactions = [...redaction.counts];
+    if (!redaction.ok) return this.reject('redact', redaction.error);
+    this.restoreMap = redaction.restore;
+    if (redaction.segments.size > 0) this.decisions.push({ stage: 'redact', action: 'modify' });
 
     const routed = this.stage('route', () =>
       this.deps.router.route({ family: request.family, model: request.model, tenant: identity.tenant, path: this.path }, this.requestHeaders),
@@ -192,7 +209,11 @@ export class GatewayExchange implements Exchange {
     // Budgets settle on the provider's usage: OpenAI streams report it only when asked, so ask.
     this.addedIncludeUsage = request.api === 'openai.chat_completions' && request.stream && request.includeUsage !== true;
     const rewritten = this.stage('rewrite', () =>
-      rewriteRequest(request, { ...(target.bodyModel ? { model: target.bodyModel } : {}), ...(this.addedIncludeUsage ? { includeUsage: true } : {}) }),
+      rewriteRequest(request, {
+        ...(target.bodyModel ? { model: target.bodyModel } : {}),
+        ...(this.addedIncludeUsage ? { includeUsage: true } : {}),
+        ...(redaction.segments.size > 0 ? { segments: redaction.segments } : {}),
+      }),
     );
     const setHeaders: Array<readonly [string, string]> = [...target.setHeaders];
     if (target.upstreamPath !== this.path) setHeaders.push([':path', target.upstreamPath]);
@@ -211,6 +232,13 @@ export class GatewayExchange implements Exchange {
     const contentType = (headers.headers.get('content-type') ?? '').toLowerCase();
     const mode = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
     if (mode !== 'none') this.meter = new ResponseMeter(this.request.api, mode, headers.status);
+    this.responseMode = mode;
+    // Output guards and restoration run on the client API's format, after any translation stage.
+    if (mode !== 'none' && headers.status < 400 && this.identity) {
+      const stages = outputStages({ request: this.request, mode, guards: this.identity.tenant.output, restore: this.restoreMap, requestId: this.context.requestId });
+      this.output = stages.report;
+      this.responseTransforms.push(...stages.transforms);
+    }
     if (mode === 'streamed' && this.addedIncludeUsage) this.responseTransforms.push(new OpenAiUsageStripper());
     if (headers.status >= 400) this.errorCode ??= headers.status === 413 ? 'body_too_large' : 'upstream_error';
     return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId], ...this.budgetHeaders] }, responseBodyMode: mode };
@@ -222,10 +250,21 @@ export class GatewayExchange implements Exchange {
     if (this.meter) this.stage('response_read', () => this.meter?.feed(chunk, endOfStream));
     const transforms = this.responseTransforms;
     const body = transforms.length === 0 ? chunk : this.stage('response_rewrite', () => runTransforms(transforms, chunk, endOfStream));
+    // A buffered response's headers are still held by Envoy (B1), so a blocked one becomes an error answer (R5).
+    if (this.output?.block && this.responseMode === 'buffered') return this.refuseOutput();
     const replaced = body === chunk || body.equals(chunk) ? undefined : body;
     const metadata = endOfStream ? this.usageMetadata() : undefined;
     if (replaced === undefined) return metadata ? { kind: 'continue', metadata } : CONTINUE;
     return { kind: 'mutate', body: replaced, ...(metadata ? { metadata } : {}) };
+  }
+
+  private refuseOutput(): Decision {
+    const block = this.output?.block;
+    const upstream = block?.code === 'upstream_error';
+    const error = upstream
+      ? apiError(502, 'upstream_error', `The provider sent a response the gateway could not read (request ${this.context.requestId}).`)
+      : apiError(400, 'output_blocked', `The response was stopped by the gateway's content policy (request ${this.context.requestId}).`);
+    return this.reject('output', error);
   }
 
   /** The last answer carries the usage, so Envoy's access log and rate limits (hits_addend) can read it. */
@@ -248,6 +287,7 @@ export class GatewayExchange implements Exchange {
 
   onEnd(outcome: ExchangeEnd): void {
     this.settleBudget();
+    this.recordOutputGuards();
     // Passed-through requests are audited too: the record says what the gateway let through unread.
     const record = this.auditRecord(outcome);
     this.deps.audit.write(record);
@@ -263,6 +303,23 @@ export class GatewayExchange implements Exchange {
       { outcome, status: record.status, api: record.api, model: record.modelServed, tokensIn: record.tokens.input, tokensOut: record.tokens.output, ms: Math.round(record.latencyMs.total) },
       'request finished',
     );
+  }
+
+  /** Output guard findings into metrics, audit redactions and decisions (once, at the end). */
+  private recordOutputGuards(): void {
+    const report = this.output;
+    if (!report) return;
+    this.output = undefined;
+    for (const finding of report.findings()) {
+      this.deps.metrics.guardFindings.inc({ guard: finding.detector, type: finding.type, action: report.block ? 'block' : 'flag' }, finding.count);
+      this.outputFindings.push({ detector: finding.detector, type: finding.type, score: finding.score, channel: 'output', count: finding.count });
+    }
+    if (report.block) {
+      this.errorCode ??= report.block.code === 'upstream_error' ? 'upstream_error' : 'output_blocked';
+      if (!this.decisions.some((d) => d.stage === 'output')) this.decisions.push({ stage: 'output', action: 'deny', code: this.errorCode });
+    } else if (this.outputFindings.length > 0) {
+      this.decisions.push({ stage: 'output', action: 'flag' });
+    }
   }
 
   /** Runs the tenant's input detectors; returns the refusal when one blocks (or fails closed). */
@@ -391,6 +448,7 @@ export class GatewayExchange implements Exchange {
     if (this.findings.length > 0) {
       metadata.findings = this.findings.map((finding) => ({ detector: finding.detector, type: finding.type, score: finding.score }));
     }
+    if (this.redactions.length > 0) metadata.redactions = this.redactions.map((r) => ({ direction: r.direction, type: r.type, action: r.action, count: r.count }));
     return metadata;
   }
 
@@ -446,13 +504,14 @@ export class GatewayExchange implements Exchange {
       outcome,
       errorCode,
       decisions: this.decisions,
-      findings: this.findings.map((finding) => ({
+      findings: this.findings.map((finding): AuditFinding => ({
         detector: finding.detector,
         type: finding.type,
         score: finding.score,
         ...(finding.channel === undefined ? {} : { channel: finding.channel }),
         ...(finding.segment === undefined ? {} : { segment: finding.segment }),
-      })),
+      })).concat(this.outputFindings),
+      ...(this.redactions.length > 0 ? { redactions: this.redactions } : {}),
     };
   }
 }

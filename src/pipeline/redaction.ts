@@ -1,0 +1,39 @@
+/**
+ * The redaction stage of an exchange: the tenant's redaction over the parsed request, turned into what
+ * the exchange needs (segment edits for rewriteRequest, the restore map for the response, counts for
+ * audit and metadata) or the refusal to send. Counts and types only; values stay in the restore map.
+ */
+import type { RuntimeTenant } from '../config/runtime';
+import { PiiPolicyError } from '../guard/pii/redact';
+import { redactRequest } from '../guard/pii/request-redaction';
+import { apiError, type ApiError, type CanonicalRequest } from '../llm';
+import type { AuditRedaction } from '../audit/record';
+
+export type RedactionOutcome =
+  | {
+      readonly ok: true;
+      readonly segments: ReadonlyMap<number, string>;
+      readonly restore: ReadonlyMap<string, string>;
+      readonly counts: readonly AuditRedaction[];
+    }
+  | { readonly ok: false; readonly error: ApiError; readonly counts: readonly AuditRedaction[] };
+
+const NOTHING: RedactionOutcome = { ok: true, segments: new Map(), restore: new Map(), counts: [] };
+
+export function redactForTenant(request: CanonicalRequest, tenant: RuntimeTenant, requestId: string): RedactionOutcome {
+  const redaction = tenant.redaction;
+  if (!redaction || request.segments.length === 0) return NOTHING;
+  let result;
+  try {
+    result = redactRequest(request, redaction);
+  } catch (error) {
+    // The hash key vanished (file removed, variable unset): fail closed rather than send the values.
+    if (error instanceof PiiPolicyError) return { ok: false, error: apiError(503, 'detector_unavailable', `Redaction is unavailable, so the request was not sent (request ${requestId}).`), counts: [] };
+    throw error;
+  }
+  const counts = result.counts.map((c): AuditRedaction => ({ direction: 'request', type: c.type, action: c.action, count: c.count }));
+  if (result.blocked.length > 0) {
+    return { ok: false, error: apiError(400, 'pii_detected', `The request contains data the gateway's policy does not allow to send (request ${requestId}).`), counts };
+  }
+  return { ok: true, segments: result.segments, restore: result.restore, counts };
+}
