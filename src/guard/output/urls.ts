@@ -33,14 +33,55 @@ export type OutputUrlsParams = z.infer<typeof outputUrlsParamsSchema>;
 
 /** Markdown `[text](url)` and `![alt](url "title")`; the URL has no spaces or parentheses. */
 const MARKDOWN_LINK = /(!?)\[([^[\]\n]{0,300})\]\(<?([^()\s<>]{1,4096})>?(?:\s{1,10}"[^"\n]{0,200}")?\)/g;
-/** Absolute URLs with an authority, and the schemes that run or embed content without one. */
-const BARE_URL = /\b[A-Za-z][A-Za-z0-9+.-]{0,20}:\/\/[^\s<>"'`]{1,4096}|\b(?:javascript|data|vbscript|mailto|tel|sms|file):[^\s<>"'`]{1,4096}/gi;
+/** Where a URL with an authority is: its `://`; the scheme before it and the rest are read in code. */
+const AUTHORITY = /:\/\//g;
+/** Schemes that run or embed content without an authority. */
+const BARE_SCHEME = /\b(?:javascript|data|vbscript|mailto|tel|sms|file):/gi;
+const MAX_URL = 4096;
+
+function isSchemeChar(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2e || code === 0x2d;
+}
+
+function isUrlChar(char: string): boolean {
+  return char > ' ' && !'<>"\'`'.includes(char);
+}
+
+/** Bare URLs as [start, end) pairs: `scheme://...` and the authority-less schemes above. */
+export function findUrls(text: string): Array<readonly [number, number]> {
+  const found: Array<readonly [number, number]> = [];
+  const extend = (from: number): number => {
+    let end = from;
+    while (end < text.length && end - from < MAX_URL && isUrlChar(text.charAt(end))) end++;
+    return end;
+  };
+  for (const match of text.matchAll(AUTHORITY)) {
+    let start = match.index;
+    while (start > 0 && match.index - start < 32 && isSchemeChar(text.charCodeAt(start - 1))) start--;
+    // A scheme starts with a letter.
+    while (start < match.index && !/[A-Za-z]/.test(text.charAt(start))) start++;
+    if (start === match.index) continue;
+    found.push([start, extend(match.index + 3)]);
+  }
+  for (const match of text.matchAll(BARE_SCHEME)) {
+    if (text.startsWith('//', match.index + match[0].length)) continue;
+    found.push([match.index, extend(match.index + match[0].length)]);
+  }
+  return found;
+}
 /** Punctuation that ends a sentence, not a URL. */
 const TRAILING = new Set([...'.,;:!?\'")]}>*_']);
 
 function trimTrailing(raw: string): string {
   let end = raw.length;
-  while (end > 0 && TRAILING.has(raw[end - 1] as string)) end--;
+  let open = 0;
+  for (const char of raw) if (char === '(') open++;
+  else if (char === ')') open--;
+  // A closing parenthesis belongs to the URL when it closes one opened inside it.
+  while (end > 0 && TRAILING.has(raw[end - 1] as string) && !(raw[end - 1] === ')' && open >= 0)) {
+    if (raw[end - 1] === ')') open++;
+    end--;
+  }
   return raw.slice(0, end);
 }
 const DATA_LIKE = /^[A-Za-z0-9+/=_%.~-]{24,}$/;
@@ -109,10 +150,9 @@ export const outputUrlsPlugin: OutputGuardPlugin<OutputUrlsParams> = {
           rewrites.push({ start, end, ...(neutralise ? { replacement: image ? params.replacement : label || params.replacement } : {}), finding: { detector: OUTPUT_URLS_ID, type: 'url_not_allowed', score: 1, start, end } });
         }
       }
-      for (const match of text.matchAll(BARE_URL)) {
-        const start = match.index;
+      for (const [start, found] of findUrls(text)) {
         if (covered.some(([s, e]) => start >= s && start < e)) continue;
-        const raw = trimTrailing(match[0]);
+        const raw = trimTrailing(text.slice(start, found));
         const end = start + raw.length;
         if (allowed(raw)) continue;
         rewrites.push({ start, end, ...(params.action === 'neutralise' ? { replacement: params.replacement } : {}), finding: { detector: OUTPUT_URLS_ID, type: 'url_not_allowed', score: 1, start, end } });

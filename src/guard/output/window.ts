@@ -64,12 +64,16 @@ export class WindowedGuard implements StreamGuard {
     for (const scan of this.scanners) for (const rewrite of scan(whole)) if (rewrite.end > offset && rewrite.end > rewrite.start) rewrites.push(rewrite);
 
     let cut = final ? whole.length : this.cleanCut(whole, offset);
-    // A span crossing the cut is held whole (unless it began in already-released text).
-    for (const r of rewrites) if (r.start < cut && r.end > cut && r.start >= offset) cut = r.start;
+    // A span to rewrite that crosses the cut is held whole (unless it began in already-released text);
+    // a finding that only reports holds nothing back.
+    for (const r of rewrites) if (r.start < cut && r.end > cut && r.start >= offset && (r.replacement !== undefined || r.block)) cut = r.start;
     // A blocking span anywhere in the window stops the response now: nothing of it may go out.
     const blocking = rewrites.find((r) => r.block !== undefined);
     const findings: Finding[] = [];
-    for (const r of rewrites) if (r.start >= offset && (r.start < cut || r.block)) findings.push(r.finding);
+    // Each span is reported in the round its end is decided: a span ending in released text was reported
+    // before, one reaching past the cut is reported later (a span that began in released text could
+    // not be seen whole then, so it is reported now).
+    for (const r of rewrites) if (r.end <= cut || r.block) findings.push(r.finding);
     if (blocking?.block) {
       this.blocked = blocking.block;
       this.pending = '';
