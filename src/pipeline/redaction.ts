@@ -31,7 +31,8 @@ export function redactForTenant(request: CanonicalRequest, tenant: RuntimeTenant
     if (error instanceof PiiPolicyError) return { ok: false, error: apiError(503, 'detector_unavailable', `Redaction is unavailable, so the request was not sent (request ${requestId}).`), counts: [] };
     throw error;
   }
-  const counts = result.counts.map((c): AuditRedaction => ({ direction: 'request', type: c.type, action: c.action, count: c.count }));
+  // Spans left alone are not redactions; only what was acted on is counted.
+  const counts = result.counts.filter((c) => c.action !== 'allow').map((c): AuditRedaction => ({ direction: 'request', type: c.type, action: c.action, count: c.count }));
   if (result.blocked.length > 0) {
     return { ok: false, error: apiError(400, 'pii_detected', `The request contains data the gateway's policy does not allow to send (request ${requestId}).`), counts };
   }

@@ -21,6 +21,12 @@ const maskText = z
   .max(64)
   .refine((text) => !text.includes('"') && !text.includes('\\'), { message: 'no quotes or backslashes (the mask is written inside JSON tool arguments too)' });
 
+/**
+ * Entities watched when the config names none: identifiers and credentials. Names, places, URLs, dates and
+ * IP addresses are everywhere in ordinary answers (and in code), so a tenant opts into them by listing them.
+ */
+export const OUTPUT_DEFAULT_ENTITIES: readonly string[] = ['EMAIL_ADDRESS', 'PHONE_NUMBER', 'CREDIT_CARD', 'US_SSN', 'IBAN_CODE', 'CRYPTO', 'US_PASSPORT', 'US_DRIVER_LICENSE', 'secret.*'];
+
 export const outputPiiParamsSchema = piiParamsSchema.extend({
   /** Action per entity type (`EMAIL_ADDRESS`, `secret.*`, `*`); others take defaultAction. */
   actions: z.record(z.string().min(1), z.enum(OUTPUT_LEAK_ACTIONS)).default({}),
@@ -37,7 +43,7 @@ export const outputPiiPlugin: OutputGuardPlugin<OutputPiiParams> = {
   description: 'PII and secret leakage in responses: flag, mask or block per entity type',
   params: outputPiiParamsSchema,
   create(params) {
-    const analyzer = analyzerFromParams(params);
+    const analyzer = analyzerFromParams({ ...params, entities: params.entities ?? [...OUTPUT_DEFAULT_ENTITIES] });
     const scan: TextScanner = (text) => {
       const rewrites: TextRewrite[] = [];
       for (const span of analyzer.analyze(text)) {
