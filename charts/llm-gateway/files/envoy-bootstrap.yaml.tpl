@@ -322,6 +322,11 @@ static_resources:
                             # SRE: upper bound for one whole completion, streams included. Reasoning
                             # models can think for minutes before the first token.
                             timeout: {{ .Values.envoy.timeouts.route }}
+                            # Hard bound on one HTTP stream, however it is going. After the sidecar stops a streamed
+                            # response mid-way (output guard), the provider keeps generating (and billing) until it
+                            # ends or the client hangs up, while every further chunk is emptied; this caps that too.
+                            max_stream_duration:
+                              max_stream_duration: {{ .Values.envoy.timeouts.maxStream }}
                             # Retry only when the provider certainly did no work: the connection or the
                             # HTTP/2 stream was refused, or it answered 503 (overloaded, request not run).
                             # Never on `reset` or 5xx in general: the completion may already have been
