@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import { TEST_KEYS, testGatewayConfig } from '../support/sidecar';
 import { auditOfLastRequest, startGateway, type Gateway } from './harness';
 
@@ -40,6 +41,7 @@ async function settledRecord() {
   await gateway.edge.settled();
   return gateway.edge.lastRecord();
 }
+const genai = (key: string) => new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: gateway.edge.url, headers: LEAK_HEADERS } });
 const anthropic = (key: string) => new Anthropic({ apiKey: key, baseURL: gateway.edge.url, maxRetries: 0 });
 
 describe('a leak split across single-byte chunks is masked before any of it reaches the client', () => {
@@ -75,9 +77,22 @@ describe('a leak split across single-byte chunks is masked before any of it reac
     const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
     expect(text).toBe('Sure. Write to [REDACTED] and authenticate with [REDACTED] when you call the service. Anything else?');
   });
+
+  it('Gemini (SDK stream)', async () => {
+    let text = '';
+    for await (const chunk of await genai(TEST_KEYS.acme).models.generateContentStream({ model: 'gemini-flash', contents: 'hi' })) text += chunk.text ?? '';
+    expect(text).toBe('Sure. Write to [REDACTED] and authenticate with [REDACTED] when you call the service. Anything else?');
+  });
 });
 
 describe('a tenant that blocks secrets', () => {
+  it('Gemini stream: the SDK raises its ApiError', async () => {
+    const error: unknown = await (async () => {
+      for await (const chunk of await genai(TEST_KEYS.globex).models.generateContentStream({ model: 'gemini-flash', contents: 'hi' })) expect(chunk.text ?? '').not.toContain('AbCdEf');
+    })().catch((e: unknown) => e);
+    expect(String(error)).toContain('output_blocked');
+  });
+
   it('OpenAI chat stream: the SDK raises the documented error (output_blocked) and nothing of the key arrives', async () => {
     const stream = await openai(TEST_KEYS.globex).chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] }, { headers: LEAK_HEADERS });
     let text = '';
