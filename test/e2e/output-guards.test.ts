@@ -26,7 +26,7 @@ beforeAll(async () => {
     tenants: {
       ...tenants,
       // acme: leaks are masked, contact details go upstream as reversible placeholders.
-      acme: { ...tenants.acme, guards: { output: [{ id: 'output.pii' }], holdBackChars: 64 }, redaction: { actions: { EMAIL_ADDRESS: 'reversible', 'secret.*': 'mask' } } },
+      acme: { ...tenants.acme, guards: { output: [{ id: 'output.pii' }], holdBackChars: 64 }, redaction: { actions: { EMAIL_ADDRESS: 'reversible', 'secret.*': 'mask', CREDIT_CARD: 'block' } } },
       // globex: a secret in a response stops it.
       globex: { ...tenants.globex, models: { allow: ['*'], deny: [] }, maxRequestBytes: 65536, guards: { output: [{ id: 'output.pii', params: { actions: { 'secret.*': 'block' } } }] } },
     },
@@ -136,6 +136,19 @@ describe('a tenant that blocks secrets', () => {
     const audit = await auditOfLastRequest(gateway);
     expect(audit).toMatchObject({ outcome: 'rejected', status: 400, errorCode: 'output_blocked' });
   });
+});
+
+it('a redaction block refuses the request before it leaves: 400 pii_detected, nothing forwarded', async () => {
+  gateway.mocks.openai.clearRequests();
+  const error: unknown = await openai(TEST_KEYS.acme)
+    .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Charge 4111 1111 1111 1111 please' }] })
+    .catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+  expect((error as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('pii_detected');
+  expect(gateway.mocks.openai.requests()).toHaveLength(0);
+  const audit = await auditOfLastRequest(gateway);
+  expect(audit?.redactions).toEqual([{ direction: 'request', type: 'CREDIT_CARD', action: 'block', count: 1 }]);
+  expect(JSON.stringify(audit)).not.toContain('4111');
 });
 
 describe('reversible placeholders', () => {
