@@ -19,6 +19,8 @@ export interface Finding {
   /** Character offsets in the inspected text, for redaction. */
   readonly start?: number;
   readonly end?: number;
+  /** Output guards: what was done about it (reported only, rewritten in the text, or the response stopped). */
+  readonly outcome?: 'flag' | 'redact' | 'block';
 }
 
 export interface InspectContext {

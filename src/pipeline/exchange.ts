@@ -253,6 +253,8 @@ export class GatewayExchange implements Exchange {
     // A buffered response's headers are still held by Envoy (B1), so a blocked one becomes an error answer (R5).
     if (this.output?.block && this.responseMode === 'buffered') return this.refuseOutput();
     const replaced = body === chunk || body.equals(chunk) ? undefined : body;
+    // What the output guards did goes into the last answer's metadata (and the audit record).
+    if (endOfStream) this.recordOutputGuards();
     const metadata = endOfStream ? this.usageMetadata() : undefined;
     if (replaced === undefined) return metadata ? { kind: 'continue', metadata } : CONTINUE;
     return { kind: 'mutate', body: replaced, ...(metadata ? { metadata } : {}) };
@@ -311,8 +313,9 @@ export class GatewayExchange implements Exchange {
     if (!report) return;
     this.output = undefined;
     for (const finding of report.findings()) {
-      this.deps.metrics.guardFindings.inc({ guard: finding.detector, type: finding.type, action: report.block ? 'block' : 'flag' }, finding.count);
+      this.deps.metrics.guardFindings.inc({ guard: finding.detector, type: finding.type, action: finding.action }, finding.count);
       this.outputFindings.push({ detector: finding.detector, type: finding.type, score: finding.score, channel: 'output', count: finding.count });
+      if (finding.action !== 'flag') this.redactions.push({ direction: 'response', type: finding.type, action: finding.action, count: finding.count });
     }
     if (report.block) {
       this.errorCode ??= report.block.code === 'upstream_error' ? 'upstream_error' : 'output_blocked';

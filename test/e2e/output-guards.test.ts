@@ -55,7 +55,15 @@ describe('a leak split across single-byte chunks is masked before any of it reac
     expect(received).not.toContain('AbCdEf');
     const audit = await auditOfLastRequest(gateway);
     expect(audit?.findings).toEqual(expect.arrayContaining([expect.objectContaining({ detector: 'output.pii', type: 'EMAIL_ADDRESS', channel: 'output', count: 1 })]));
+    expect(audit?.redactions).toEqual(
+      expect.arrayContaining([
+        { direction: 'response', type: 'EMAIL_ADDRESS', action: 'redact', count: 1 },
+        { direction: 'response', type: 'secret.openai_key', action: 'redact', count: 1 },
+      ]),
+    );
     expect(JSON.stringify(audit)).not.toContain(EMAIL);
+    // The last answer's dynamic metadata carries the same counts for Envoy's access log.
+    expect(JSON.stringify(gateway.edge.lastRecord()?.dynamicMetadata.kept)).toContain('"direction":"response"');
   });
 
   it('OpenAI Responses (SDK stream)', async () => {

@@ -92,10 +92,10 @@ class StructuredOutputGuard implements StreamGuard {
     const problem = this.tooLarge ? 'too_large' : structuredOutputProblem(this.text, this.format);
     this.text = '';
     if (problem === undefined || problem === 'schema_unusable') {
-      const findings: Finding[] = problem ? [{ detector: OUTPUT_JSON_SCHEMA_ID, type: problem, score: 1 }] : [];
+      const findings: Finding[] = problem ? [{ detector: OUTPUT_JSON_SCHEMA_ID, type: problem, score: 1, outcome: 'flag' }] : [];
       return { release: '', findings };
     }
-    const finding: Finding = { detector: OUTPUT_JSON_SCHEMA_ID, type: problem, score: 1 };
+    const finding: Finding = { detector: OUTPUT_JSON_SCHEMA_ID, type: problem, score: 1, outcome: this.params.action };
     return { release: '', findings: [finding], ...(this.params.action === 'block' ? { block: OUTPUT_BLOCK } : {}) };
   }
 }

@@ -73,7 +73,7 @@ export class WindowedGuard implements StreamGuard {
     // Each span is reported in the round its end is decided: a span ending in released text was reported
     // before, one reaching past the cut is reported later (a span that began in released text could
     // not be seen whole then, so it is reported now).
-    for (const r of rewrites) if (r.end <= cut || r.block) findings.push(r.finding);
+    for (const r of rewrites) if (r.end <= cut || r.block) findings.push({ ...r.finding, outcome: r.block ? 'block' : r.replacement !== undefined ? 'redact' : 'flag' });
     if (blocking?.block) {
       this.blocked = blocking.block;
       this.pending = '';

@@ -22,25 +22,34 @@ export interface SlotProcessor {
 /** Builds the processor for a slot; undefined leaves that slot's text untouched. */
 export type SlotFactory = (key: SlotKey) => SlotProcessor | undefined;
 
+export interface OutputFindingCount {
+  readonly detector: string;
+  readonly type: string;
+  readonly action: 'flag' | 'redact' | 'block';
+  score: number;
+  count: number;
+}
+
 /** What the output guards found in one response, for audit, metrics and metadata (never text). */
 export class OutputReport {
-  private readonly counts = new Map<string, { detector: string; type: string; score: number; count: number }>();
+  private readonly counts = new Map<string, OutputFindingCount>();
   block: GuardBlock | undefined;
 
   add(findings: readonly Finding[]): void {
     for (const finding of findings) {
-      const key = `${finding.detector}\u0000${finding.type}`;
+      const action = finding.outcome ?? 'flag';
+      const key = `${finding.detector}\u0000${finding.type}\u0000${action}`;
       const entry = this.counts.get(key);
       if (entry) {
         entry.count++;
         entry.score = Math.max(entry.score, finding.score);
       } else {
-        this.counts.set(key, { detector: finding.detector, type: finding.type, score: finding.score, count: 1 });
+        this.counts.set(key, { detector: finding.detector, type: finding.type, action, score: finding.score, count: 1 });
       }
     }
   }
 
-  findings(): { detector: string; type: string; score: number; count: number }[] {
+  findings(): OutputFindingCount[] {
     return [...this.counts.values()];
   }
 }
