@@ -102,7 +102,7 @@ export class SseSlotTransform implements ResponseTransform {
     const decoded = this.decoder.decode(event);
     const data = isObject(decoded.data) ? decoded.data : undefined;
     if (data && (data.id !== undefined || data.modelVersion !== undefined || data.object !== undefined)) this.envelope = data;
-    const edits: StreamTextEdit[] = [];
+    const edits: Array<StreamTextEdit & { readonly original: string }> = [];
     /** Slots that got a delta in this event: flushed text goes into that delta, in order. */
     const editOf = new Map<SlotState, number>();
     const before: string[] = [];
@@ -117,7 +117,7 @@ export class SseSlotTransform implements ResponseTransform {
           if (result.block) return result.block;
           slot.released += result.text;
           slot.template = { ...(event.event === undefined ? {} : { event: event.event }), data };
-          editOf.set(slot, edits.push({ pointer: item.pointer, text: result.text, encoding: 'string' }) - 1);
+          editOf.set(slot, edits.push({ pointer: item.pointer, text: result.text, encoding: 'string', original: item.text }) - 1);
           break;
         }
         case 'tool_call_delta': {
@@ -137,7 +137,7 @@ export class SseSlotTransform implements ResponseTransform {
             slot.open = false;
           }
           slot.released += text;
-          editOf.set(slot, edits.push({ pointer: item.pointer, text, encoding: item.encoding }) - 1);
+          editOf.set(slot, edits.push({ pointer: item.pointer, text, encoding: item.encoding, original: item.argumentsDelta }) - 1);
           break;
         }
         case 'text_snapshot': {
@@ -160,7 +160,7 @@ export class SseSlotTransform implements ResponseTransform {
             slot.released = pushed.text + ended.text;
             slot.open = false;
           }
-          edits.push({ pointer: item.pointer, text: slot.released, encoding: 'string' });
+          edits.push({ pointer: item.pointer, text: slot.released, encoding: 'string', original: item.text });
           break;
         }
         case 'finish':
@@ -179,12 +179,15 @@ export class SseSlotTransform implements ResponseTransform {
     }
 
     out.push(...before);
-    out.push(edits.length > 0 && data ? rewriteSseEvent(event, data, edits) : formatSseEvent(event));
+    // Most events come out as they went in (restoration with no placeholder in sight, text already
+    // cleared): re-encoding their JSON would be wasted work.
+    const changed = edits.filter((edit) => edit.text !== edit.original);
+    out.push(changed.length > 0 && data ? rewriteSseEvent(event, data, changed) : formatSseEvent(event));
     return undefined;
   }
 
   /** Ends a slot: its held text goes into this event's delta for it, or a synthetic event before `next`. */
-  private close(slot: SlotState, next: JsonObject | undefined, before: string[], editOf?: Map<SlotState, number>, edits?: StreamTextEdit[]): GuardBlock | undefined {
+  private close(slot: SlotState, next: JsonObject | undefined, before: string[], editOf?: Map<SlotState, number>, edits?: Array<StreamTextEdit & { readonly original: string }>): GuardBlock | undefined {
     slot.open = false;
     const ended = slot.processor.end();
     if (ended.block) return ended.block;
