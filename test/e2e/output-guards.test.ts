@@ -128,6 +128,17 @@ describe('a tenant that blocks secrets', () => {
     expect(audit).toMatchObject({ errorCode: 'output_blocked', status: 200 });
   });
 
+  it('OpenAI Responses stream: the SDK raises APIError from the error event', async () => {
+    const stream = await openai(TEST_KEYS.globex).responses.create({ model: 'gpt-4o-mini', stream: true, input: 'hi' }, { headers: LEAK_HEADERS });
+    let text = '';
+    const error: unknown = await (async () => {
+      for await (const event of stream) if (event.type === 'response.output_text.delta') text += event.delta;
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as InstanceType<typeof OpenAI.APIError>).code).toBe('output_blocked');
+    expect(text).not.toContain('AbCdEf');
+  });
+
   it('Anthropic stream: the SDK raises its APIError', async () => {
     const stream = anthropic(TEST_KEYS.globex).messages.stream({ model: 'claude-haiku', max_tokens: 256, messages: [{ role: 'user', content: 'hi' }] }, { headers: LEAK_HEADERS });
     const error: unknown = await stream.finalMessage().catch((e: unknown) => e);
