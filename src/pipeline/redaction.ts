@@ -33,7 +33,7 @@ export function redactForTenant(request: CanonicalRequest, tenant: RuntimeTenant
   }
   // Spans left alone are not redactions; only what was acted on is counted.
   const counts = result.counts.filter((c) => c.action !== 'allow').map((c): AuditRedaction => ({ direction: 'request', type: c.type, action: c.action, count: c.count }));
-  if (result.blocked.length > 0) {
+  if (result.blocked.length > 0 || result.broken > 0) {
     return { ok: false, error: apiError(400, 'pii_detected', `The request contains data the gateway's policy does not allow to send (request ${requestId}).`), counts };
   }
   return { ok: true, segments: result.segments, restore: result.restore, counts };

@@ -1,4 +1,5 @@
 import { parseRequest, rewriteRequest, type CanonicalRequest, type ParseableApiId } from '../../llm';
+import { PiiAnalyzer } from './analyzer';
 import { compileRedaction, redactionBaseSchema, redactRequest } from './request-redaction';
 
 const EMAIL = 'jane.doe@example.com';
@@ -112,4 +113,13 @@ it('reports config errors with their paths', () => {
   const parsed = redactionBaseSchema.safeParse({ actions: { EMAIL_ADDRESS: 'shred' }, maskText: 'a"b', detector: { entities: ['NOPE'] } });
   expect(parsed.success).toBe(false);
   expect(parsed.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['actions.EMAIL_ADDRESS', 'detector.entities.0', 'maskText']);
+});
+
+it('never sends tool-call arguments that redaction turned into invalid JSON (counted as broken)', () => {
+  const request = parse('anthropic.messages', { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: { to: 'a' } }] }] }, {});
+  // A recognizer whose span swallows JSON syntax (a quote and a colon).
+  const analyzer = new PiiAnalyzer({ recognizers: [{ id: 'greedy', entities: ['X'], find: (text) => (text.includes('"to"') ? [{ type: 'X', start: text.indexOf('"to"'), end: text.indexOf('"to"') + 5, score: 1, recognizer: 'greedy' }] : []) }] });
+  const result = redactRequest(request, { analyzer, policy: { actions: { X: 'mask' } } });
+  expect(result.broken).toBe(1);
+  expect(result.segments.size).toBe(0);
 });

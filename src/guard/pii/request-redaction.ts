@@ -59,6 +59,8 @@ export interface RequestRedaction {
   readonly blocked: readonly string[];
   /** Segments with findings that could not be rewritten (signed thinking): counted, sent unchanged. */
   readonly locked: number;
+  /** JSON-valued segments (tool-call arguments as objects) whose redacted text is no longer JSON: do not send. */
+  readonly broken: number;
 }
 
 export function redactRequest(request: CanonicalRequest, redaction: CompiledRedaction): RequestRedaction {
@@ -70,6 +72,7 @@ export function redactRequest(request: CanonicalRequest, redaction: CompiledReda
   const result = redactSegments(texts, spans, redaction.policy, allocator);
   const changed = new Map<number, string>();
   let locked = 0;
+  let broken = 0;
   for (const position of result.changed) {
     const segment = segments[position];
     if (!segment) continue;
@@ -77,10 +80,24 @@ export function redactRequest(request: CanonicalRequest, redaction: CompiledReda
       locked++;
       continue;
     }
-    changed.set(segment.index, result.texts[position] as string);
+    const text = result.texts[position] as string;
+    if (segment.encoding === 'json' && !isJsonObjectText(text)) {
+      broken++;
+      continue;
+    }
+    changed.set(segment.index, text);
   }
   const counts = Object.entries(result.counts)
     .map(([type, count]) => ({ type, action: result.actions[type] ?? 'allow', count }))
     .sort((a, b) => a.type.localeCompare(b.type));
-  return { segments: changed, restore: result.restore, counts, blocked: result.blocked, locked };
+  return { segments: changed, restore: result.restore, counts, blocked: result.blocked, locked, broken };
+}
+
+function isJsonObjectText(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
