@@ -109,3 +109,31 @@ describe('tool-call arguments', () => {
     expect(received.toString()).not.toContain('AbCdEf');
   });
 });
+
+it('OpenAI chat with two interleaved choices: each choice is its own slot, flushed before its own finish', () => {
+  const envelope = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm' };
+  const chunk = (index: number, content: string | null, finish: string | null = null) =>
+    `data: ${JSON.stringify({ ...envelope, choices: [{ index, delta: content === null ? {} : { content }, finish_reason: finish }] })}\n\n`;
+  const wire = Buffer.from(
+    chunk(0, 'Zero: jane.d') + chunk(1, 'One: bob@exa') + chunk(0, 'oe@example.com ok') + chunk(1, 'mple.org fine') + chunk(0, null, 'stop') + chunk(1, ' end') + chunk(1, null, 'stop') + 'data: [DONE]\n\n',
+  );
+  for (const chunks of [[wire], singleBytes(wire)]) {
+    const { received } = run('openai.chat_completions', chunks, [guard('output.pii')]);
+    const texts = ['', ''];
+    let finishedBeforeText = false;
+    const finished = new Set<number>();
+    for (const event of received.toString().split('\n\n')) {
+      if (!event.startsWith('data: {')) continue;
+      const data = JSON.parse(event.slice(6)) as { choices: Array<{ index: number; delta: { content?: string }; finish_reason: string | null }> };
+      for (const choice of data.choices) {
+        if (choice.delta.content) {
+          if (finished.has(choice.index)) finishedBeforeText = true;
+          texts[choice.index] += choice.delta.content;
+        }
+        if (choice.finish_reason) finished.add(choice.index);
+      }
+    }
+    expect(texts).toEqual(['Zero: [REDACTED] ok', 'One: [REDACTED] fine end']);
+    expect(finishedBeforeText).toBe(false);
+  }
+});
