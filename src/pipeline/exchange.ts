@@ -42,6 +42,7 @@ import { inspectRequest, type GuardedFinding } from './inspect';
 import { redactForTenant } from './redaction';
 import { outputStages } from './output/setup';
 import type { OutputReport } from './output/slots';
+import { outputBlockError, outputOutcome } from './output/outcome';
 import type { AuditRedaction } from '../audit/record';
 import type { Decision, ExchangeContext, ExchangeEnd, Exchange, RequestHeaders, ResponseHeaders } from './types';
 
@@ -251,22 +252,13 @@ export class GatewayExchange implements Exchange {
     const transforms = this.responseTransforms;
     const body = transforms.length === 0 ? chunk : this.stage('response_rewrite', () => runTransforms(transforms, chunk, endOfStream));
     // A buffered response's headers are still held by Envoy (B1), so a blocked one becomes an error answer (R5).
-    if (this.output?.block && this.responseMode === 'buffered') return this.refuseOutput();
+    if (this.output?.block && this.responseMode === 'buffered') return this.reject('output', outputBlockError(this.output.block, this.context.requestId));
     const replaced = body === chunk || body.equals(chunk) ? undefined : body;
     // What the output guards did goes into the last answer's metadata (and the audit record).
     if (endOfStream) this.recordOutputGuards();
     const metadata = endOfStream ? this.usageMetadata() : undefined;
     if (replaced === undefined) return metadata ? { kind: 'continue', metadata } : CONTINUE;
     return { kind: 'mutate', body: replaced, ...(metadata ? { metadata } : {}) };
-  }
-
-  private refuseOutput(): Decision {
-    const block = this.output?.block;
-    const upstream = block?.code === 'upstream_error';
-    const error = upstream
-      ? apiError(502, 'upstream_error', `The provider sent a response the gateway could not read (request ${this.context.requestId}).`)
-      : apiError(400, 'output_blocked', `The response was stopped by the gateway's content policy (request ${this.context.requestId}).`);
-    return this.reject('output', error);
   }
 
   /** The last answer carries the usage, so Envoy's access log and rate limits (hits_addend) can read it. */
@@ -309,20 +301,15 @@ export class GatewayExchange implements Exchange {
 
   /** Output guard findings into metrics, audit redactions and decisions (once, at the end). */
   private recordOutputGuards(): void {
-    const report = this.output;
-    if (!report) return;
+    if (!this.output) return;
+    const outcome = outputOutcome(this.output);
     this.output = undefined;
-    for (const finding of report.findings()) {
-      this.deps.metrics.guardFindings.inc({ guard: finding.detector, type: finding.type, action: finding.action }, finding.count);
-      this.outputFindings.push({ detector: finding.detector, type: finding.type, score: finding.score, channel: 'output', count: finding.count });
-      if (finding.action !== 'flag') this.redactions.push({ direction: 'response', type: finding.type, action: finding.action, count: finding.count });
-    }
-    if (report.block) {
-      this.errorCode ??= report.block.code === 'upstream_error' ? 'upstream_error' : 'output_blocked';
-      if (!this.decisions.some((d) => d.stage === 'output')) this.decisions.push({ stage: 'output', action: 'deny', code: this.errorCode });
-    } else if (this.outputFindings.length > 0) {
-      this.decisions.push({ stage: 'output', action: 'flag' });
-    }
+    for (const f of outcome.counts) this.deps.metrics.guardFindings.inc({ guard: f.detector, type: f.type, action: f.action }, f.count);
+    this.outputFindings.push(...outcome.findings);
+    this.redactions.push(...outcome.redactions);
+    if (outcome.errorCode) this.errorCode ??= outcome.errorCode;
+    // A buffered block already recorded its decision when it was refused.
+    if (outcome.decision && !this.decisions.some((d) => d.stage === 'output')) this.decisions.push(outcome.decision);
   }
 
   /** Runs the tenant's input detectors; returns the refusal when one blocks (or fails closed). */
