@@ -86,14 +86,23 @@ class CountingExporter implements SpanExporter {
   }
 }
 
-export function createRequestTracer(config: TracesConfig, headers: Readonly<Record<string, string>>, hooks: TracerHooks = {}): RequestTracer | undefined {
+/**
+ * `exporter` replaces the OTLP one (unit tests: the OTLP exporter loads node:http with a dynamic import,
+ * which Jest's module sandbox refuses; test/integration/otlp-traces.test.ts covers it in a real process).
+ */
+export function createRequestTracer(
+  config: TracesConfig,
+  headers: Readonly<Record<string, string>>,
+  hooks: TracerHooks = {},
+  exporter?: SpanExporter,
+): RequestTracer | undefined {
   if (!config.enabled || !config.endpoint) return undefined;
-  const exporter = new CountingExporter(new OTLPTraceExporter({ url: config.endpoint, headers: { ...headers }, timeoutMillis: config.exportTimeoutMs }), hooks);
+  const counting = new CountingExporter(exporter ?? new OTLPTraceExporter({ url: config.endpoint, headers: { ...headers }, timeoutMillis: config.exportTimeoutMs }), hooks);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
     spanProcessors: [
-      new BatchSpanProcessor(exporter, {
+      new BatchSpanProcessor(counting, {
         maxQueueSize: config.maxQueued,
         maxExportBatchSize: Math.min(512, config.maxQueued),
         scheduledDelayMillis: config.scheduledDelayMs,
