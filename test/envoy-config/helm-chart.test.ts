@@ -92,7 +92,7 @@ describe('chart metadata', () => {
 });
 
 describe('values references', () => {
-  const templateFiles = [...listFiles(path.join(CHART, 'templates')), BOOTSTRAP_TEMPLATE];
+  const templateFiles = [...listFiles(path.join(CHART, 'templates')), ...listFiles(path.join(CHART, 'files')).filter((file) => file.endsWith('.tpl'))];
   const references = templateFiles.flatMap((file) =>
     valuesReferences(fs.readFileSync(file, 'utf8')).map((keys) => ({ file: path.relative(CHART, file), keys })),
   );
