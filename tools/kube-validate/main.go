@@ -81,6 +81,10 @@ func main() {
 			failed = true
 		}
 	}
+	if total == 0 {
+		fmt.Fprintln(os.Stderr, "no documents: nothing was validated")
+		failed = true
+	}
 	if failed {
 		os.Exit(1)
 	}
