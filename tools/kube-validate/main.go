@@ -36,20 +36,22 @@ import (
 type newObject func() any
 
 var kinds = map[string]newObject{
-	"v1/ConfigMap":                                     func() any { return &corev1.ConfigMap{} },
-	"v1/Secret":                                        func() any { return &corev1.Secret{} },
-	"v1/Service":                                       func() any { return &corev1.Service{} },
-	"v1/ServiceAccount":                                func() any { return &corev1.ServiceAccount{} },
-	"apps/v1/Deployment":                               func() any { return &appsv1.Deployment{} },
-	"apps/v1/StatefulSet":                              func() any { return &appsv1.StatefulSet{} },
-	"autoscaling/v2/HorizontalPodAutoscaler":           func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
-	"policy/v1/PodDisruptionBudget":                    func() any { return &policyv1.PodDisruptionBudget{} },
-	"networking.k8s.io/v1/NetworkPolicy":               func() any { return &networkingv1.NetworkPolicy{} },
-	"monitoring.coreos.com/v1/ServiceMonitor":          func() any { return &monitoringv1.ServiceMonitor{} },
-	"monitoring.coreos.com/v1/PrometheusRule":          func() any { return &monitoringv1.PrometheusRule{} },
-	"gateway.networking.k8s.io/v1/HTTPRoute":           func() any { return &gatewayv1.HTTPRoute{} },
+	"v1/ConfigMap":                                        func() any { return &corev1.ConfigMap{} },
+	"v1/Secret":                                           func() any { return &corev1.Secret{} },
+	"v1/Service":                                          func() any { return &corev1.Service{} },
+	"v1/ServiceAccount":                                   func() any { return &corev1.ServiceAccount{} },
+	"apps/v1/Deployment":                                  func() any { return &appsv1.Deployment{} },
+	"apps/v1/StatefulSet":                                 func() any { return &appsv1.StatefulSet{} },
+	"autoscaling/v2/HorizontalPodAutoscaler":              func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
+	"policy/v1/PodDisruptionBudget":                       func() any { return &policyv1.PodDisruptionBudget{} },
+	"networking.k8s.io/v1/NetworkPolicy":                  func() any { return &networkingv1.NetworkPolicy{} },
+	"monitoring.coreos.com/v1/ServiceMonitor":             func() any { return &monitoringv1.ServiceMonitor{} },
+	"monitoring.coreos.com/v1/PrometheusRule":             func() any { return &monitoringv1.PrometheusRule{} },
+	"gateway.networking.k8s.io/v1/HTTPRoute":              func() any { return &gatewayv1.HTTPRoute{} },
+	"gateway.networking.k8s.io/v1/Gateway":                func() any { return &gatewayv1.Gateway{} },
+	"gateway.envoyproxy.io/v1alpha1/HTTPRouteFilter":      func() any { return &egv1alpha1.HTTPRouteFilter{} },
 	"gateway.envoyproxy.io/v1alpha1/EnvoyExtensionPolicy": func() any { return &egv1alpha1.EnvoyExtensionPolicy{} },
-	"gateway.envoyproxy.io/v1alpha1/Backend":           func() any { return &egv1alpha1.Backend{} },
+	"gateway.envoyproxy.io/v1alpha1/Backend":              func() any { return &egv1alpha1.Backend{} },
 }
 
 // istioObject is the Kubernetes envelope of an Istio resource; the spec is a proto message decoded
@@ -63,6 +65,10 @@ type istioObject struct {
 
 var istioKinds = map[string]func() proto.Message{
 	"networking.istio.io/v1alpha3/EnvoyFilter": func() proto.Message { return &istionetworking.EnvoyFilter{} },
+	"networking.istio.io/v1/Gateway":           func() proto.Message { return &istionetworking.Gateway{} },
+	"networking.istio.io/v1/VirtualService":    func() proto.Message { return &istionetworking.VirtualService{} },
+	"networking.istio.io/v1/ServiceEntry":      func() proto.Message { return &istionetworking.ServiceEntry{} },
+	"networking.istio.io/v1/DestinationRule":   func() proto.Message { return &istionetworking.DestinationRule{} },
 }
 
 func main() {
