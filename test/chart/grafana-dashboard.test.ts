@@ -32,7 +32,7 @@ it('uses only metrics the sidecar exports', async () => {
   const exported = new Set<string>();
   for (const metric of await metrics.registry.getMetricsAsJSON()) {
     exported.add(metric.name);
-    if (metric.type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exported.add(`${metric.name}${suffix}`);
+    if (String(metric.type) === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exported.add(`${metric.name}${suffix}`);
   }
   const used = queries.flatMap((query) => metricNames(query.expr).map((name) => ({ panel: query.panel, name })));
   expect(used.length).toBeGreaterThan(20);
