@@ -141,6 +141,27 @@ describe('request metrics', () => {
     expect(text).toContain('llmgw_requests_total{tenant="other",api="openai.chat_completions",model="none",outcome="rejected",service="llmgw"} 1');
   });
 
+  it('counts detections by detector and entity, and cache hits from the cache decision', () => {
+    const metrics = createMetrics();
+    const observer = new ExchangeObserver({ metrics, tenantLabels: new TenantLabels(() => config.telemetry.metrics), providerFamily: () => 'openai' });
+    const base = auditRecordSchema.parse({
+      kind: 'llmgw.audit', version: 1, requestId: 'r', time: '2026-01-01T00:00:00.000Z', tenant: 'acme', keyId: null, user: null, clientAddress: null,
+      api: 'openai.chat_completions', method: 'POST', path: '/v1/chat/completions', stream: false, modelRequested: 'small', modelServed: 'gpt-4o-mini',
+      provider: 'openai', cluster: 'openai-cluster', tokens: { input: 0, output: 0, source: 'none' }, costUsd: 0, latencyMs: { total: 1, firstByte: null },
+      status: 200, outcome: 'completed', errorCode: null, decisions: [{ stage: 'cache', action: 'allow', code: 'cache_hit' }],
+      findings: [{ detector: 'pii', type: 'EMAIL_ADDRESS', count: 2 }, { detector: 'prompt_injection', type: 'injection' }],
+    });
+    observer.recordMetrics(base);
+    observer.recordMetrics({ ...base, decisions: [] });
+    return Promise.all([metrics.genai.detections.get(), metrics.genai.cacheHits.get()]).then(([detections, hits]) => {
+      expect(detections.values.map((value) => [value.labels.detector, value.labels.entity, value.value])).toEqual([
+        ['pii', 'EMAIL_ADDRESS', 4],
+        ['prompt_injection', 'injection', 2],
+      ]);
+      expect(hits.values.map((value) => [value.labels.tenant, value.value])).toEqual([['acme', 1]]);
+    });
+  });
+
   it('bounds labels by an explicit list, following reloads', () => {
     let list = ['acme'];
     const labels = new TenantLabels(() => parseTelemetryForTest({ metrics: { tenantLabels: list } }).metrics);

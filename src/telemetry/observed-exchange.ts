@@ -76,6 +76,9 @@ export class ExchangeObserver {
     }
     if (record.costUsd > 0) metrics.costUsd.inc({ tenant, model }, record.costUsd);
     for (const finding of record.findings) metrics.genai.detections.inc({ tenant, detector: finding.detector, entity: finding.type }, finding.count ?? 1);
+    // The cache stage records its hit as a decision (stage `cache`, code `cache_hit`): counted here, so
+    // the cache itself needs no metrics code and the tenant label stays bounded.
+    if (record.decisions.some((decision) => decision.stage === 'cache' && decision.code === 'cache_hit')) metrics.genai.cacheHits.inc({ tenant });
   }
 
   spanSummary(record: AuditRecord): SpanSummary {
