@@ -32,6 +32,8 @@ export interface GenAiMetrics {
   readonly budgetRemaining: Gauge<'tenant' | 'limit' | 'scope' | 'unit'>;
   /** Share of each budget limit used (0..1+), including what live reservations hold. */
   readonly budgetUsedRatio: Gauge<'tenant' | 'limit' | 'scope'>;
+  /** When the window those two gauges describe ends (Unix seconds): past it, they are stale. */
+  readonly budgetWindowEnd: Gauge<'tenant' | 'limit' | 'scope'>;
   /** 1 for the breaker's current state, 0 for the others (see setBreakerState). */
   readonly breakerState: Gauge<'breaker' | 'state'>;
   /** Unix time of the last config load, by result. */
@@ -88,6 +90,12 @@ export function createGenAiMetrics(registry: Registry): GenAiMetrics {
     budgetUsedRatio: new Gauge({
       name: 'llmgw_budget_used_ratio',
       help: 'Share of the budget limit used or held (1 = exhausted), by tenant, limit and scope',
+      labelNames: ['tenant', 'limit', 'scope'],
+      registers,
+    }),
+    budgetWindowEnd: new Gauge({
+      name: 'llmgw_budget_window_end_timestamp_seconds',
+      help: 'End of the budget window llmgw_budget_remaining and llmgw_budget_used_ratio describe (Unix seconds), by tenant, limit and scope',
       labelNames: ['tenant', 'limit', 'scope'],
       registers,
     }),

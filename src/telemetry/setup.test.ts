@@ -16,7 +16,7 @@ function limit(overrides: Partial<LimitStatus>): LimitStatus {
 it('sets budget remaining and used ratio for day and month limits, never per caller, and still runs the alerts', async () => {
   const metrics = createMetrics();
   const seen: string[] = [];
-  const telemetry = createTelemetry({ config: () => config, metrics, logger: pino({ level: 'silent' }), baseDir: '.' });
+  const telemetry = createTelemetry({ config: () => config, metrics, logger: pino({ level: 'silent' }), baseDir: '.', now: () => 1_700_000_000_000 });
   telemetry.budgetObserver({ observe: (tenant) => void seen.push(tenant) }).observe('acme', [
     limit({}),
     limit({ limit: 'tokensPerDay', scope: { kind: 'model', name: 'gpt-4o' }, max: 1000, used: 250, held: 0 }),
@@ -33,6 +33,8 @@ it('sets budget remaining and used ratio for day and month limits, never per cal
   const ratio = (await metrics.genai.budgetUsedRatio.get()).values.find((value) => value.labels.tenant === 'acme' && value.labels.scope === 'tenant');
   expect(ratio?.value).toBeCloseTo(0.4);
   expect(seen).toEqual(['acme']);
+  const windowEnd = (await metrics.genai.budgetWindowEnd.get()).values.find((value) => value.labels.tenant === 'acme' && value.labels.scope === 'tenant');
+  expect(windowEnd?.value).toBe(1_700_000_001);
   await telemetry.shutdown();
 });
 

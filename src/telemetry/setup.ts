@@ -39,6 +39,8 @@ export interface TelemetryOptions {
   readonly logger: Logger;
   /** Relative key and header files are resolved from here (the config file's folder). */
   readonly baseDir: string;
+  /** Wall clock in ms (budget window ends); injectable for tests. */
+  readonly now?: () => number;
 }
 
 function readSecret(source: { file: string } | { env: string }, baseDir: string): string {
@@ -67,6 +69,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     ...(bodies ? { bodies } : {}),
   });
 
+  const now = options.now ?? Date.now;
   const observeBudget = (tenant: string, limits: readonly LimitStatus[]): void => {
     const label = tenantLabels.label(tenant);
     for (const limit of limits) {
@@ -77,6 +80,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       const left = Math.max(0, limit.max - limit.used - limit.held);
       metrics.genai.budgetRemaining.set({ tenant: label, limit: limit.limit, scope, unit }, left);
       metrics.genai.budgetUsedRatio.set({ tenant: label, limit: limit.limit, scope }, (limit.used + limit.held) / limit.max);
+      // The gauges keep their last value until the tenant's next request: alerts use this to ignore a window that ended.
+      metrics.genai.budgetWindowEnd.set({ tenant: label, limit: limit.limit, scope }, Math.round((now() + limit.resetMs) / 1000));
     }
   };
 

@@ -26,9 +26,12 @@ groups:
       # Spend over the last 24 hours, by tenant (USD).
       - record: llmgw:cost_usd:increase1d
         expr: sum by (tenant) (increase(llmgw_cost_usd_total[1d]))
-      # Every replica reads the same shared budget; the highest reading is the freshest.
+      # Every replica reads the same shared budget; the highest reading is the freshest. A reading whose
+      # window has ended (no request since the day or month turned) is dropped.
       - record: llmgw:budget_used:ratio
-        expr: max by (tenant, limit, scope) (llmgw_budget_used_ratio)
+        expr: |
+          max by (tenant, limit, scope) (llmgw_budget_used_ratio)
+            and on (tenant, limit, scope) max by (tenant, limit, scope) (llmgw_budget_window_end_timestamp_seconds) > time()
 
   - name: llmgw.alerts
     rules:
@@ -66,14 +69,18 @@ groups:
           summary: 'llm-gateway: {{ "{{" }} $labels.tenant }} spent {{ "{{" }} $value | printf "%.2f" }} USD in 24 h'
           description: 'Tenant spend over the last 24 hours is above {{ .Values.prometheusRule.thresholds.dailyCostUsd }} USD.'
       - alert: LlmGatewayBudgetNearlyUsed
-        # On the raw gauge, not the recording rule: a budget alert must not wait one evaluation for it.
-        expr: max by (tenant, limit, scope) (llmgw_budget_used_ratio) >= 0.8 < 1
+        # On the raw gauges, not the recording rule: a budget alert must not wait one evaluation for it.
+        expr: |
+          (max by (tenant, limit, scope) (llmgw_budget_used_ratio) >= 0.8 < 1)
+            and on (tenant, limit, scope) max by (tenant, limit, scope) (llmgw_budget_window_end_timestamp_seconds) > time()
         labels:
           severity: warning
         annotations:
           summary: 'llm-gateway: {{ "{{" }} $labels.tenant }} used {{ "{{" }} $value | humanizePercentage }} of its {{ "{{" }} $labels.limit }} budget ({{ "{{" }} $labels.scope }})'
       - alert: LlmGatewayBudgetExhausted
-        expr: max by (tenant, limit, scope) (llmgw_budget_used_ratio) >= 1
+        expr: |
+          (max by (tenant, limit, scope) (llmgw_budget_used_ratio) >= 1)
+            and on (tenant, limit, scope) max by (tenant, limit, scope) (llmgw_budget_window_end_timestamp_seconds) > time()
         labels:
           severity: critical
         annotations:
