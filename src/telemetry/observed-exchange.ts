@@ -27,6 +27,8 @@ export interface ExchangeObserverOptions {
   readonly tenantLabels: TenantLabels;
   /** The API family of a provider in the current config (for gen_ai.system). */
   readonly providerFamily: (provider: string) => ApiFamily | undefined;
+  /** Whether a name is a model of the current config (only those become label values). */
+  readonly isConfiguredModel?: (model: string) => boolean;
   readonly tracer?: RequestTracer;
   readonly bodies?: AuditBodyEncryption;
   /** Wall clock in ms (span start times). */
@@ -59,7 +61,10 @@ export class ExchangeObserver {
     const { metrics, tenantLabels, providerFamily } = this.options;
     const tenant = tenantLabels.label(record.tenant);
     // Only a routed request's model is a configured name; before routing it is whatever the client sent.
-    const model = record.provider !== null ? (record.modelRequested ?? 'unknown') : 'none';
+    // Should routing ever accept names that are not config keys (aliases), they count as the served model.
+    const requested = record.modelRequested;
+    const isConfigured = this.options.isConfiguredModel ?? (() => true);
+    const model = record.provider === null ? 'none' : requested !== null && isConfigured(requested) ? requested : (record.modelServed ?? 'unknown');
     const family = record.provider !== null ? providerFamily(record.provider) : undefined;
     const system = family ? SYSTEM_BY_FAMILY[family] : 'none';
     const operation = operationName(record.api);

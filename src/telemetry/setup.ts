@@ -65,6 +65,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     metrics,
     tenantLabels,
     providerFamily: (provider) => options.config().providers.get(provider)?.api,
+    isConfiguredModel: (model) => options.config().models.has(model),
     ...(tracer ? { tracer } : {}),
     ...(bodies ? { bodies } : {}),
   });
