@@ -13,6 +13,7 @@ import { compileTenantBudget, unlimitedTenantBudget, type CompiledTenantBudget }
 import type { BudgetStoreConfig } from '../budget/setup';
 import type { AuditSinksConfig } from '../audit/config';
 import type { BudgetAlertsConfig } from '../budget/alerts';
+import type { TelemetryConfig } from '../telemetry/config';
 import { builtinGuards } from '../guard/builtin';
 import type { Inspector } from '../guard/registry';
 import type { ConfigDocument } from './schema';
@@ -104,6 +105,8 @@ export interface RuntimeConfig {
   readonly budgetAlerts: BudgetAlertsConfig;
   /** Audit sinks; built once at startup like the budget store. */
   readonly audit: AuditSinksConfig;
+  /** Metric label bounds (follow reloads) and traces (built once at startup). */
+  readonly telemetry: TelemetryConfig;
 }
 
 export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): RuntimeConfig {
@@ -231,5 +234,6 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     budgets: document.budgets,
     audit: document.audit,
     budgetAlerts: document.budgetAlerts,
+    telemetry: document.telemetry,
   });
 }
