@@ -1,0 +1,44 @@
+/**
+ * Provider error responses (status >= 400) -> the client API's error shape, so its SDK raises its usual
+ * error class. The status is kept (the SDKs choose the class from it); the provider's message is kept
+ * (cleaned and capped by renderError) behind a prefix that says it came from the provider, and the
+ * stable code says what kind of failure it was.
+ */
+import type { ApiFamily } from '../apis';
+import { apiError, renderError, type ErrorCode } from '../errors';
+import { getObject, getString, isJsonObject, type JsonObject } from '../json';
+import { parseJson } from '../request/parse';
+
+/** The stable code for a provider failure with this status. */
+export function providerErrorCode(status: number): ErrorCode {
+  if (status === 400 || status === 422) return 'invalid_request';
+  if (status === 413) return 'body_too_large';
+  if (status === 429) return 'rate_limited';
+  if (status === 503 || status === 529) return 'upstream_unavailable';
+  if (status === 504) return 'upstream_timeout';
+  return 'upstream_error';
+}
+
+/** The message inside any of the three providers' error envelopes. */
+export function providerErrorMessage(body: Buffer): string | undefined {
+  const parsed = parseJson(body);
+  if (!parsed.ok || !isJsonObject(parsed.value)) return undefined;
+  const error: JsonObject | undefined = getObject(parsed.value, 'error');
+  return error ? getString(error, 'message') : undefined;
+}
+
+export interface TranslatedError {
+  readonly body: Buffer;
+  readonly code: ErrorCode;
+}
+
+export function translateErrorBody(status: number, body: Buffer, client: ApiFamily, options: { readonly requestId?: string } = {}): TranslatedError {
+  const code = providerErrorCode(status);
+  const message = providerErrorMessage(body);
+  const rendered = renderError(
+    client,
+    apiError(status, code, message === undefined ? `The provider answered with HTTP ${status}.` : `The provider rejected the request: ${message}`),
+    options.requestId === undefined ? {} : { requestId: options.requestId },
+  );
+  return { body: rendered.body, code };
+}
