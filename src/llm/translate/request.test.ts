@@ -168,7 +168,7 @@ describe('translateRequest: fields', () => {
   });
 
   it('Gemini calls without ids get ids the results are paired with (by name, in order)', () => {
-    const body = {
+    const body: JsonObject = {
       contents: [
         { role: 'user', parts: [{ text: 'hi' }] },
         { role: 'model', parts: [{ functionCall: { name: 'f', args: { a: 1 } } }, { functionCall: { name: 'g', args: {} } }] },
