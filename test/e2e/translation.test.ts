@@ -214,6 +214,8 @@ describe.each(CASES)('%s SDK -> %s provider (stream: %s)', (clientFlavor, provid
     const audit = await auditOfLastRequest(gateway);
     expect(audit).toMatchObject({ modelRequested: model, modelServed: MODELS[providerFlavor].upstream, provider: providerFlavor, status: 200, outcome: 'completed', stream });
     expect(audit?.tokens.source).toBe('provider');
+    // Budgets settle and cost is priced on the model that served the request.
+    expect(audit?.costUsd).toBeCloseTo(((audit?.tokens.input ?? 0) * 1 + (audit?.tokens.output ?? 0) * 2) / 1e6, 12);
     expect(answer.usage).toEqual({ input: audit?.tokens.input, output: audit?.tokens.output });
     expect(audit?.decisions).toContainEqual({ stage: 'translate', action: 'allow', reason: `${clientFlavor} -> ${providerFlavor}` });
   });
