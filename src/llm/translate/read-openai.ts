@@ -87,6 +87,8 @@ function contentParts(content: JsonValue | undefined, param: string): IrPart[] {
     if (!isJsonObject(part)) throw new TranslationError('Content parts must be objects.', `${param}[${k}]`);
     const type = getString(part, 'type');
     if (type === 'text') return { type: 'text', text: getString(part, 'text') ?? '' };
+    // An earlier refusal in the history is what the assistant said.
+    if (type === 'refusal') return { type: 'text', text: getString(part, 'refusal') ?? '' };
     if (type === 'image_url') {
       const image = getObject(part, 'image_url') ?? {};
       const url = getString(image, 'url') ?? '';

@@ -137,6 +137,12 @@ describe('client event sequences', () => {
     expect(chunks.slice(0, -1).every((c) => c.candidates[0]?.finishReason === undefined)).toBe(true);
   });
 
+  it('finishes cleanly when an OpenAI-compatible server ends after the finish chunk without [DONE]', () => {
+    const withoutDone = PROVIDER_STREAMS.openai.replace('data: [DONE]\n\n', '');
+    const out = run('openai', 'anthropic', [Buffer.from(withoutDone)]);
+    expect(streamEssence('anthropic', out)).toMatchObject({ errors: [], finish: 'tool_calls', text: 'Héllo 東京 🎨' });
+  });
+
   it('returns nothing more once the client stream is complete', () => {
     const t = translator('openai', 'anthropic');
     t.push(Buffer.from(PROVIDER_STREAMS.openai));

@@ -93,11 +93,13 @@ export class StreamTranslator {
           this.usage = event.usage;
           break;
         case 'done':
-          this.closed = true;
-          out += this.encoder.finish({ ...(this.reason ? { reason: this.reason } : {}), ...(this.rawReason ? { raw: this.rawReason } : {}), ...(this.usage ? { usage: this.usage } : {}) });
+          out += this.finish();
           break;
         case 'error':
-          out += this.fail(event.message, event.status ?? (event.code === 'stream_truncated' ? 502 : 500));
+          // Some OpenAI-compatible servers close the stream after the finish chunk without `[DONE]`:
+          // the answer is complete, so it is finished rather than reported as cut.
+          if (event.code === 'stream_truncated' && this.reason !== undefined) out += this.finish();
+          else out += this.fail(event.message, event.status ?? (event.code === 'stream_truncated' ? 502 : 500));
           break;
         default:
         // Reasoning has no place in another provider's stream; text snapshots are Responses-only.
@@ -109,6 +111,11 @@ export class StreamTranslator {
   /** Text and finish events carry the choice (OpenAI, Gemini) or the content block (Anthropic, always one message). */
   private isFirstChoice(index: number): boolean {
     return this.options.from === 'anthropic.messages' || index === 0;
+  }
+
+  private finish(): string {
+    this.closed = true;
+    return this.encoder.finish({ ...(this.reason ? { reason: this.reason } : {}), ...(this.rawReason ? { raw: this.rawReason } : {}), ...(this.usage ? { usage: this.usage } : {}) });
   }
 
   private fail(message: string, status: number): string {
