@@ -56,6 +56,8 @@ describe('translateForProvider', () => {
     expect(outcome.translation.setHeaders).toEqual([
       [':path', '/v1/messages'],
       ['content-type', 'application/json'],
+      // The provider config sets none, and a Gemini client never sends one.
+      ['anthropic-version', '2023-06-01'],
     ]);
     expect(outcome.translation.providerApi).toBe('anthropic.messages');
     expect(JSON.parse(outcome.translation.body.toString('utf8'))).toEqual({ model: 'claude-x', max_tokens: 777, stream: true, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] });

@@ -15,6 +15,12 @@ export interface RequestTranslation {
   readonly setHeaders: ReadonlyArray<readonly [string, string]>;
 }
 
+/**
+ * Anthropic refuses requests without `anthropic-version`. Its own SDK always sends one; an OpenAI or
+ * Gemini client never does, so a translated request gets this one unless the provider config sets it.
+ */
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+
 export type TranslationOutcome = { readonly ok: true; readonly translation: RequestTranslation | undefined } | { readonly ok: false; readonly error: ApiError };
 
 /** Undefined translation when the provider speaks the client's API; an error (400) when it cannot express the request. */
@@ -33,6 +39,7 @@ export function translateForProvider(request: CanonicalRequest, target: RouteTar
         setHeaders: [
           [':path', `${target.provider.pathPrefix}${translated.path}`],
           ['content-type', 'application/json'],
+          ...(target.provider.api === 'anthropic' && !target.setHeaders.some(([name]) => name === 'anthropic-version') ? [['anthropic-version', DEFAULT_ANTHROPIC_VERSION] as const] : []),
         ],
       },
     };
