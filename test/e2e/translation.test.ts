@@ -292,3 +292,47 @@ describe('provider errors in the client API', () => {
     expect(gateway.mocks.anthropic.requests()).toHaveLength(0);
   });
 });
+
+describe('images, JSON mode and sampling reach the provider in its own terms', () => {
+  const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+  it('openai SDK -> Anthropic: a data-URL image becomes a base64 image block; stop and temperature carried', async () => {
+    const client = new OpenAI({ apiKey: TEST_KEYS.acme, baseURL: `${gateway.edge.url}/v1`, maxRetries: 0 });
+    await client.chat.completions.create({
+      model: MODELS.anthropic.name,
+      temperature: 0.2,
+      stop: ['END'],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${PIXEL}` } }] }],
+    });
+    expect(gateway.mocks.anthropic.requests()[0]?.json).toMatchObject({
+      temperature: 0.2,
+      stop_sequences: ['END'],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PIXEL } }] }],
+    });
+  });
+
+  it('@anthropic-ai/sdk -> Gemini: a base64 image becomes inlineData', async () => {
+    const client = new Anthropic({ apiKey: TEST_KEYS.acme, baseURL: gateway.edge.url, maxRetries: 0 });
+    await client.messages.create({
+      model: MODELS.gemini.name,
+      max_tokens: 50,
+      messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: PIXEL } }, { type: 'text', text: 'Describe' }] }],
+    });
+    expect(gateway.mocks.gemini.requests()[0]?.json).toMatchObject({
+      contents: [{ role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: PIXEL } }, { text: 'Describe' }] }],
+      generationConfig: { maxOutputTokens: 50 },
+    });
+  });
+
+  it('openai SDK -> Gemini: JSON mode becomes responseMimeType', async () => {
+    const client = new OpenAI({ apiKey: TEST_KEYS.acme, baseURL: `${gateway.edge.url}/v1`, maxRetries: 0 });
+    await client.chat.completions.create({ model: MODELS.gemini.name, response_format: { type: 'json_object' }, messages: [{ role: 'user', content: 'Give JSON' }] });
+    expect(gateway.mocks.gemini.requests()[0]?.json).toMatchObject({ generationConfig: { responseMimeType: 'application/json' } });
+  });
+
+  it('@google/genai -> OpenAI: a JSON schema becomes response_format json_schema', async () => {
+    const client = new GoogleGenAI({ apiKey: TEST_KEYS.acme, httpOptions: { baseUrl: gateway.edge.url } });
+    await client.models.generateContent({ model: MODELS.openai.name, contents: 'Give JSON', config: { responseMimeType: 'application/json', responseJsonSchema: WEATHER_SCHEMA } });
+    expect(gateway.mocks.openai.requests()[0]?.json).toMatchObject({ response_format: { type: 'json_schema', json_schema: { name: 'response', schema: WEATHER_SCHEMA } } });
+  });
+});
