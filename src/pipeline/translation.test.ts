@@ -90,6 +90,8 @@ describe('translateResponse', () => {
     [429, 'buffered', 'buffered', [['content-type', 'application/json'], ['x-llmgw-error-code', 'rate_limited']]],
     // An error is read whole whatever its content type, so it reaches the client in its own shape.
     [502, 'none', 'buffered', [['content-type', 'application/json'], ['x-llmgw-error-code', 'upstream_error']]],
+    // Anthropic's overload status does not exist in OpenAI's API.
+    [529, 'buffered', 'buffered', [['content-type', 'application/json'], ['x-llmgw-error-code', 'upstream_unavailable'], [':status', '503']]],
   ] as const)('status %i, body mode %s -> %s', (status, mode, expectedMode, headers) => {
     const translated = translateResponse(request, translation, status, mode, 'req-1');
     expect(translated?.mode).toBe(expectedMode);

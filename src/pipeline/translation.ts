@@ -5,7 +5,7 @@
  */
 import type { RouteTarget } from '../route/router';
 import { invalidRequest, type ApiError, type CanonicalRequest, type ParseableApiId } from '../llm';
-import { createResponseTranslator, providerErrorCode, translateRequest, TranslationError, type ResponseTranslator } from '../llm/translate';
+import { clientStatus, createResponseTranslator, providerErrorCode, translateRequest, TranslationError, type ResponseTranslator } from '../llm/translate';
 
 export interface RequestTranslation {
   /** The provider's response API: what the meter reads and the response translator translates from. */
@@ -77,5 +77,7 @@ export function translateResponse(
   });
   const setHeaders: Array<readonly [string, string]> = [['content-type', bodyMode === 'streamed' ? 'text/event-stream' : 'application/json']];
   if (status >= 400) setHeaders.push(['x-llmgw-error-code', providerErrorCode(status)]);
+  const mapped = clientStatus(status, request.family);
+  if (mapped !== status) setHeaders.push([':status', String(mapped)]);
   return { mode: bodyMode, transform, setHeaders };
 }

@@ -267,6 +267,15 @@ describe('provider errors in the client API', () => {
     expect((error as InstanceType<typeof OpenAI.RateLimitError>).error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('slow down') as unknown as string });
   });
 
+  it("Anthropic's 529 (overloaded) reaches an OpenAI client as a 503", async () => {
+    gateway.mocks.anthropic.queueFaults('status=529;message=Overloaded');
+    const client = new OpenAI({ apiKey: TEST_KEYS.acme, baseURL: `${gateway.edge.url}/v1`, maxRetries: 0 });
+    const error = await client.chat.completions.create({ model: MODELS.anthropic.name, messages: [{ role: 'user', content: 'Hi' }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((error as InstanceType<typeof OpenAI.InternalServerError>).status).toBe(503);
+    expect((error as InstanceType<typeof OpenAI.InternalServerError>).error).toMatchObject({ code: 'upstream_unavailable' });
+  });
+
   it('an OpenAI 400 reaches an Anthropic client as a BadRequestError in Anthropic shape', async () => {
     gateway.mocks.openai.queueFaults('status=400;message=bad things');
     const client = new Anthropic({ apiKey: TEST_KEYS.acme, baseURL: gateway.edge.url, maxRetries: 0 });

@@ -20,7 +20,7 @@ export { createResponseTranslator } from './transform';
 export type { ResponseTranslator, ResponseTranslatorOptions } from './transform';
 export { translateResponseBody } from './response';
 export type { TranslateResponseOptions } from './response';
-export { translateErrorBody, providerErrorCode, providerErrorMessage } from './errors';
+export { translateErrorBody, providerErrorCode, providerErrorMessage, clientStatus } from './errors';
 export { StreamTranslator, createStreamTranslator } from './stream';
 export type { StreamTranslatorOptions } from './stream';
 export { TranslationError } from './ir';

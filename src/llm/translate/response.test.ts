@@ -1,5 +1,5 @@
 import type { ApiFamily, ParseableApiId } from '../apis';
-import { createResponseTranslator, translateErrorBody, translateResponseBody } from './index';
+import { clientStatus, createResponseTranslator, translateErrorBody, translateResponseBody } from './index';
 import { jsonEssence, PROVIDER_JSON } from './fixtures';
 
 const JSON_API: Record<ApiFamily, ParseableApiId> = { openai: 'openai.chat_completions', anthropic: 'anthropic.messages', gemini: 'gemini.generate_content' };
@@ -113,6 +113,18 @@ describe('provider errors in the client API', () => {
     const out = translateErrorBody(status, Buffer.from('upstream connect error'), 'openai');
     expect(out.code).toBe(code);
     expect(JSON.parse(out.body.toString('utf8'))).toMatchObject({ error: { code, message: `The provider answered with HTTP ${status}.` } });
+  });
+
+  it.each([
+    [529, 'openai', 503],
+    [529, 'gemini', 503],
+    [529, 'anthropic', 529],
+    [422, 'anthropic', 400],
+    [422, 'gemini', 400],
+    [422, 'openai', 422],
+  ] as const)('status %i becomes %s %i', (status, client, expected) => {
+    expect(clientStatus(status, client)).toBe(expected);
+    if (client === 'gemini') expect(JSON.parse(translateErrorBody(status, Buffer.from('{}'), client).body.toString('utf8'))).toMatchObject({ error: { code: expected } });
   });
 
   it('never echoes a secret the provider put in its message', () => {
