@@ -45,6 +45,8 @@ export interface IrRequest {
   readonly maxOutputTokens?: number;
   readonly temperature?: number;
   readonly topP?: number;
+  /** Anthropic top_k / Gemini topK (OpenAI has none). */
+  readonly topK?: number;
   readonly stop?: readonly string[];
   readonly responseFormat?: IrResponseFormat;
   readonly stream: boolean;

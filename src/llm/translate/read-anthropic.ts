@@ -22,6 +22,7 @@ export function readAnthropicMessages(body: JsonObject): IrRequest {
   const maxTokens = getNumber(body, 'max_tokens');
   const temperature = getNumber(body, 'temperature');
   const topP = getNumber(body, 'top_p');
+  const topK = getNumber(body, 'top_k');
   const stop = getArray(body, 'stop_sequences');
   return {
     system,
@@ -32,6 +33,7 @@ export function readAnthropicMessages(body: JsonObject): IrRequest {
     ...(maxTokens === undefined ? {} : { maxOutputTokens: maxTokens }),
     ...(temperature === undefined ? {} : { temperature }),
     ...(topP === undefined ? {} : { topP }),
+    ...(topK === undefined ? {} : { topK }),
     ...(stop ? { stop: stop.filter((s): s is string => typeof s === 'string') } : {}),
     stream: getBoolean(body, 'stream') === true,
     includeUsage: false,

@@ -37,6 +37,8 @@ export function readGeminiGenerate(body: JsonObject, stream: boolean): IrRequest
       if (file) {
         const uri = stringField(file, 'fileUri') ?? '';
         if (!/^https?:\/\//.test(uri)) throw new TranslationError('Only http(s) file URIs can be sent to this model.', `${at}.fileData.fileUri`);
+        const mimeType = stringField(file, 'mimeType');
+        if (mimeType !== undefined && !mimeType.startsWith('image/')) throw new TranslationError('Only images can be sent to this model by URL.', `${at}.fileData.mimeType`);
         parts.push({ type: 'image', url: uri });
         return;
       }
@@ -73,6 +75,8 @@ export function readGeminiGenerate(body: JsonObject, stream: boolean): IrRequest
   const maxTokens = numberField(config, 'maxOutputTokens');
   const temperature = numberField(config, 'temperature');
   const topP = numberField(config, 'topP');
+  const topK = numberField(config, 'topK');
+  if (protoField(body, 'cachedContent') !== undefined) throw new TranslationError('Gemini cached content lives at Google and cannot be sent to this model.', 'cachedContent');
   const stop = protoField(config, 'stopSequences')?.value;
   const responseFormat = readResponseFormat(config);
   const toolChoice = readToolChoice(objectField(objectField(body, 'toolConfig') ?? {}, 'functionCallingConfig'));
@@ -84,6 +88,7 @@ export function readGeminiGenerate(body: JsonObject, stream: boolean): IrRequest
     ...(maxTokens === undefined ? {} : { maxOutputTokens: maxTokens }),
     ...(temperature === undefined ? {} : { temperature }),
     ...(topP === undefined ? {} : { topP }),
+    ...(topK === undefined ? {} : { topK }),
     ...(Array.isArray(stop) ? { stop: stop.filter((s): s is string => typeof s === 'string') } : {}),
     ...(responseFormat ? { responseFormat } : {}),
     stream,

@@ -5,6 +5,10 @@ import { parseArguments, parseDataUrl, pushMerged, TranslationError, type IrMess
 export function readOpenAiChat(body: JsonObject): IrRequest {
   const n = getNumber(body, 'n');
   if (n !== undefined && n > 1) throw new TranslationError('Several choices (n > 1) cannot be requested from this model.', 'n');
+  const modalities = getArray(body, 'modalities');
+  if (modalities?.includes('audio')) throw new TranslationError('Audio output cannot be requested from this model.', 'modalities');
+  if (own(body, 'web_search_options') !== undefined) throw new TranslationError("OpenAI's web search runs at OpenAI only and cannot be requested from this model.", 'web_search_options');
+  if (own(body, 'functions') !== undefined) throw new TranslationError('The deprecated functions field cannot be sent to this model; use tools.', 'functions');
   const system: string[] = [];
   const messages: IrMessage[] = [];
   const callNames = new Map<string, string>();

@@ -124,6 +124,8 @@ describe('translateRequest: fields', () => {
     ['stream asks OpenAI for usage', 'anthropic', { model: 'x', max_tokens: 5, stream: true, messages: [USER('hi')] }, 'openai', { stream: true, stream_options: { include_usage: true }, max_completion_tokens: 5 }],
     ['stream flag to Anthropic', 'openai', { model: 'x', stream: true, messages: [USER('hi')] }, 'anthropic', { stream: true, max_tokens: 4096 }],
     ['Anthropic temperature is capped at 1', 'openai', { model: 'x', temperature: 1.7, messages: [USER('hi')] }, 'anthropic', { temperature: 1 }],
+    ['top_k to Gemini', 'anthropic', { model: 'x', max_tokens: 5, top_k: 40, messages: [USER('hi')] }, 'gemini', { generationConfig: { topK: 40, maxOutputTokens: 5 } }],
+    ['topK to Anthropic', 'gemini', { contents: [{ parts: [{ text: 'hi' }] }], generationConfig: { topK: 7 } }, 'anthropic', { top_k: 7 }],
     ['a single stop string', 'openai', { model: 'x', stop: 'STOP', messages: [USER('hi')] }, 'gemini', { generationConfig: { stopSequences: ['STOP'] } }],
     ['JSON mode to Gemini', 'openai', { model: 'x', response_format: { type: 'json_object' }, messages: [USER('hi')] }, 'gemini', { generationConfig: { responseMimeType: 'application/json' } }],
     [
@@ -196,6 +198,10 @@ describe('translateRequest: what the provider API cannot express is refused with
     ['an image URL for Gemini', 'openai', { model: 'x', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }] }, 'gemini', undefined],
     ['Gemini built-in tools', 'gemini', { contents: [{ parts: [{ text: 'hi' }] }], tools: [{ googleSearch: {} }] }, 'openai', 'tools[0]'],
     ['several Gemini candidates', 'gemini', { contents: [{ parts: [{ text: 'hi' }] }], generationConfig: { candidateCount: 2 } }, 'anthropic', 'generationConfig.candidateCount'],
+    ['audio output', 'openai', { model: 'x', modalities: ['text', 'audio'], messages: [USER('hi')] }, 'gemini', 'modalities'],
+    ['OpenAI web search', 'openai', { model: 'x', web_search_options: {}, messages: [USER('hi')] }, 'anthropic', 'web_search_options'],
+    ['Gemini cached content', 'gemini', { contents: [{ parts: [{ text: 'hi' }] }], cachedContent: 'cachedContents/abc' }, 'openai', 'cachedContent'],
+    ['a video by URL', 'gemini', { contents: [{ role: 'user', parts: [{ fileData: { fileUri: 'https://example.com/v.mp4', mimeType: 'video/mp4' } }] }] }, 'anthropic', 'contents[0].parts[0].fileData.mimeType'],
     ['a functionResponse without its call', 'gemini', { contents: [{ role: 'user', parts: [{ functionResponse: { name: 'f', response: {} } }] }] }, 'openai', 'contents[0].parts[0].functionResponse.name'],
   ])('%s', (_name, from, body, to, param) => {
     let thrown: unknown;

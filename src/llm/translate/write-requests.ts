@@ -117,6 +117,7 @@ export function writeAnthropicMessages(ir: IrRequest, options: WriteOptions): Js
   // Anthropic's range is 0..1 where OpenAI's and Gemini's is 0..2: the closest it can do is its maximum.
   if (ir.temperature !== undefined) body.temperature = Math.min(ir.temperature, 1);
   if (ir.topP !== undefined) body.top_p = ir.topP;
+  if (ir.topK !== undefined) body.top_k = ir.topK;
   if (ir.stop && ir.stop.length > 0) body.stop_sequences = [...ir.stop];
   if (ir.stream) body.stream = true;
   return body;
@@ -206,6 +207,7 @@ export function writeGeminiGenerate(ir: IrRequest): JsonObject {
   if (ir.maxOutputTokens !== undefined) config.maxOutputTokens = ir.maxOutputTokens;
   if (ir.temperature !== undefined) config.temperature = ir.temperature;
   if (ir.topP !== undefined) config.topP = ir.topP;
+  if (ir.topK !== undefined) config.topK = ir.topK;
   if (ir.stop && ir.stop.length > 0) config.stopSequences = [...ir.stop];
   if (ir.responseFormat) {
     config.responseMimeType = 'application/json';
