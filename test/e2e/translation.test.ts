@@ -345,3 +345,89 @@ describe('images, JSON mode and sampling reach the provider in its own terms', (
     expect(gateway.mocks.openai.requests()[0]?.json).toMatchObject({ response_format: { type: 'json_schema', json_schema: { name: 'response', schema: WEATHER_SCHEMA } } });
   });
 });
+
+/** Every leaf path of a value with its JSON type (array items folded into `[]`); undefined values are absent. */
+function shapeOf(value: unknown, path = '$', out = new Map<string, string>()): Map<string, string> {
+  if (value === undefined) return out;
+  if (Array.isArray(value)) {
+    out.set(path, 'array');
+    for (const item of value) shapeOf(item, `${path}[]`, out);
+  } else if (value !== null && typeof value === 'object') {
+    out.set(path, 'object');
+    for (const [key, item] of Object.entries(value)) shapeOf(item, `${path}.${key}`, out);
+  } else {
+    const type = value === null ? 'null' : typeof value;
+    const seen = out.get(path);
+    out.set(path, seen && seen !== type ? `${seen}|${type}` : type);
+  }
+  return out;
+}
+
+/**
+ * The SDK's result for a model served through translation has the shape of its result for a model
+ * served natively (the mock provider of the client's own API): no field the real API never sends, no
+ * field of another type, and every field the native answer has but a few the provider cannot know.
+ */
+function expectSameShape(translated: unknown, native: unknown, mayLack: readonly RegExp[]): void {
+  const t = shapeOf(translated);
+  const n = shapeOf(native);
+  const foreign = [...t].filter(([path, type]) => n.get(path) !== undefined && n.get(path) !== type && !(n.get(path) ?? '').split('|').includes(type));
+  expect(foreign).toEqual([]);
+  expect([...t.keys()].filter((path) => !n.has(path))).toEqual([]);
+  expect([...n.keys()].filter((path) => !t.has(path) && !mayLack.some((re) => re.test(path)))).toEqual([]);
+}
+
+describe('the SDK helpers return the same shapes as for a natively served model', () => {
+  // The model of the client's own API is served without translation: the reference shape.
+  const NATIVE = { openai: MODELS.openai.name, anthropic: MODELS.anthropic.name, gemini: MODELS.gemini.name } as const;
+
+  it.each([false, true])('openai: chat.completions (stream helper %s), text and tool call', async (stream) => {
+    const client = new OpenAI({ apiKey: TEST_KEYS.acme, baseURL: `${gateway.edge.url}/v1`, maxRetries: 0 });
+    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'get_weather', parameters: WEATHER_SCHEMA } }];
+    const call = (model: string, withTools: boolean) => {
+      const params = { model, messages: [{ role: 'user' as const, content: QUESTION }], ...(withTools ? { tools } : {}) };
+      return stream ? client.chat.completions.stream({ ...params, stream_options: { include_usage: true } }).finalChatCompletion() : client.chat.completions.create(params);
+    };
+    // OpenAI-only extras the other providers have no value for: service tier, fingerprint, annotations, audio/prediction details.
+    const mayLack = [/service_tier/, /system_fingerprint/, /annotations/, /audio_tokens/, /prediction_tokens/, /\.refusal$/];
+    for (const withTools of [false, true]) {
+      const native = await call(NATIVE.openai, withTools);
+      for (const provider of ['anthropic', 'gemini'] as const) expectSameShape(await call(MODELS[provider].name, withTools), native, mayLack);
+    }
+  });
+
+  it.each([false, true])('anthropic: messages (stream helper %s), text and tool use', async (stream) => {
+    const client = new Anthropic({ apiKey: TEST_KEYS.acme, baseURL: gateway.edge.url, maxRetries: 0 });
+    const tools: Anthropic.Tool[] = [{ name: 'get_weather', input_schema: WEATHER_SCHEMA as Anthropic.Tool.InputSchema }];
+    const call = (model: string, withTools: boolean) => {
+      const params = { model, max_tokens: 100, messages: [{ role: 'user' as const, content: QUESTION }], ...(withTools ? { tools } : {}) };
+      return stream ? client.messages.stream(params).finalMessage() : client.messages.create(params);
+    };
+    const mayLack = [/usage\.service_tier/];
+    for (const withTools of [false, true]) {
+      const native = await call(NATIVE.anthropic, withTools);
+      for (const provider of ['openai', 'gemini'] as const) expectSameShape(await call(MODELS[provider].name, withTools), native, mayLack);
+    }
+  });
+
+  it.each([false, true])('genai: generateContent (stream %s), text and function call', async (stream) => {
+    const client = new GoogleGenAI({ apiKey: TEST_KEYS.acme, httpOptions: { baseUrl: gateway.edge.url } });
+    const config = (withTools: boolean) => (withTools ? { tools: [{ functionDeclarations: [{ name: 'get_weather', parametersJsonSchema: WEATHER_SCHEMA }] }] } : {});
+    const call = async (model: string, withTools: boolean): Promise<unknown[]> => {
+      const strip = (r: object) => {
+        const { sdkHttpResponse: _http, ...rest } = r as { sdkHttpResponse?: unknown };
+        return rest;
+      };
+      if (!stream) return [strip(await client.models.generateContent({ model, contents: QUESTION, config: config(withTools) }))];
+      const chunks: unknown[] = [];
+      for await (const chunk of await client.models.generateContentStream({ model, contents: QUESTION, config: config(withTools) })) chunks.push(strip(chunk));
+      return chunks;
+    };
+    // Gemini reports token counts per modality; the other providers do not.
+    const mayLack = [/promptTokensDetails/];
+    for (const withTools of [false, true]) {
+      const native = await call(NATIVE.gemini, withTools);
+      for (const provider of ['openai', 'anthropic'] as const) expectSameShape(await call(MODELS[provider].name, withTools), native, mayLack);
+    }
+  });
+});

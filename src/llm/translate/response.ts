@@ -70,7 +70,8 @@ function writeResponse(response: CanonicalResponse, options: TranslateResponseOp
     case 'gemini': {
       const parts: JsonValue[] = [];
       if (text.length > 0 || refusal.length > 0) parts.push({ text: text + refusal });
-      for (const c of calls) parts.push({ functionCall: { ...(c.id ? { id: c.id } : {}), name: c.name, args: argumentsObject(c.arguments) } });
+      // No id: Gemini sends none, and its clients answer a call by name (the reader pairs them again).
+      for (const c of calls) parts.push({ functionCall: { name: c.name, args: argumentsObject(c.arguments) } });
       return {
         candidates: [{ content: { role: 'model', parts }, finishReason: geminiFinish(response.finishReason), index: 0 }],
         ...(response.usage ? { usageMetadata: geminiUsage(response.usage) } : {}),

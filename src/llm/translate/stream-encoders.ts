@@ -191,7 +191,7 @@ class AnthropicEvents implements StreamEncoder {
 
 class GeminiChunks implements StreamEncoder {
   /** Function calls are sent whole: arguments are collected until the call is complete. */
-  private readonly calls = new Map<number, { id?: string; name: string; args: string }>();
+  private readonly calls = new Map<number, { name: string; args: string }>();
 
   constructor(private readonly facts: () => StreamFacts) {}
 
@@ -199,7 +199,7 @@ class GeminiChunks implements StreamEncoder {
     return this.flushCalls() + this.chunk([{ text }]);
   }
 
-  toolCall(slot: number, id: string | undefined, name: string | undefined, argumentsDelta: string): string {
+  toolCall(slot: number, _id: string | undefined, name: string | undefined, argumentsDelta: string): string {
     const call = this.calls.get(slot);
     if (call) {
       call.args += argumentsDelta;
@@ -207,7 +207,8 @@ class GeminiChunks implements StreamEncoder {
     }
     // A new call means the previous ones are complete.
     const out = this.flushCalls();
-    this.calls.set(slot, { ...(id === undefined ? {} : { id }), name: name ?? '', args: argumentsDelta });
+    // No id, as Gemini sends it: its clients answer a call by name.
+    this.calls.set(slot, { name: name ?? '', args: argumentsDelta });
     return out;
   }
 
@@ -226,7 +227,7 @@ class GeminiChunks implements StreamEncoder {
   }
 
   private takeCalls(): JsonValue[] {
-    const parts = [...this.calls.values()].map((c) => ({ functionCall: { ...(c.id ? { id: c.id } : {}), name: c.name, args: argumentsObject(c.args) } }));
+    const parts = [...this.calls.values()].map((c) => ({ functionCall: { name: c.name, args: argumentsObject(c.args) } }));
     this.calls.clear();
     return parts;
   }

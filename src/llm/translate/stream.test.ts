@@ -132,7 +132,7 @@ describe('client event sequences', () => {
     const out = run('anthropic', 'gemini', [Buffer.from(PROVIDER_STREAMS.anthropic)]);
     const chunks = events(out).map((e) => JSON.parse(e.data) as { candidates: Array<{ content: { parts: unknown[] }; finishReason?: string }>; usageMetadata?: unknown; modelVersion: string; responseId: string });
     for (const c of chunks) expect(c).toMatchObject({ modelVersion: 'client-model', responseId: 'msg_1' });
-    expect(chunks.map((c) => c.candidates[0]?.content.parts)).toEqual([[{ text: 'Héllo ' }], [{ text: '東京 🎨' }], [{ functionCall: { id: 'toolu_1', name: 'get_weather', args: { city: 'Paris' } } }]]);
+    expect(chunks.map((c) => c.candidates[0]?.content.parts)).toEqual([[{ text: 'Héllo ' }], [{ text: '東京 🎨' }], [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }]]);
     expect(chunks.at(-1)).toMatchObject({ candidates: [{ finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15, cachedContentTokenCount: 4 } });
     expect(chunks.slice(0, -1).every((c) => c.candidates[0]?.finishReason === undefined)).toBe(true);
   });
