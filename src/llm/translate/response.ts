@@ -7,8 +7,7 @@ import { getString, type JsonObject, type JsonValue } from '../json';
 import { parseResponse } from '../response/index';
 import type { CanonicalResponse } from '../response/types';
 import { parseArguments } from './ir';
-import { anthropicId } from './write-requests';
-import { anthropicStop, anthropicUsage, geminiFinish, geminiUsage, openAiFinish, openAiUsage, responseId, toolCallId } from './shapes';
+import { anthropicId, anthropicStop, anthropicUsage, geminiFinish, geminiUsage, openAiFinish, openAiUsage, responseId, toolCallId } from './shapes';
 
 export interface TranslateResponseOptions {
   /** The provider's response API (TranslatedRequest.providerApi). */

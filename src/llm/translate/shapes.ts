@@ -83,6 +83,12 @@ export function responseId(client: ApiFamily, providerId: string | undefined): s
   }
 }
 
+/** Anthropic tool ids must match ^[a-zA-Z0-9_-]+$; other providers' ids are mapped the same way on both sides. */
+export function anthropicId(id: string): string {
+  const cleaned = id.replace(/[^a-zA-Z0-9_-]/g, '_');
+  return cleaned.length > 0 ? cleaned : 'toolu_0';
+}
+
 /** A tool-call id for clients that need one when the provider (Gemini) gave none. */
 export function toolCallId(client: ApiFamily): string {
   return `${client === 'anthropic' ? 'toolu_' : 'call_'}${randomBytes(12).toString('hex')}`;

@@ -13,9 +13,8 @@ import type { ApiFamily } from '../apis';
 import type { JsonObject, JsonValue } from '../json';
 import type { FinishReason, TokenUsage } from '../response/types';
 import { apiError, renderError } from '../errors';
-import { anthropicId } from './write-requests';
 import { argumentsObject } from './response';
-import { anthropicStop, anthropicUsage, geminiFinish, geminiUsage, openAiFinish, openAiUsage, toolCallId } from './shapes';
+import { anthropicId, anthropicStop, anthropicUsage, geminiFinish, geminiUsage, openAiFinish, openAiUsage, toolCallId } from './shapes';
 
 export interface StreamFacts {
   /** Client-facing response id. */

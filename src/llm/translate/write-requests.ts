@@ -6,6 +6,7 @@
  */
 import type { JsonObject, JsonValue } from '../json';
 import { TranslationError, type IrMessage, type IrPart, type IrRequest, type IrResultPart } from './ir';
+import { anthropicId } from './shapes';
 
 export interface WriteOptions {
   /** The provider's model id. */
@@ -161,12 +162,6 @@ function anthropicBlocks(message: IrMessage): JsonValue[] {
       }
     }
   });
-}
-
-/** Anthropic tool ids must match ^[a-zA-Z0-9_-]+$; other providers' ids are mapped the same way on both sides. */
-export function anthropicId(id: string): string {
-  const cleaned = id.replace(/[^a-zA-Z0-9_-]/g, '_');
-  return cleaned.length > 0 ? cleaned : 'toolu_0';
 }
 
 function anthropicImage(part: Extract<IrPart, { type: 'image' }>): JsonValue {
