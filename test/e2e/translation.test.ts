@@ -238,6 +238,20 @@ describe.each(CASES)('%s SDK -> %s provider (stream: %s)', (clientFlavor, provid
   });
 });
 
+describe('streams the provider delivers in awkward pieces', () => {
+  it.each(['bytes', 'split', 'random'] as const)('chunking %s: the SDK helper still gets the whole answer', async (chunking) => {
+    gateway.mocks.anthropic.queueFaults({ chunking });
+    gateway.mocks.gemini.queueFaults({ chunking });
+    const openai = new OpenAI({ apiKey: TEST_KEYS.acme, baseURL: `${gateway.edge.url}/v1`, maxRetries: 0 });
+    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'get_weather', parameters: WEATHER_SCHEMA } }];
+    const completion = await openai.chat.completions.stream({ model: MODELS.anthropic.name, tools, messages: [{ role: 'user', content: QUESTION }] }).finalChatCompletion();
+    expect(completion.choices[0]?.message.tool_calls?.[0]).toMatchObject({ type: 'function', function: { name: 'get_weather', arguments: JSON.stringify({ city: QUESTION }) } });
+    const anthropic = new Anthropic({ apiKey: TEST_KEYS.acme, baseURL: gateway.edge.url, maxRetries: 0 });
+    const message = await anthropic.messages.stream({ model: MODELS.gemini.name, max_tokens: 100, messages: [{ role: 'user', content: 'Grüße aus 東京 🎨' }] }).finalMessage();
+    expect(message.content).toEqual([{ type: 'text', text: 'mock-gemini reply to: Grüße aus 東京 🎨' }]);
+  });
+});
+
 describe('OpenAI stream_options.include_usage through translation', () => {
   it.each([true, false])('include_usage %s: the usage chunk comes only when asked for', async (includeUsage) => {
     const client = new OpenAI({ apiKey: TEST_KEYS.acme, baseURL: `${gateway.edge.url}/v1`, maxRetries: 0 });
