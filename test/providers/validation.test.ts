@@ -35,6 +35,7 @@ const INVALID: Array<[Flavor, string, JsonObject, string]> = [
   ['openai', 'an image that is not a URL', { model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'iVBORw0KGgo=' } }] }] }, 'image_url.url'],
   ['anthropic', 'no max_tokens', { model: 'm', messages: [user('hi')] }, 'max_tokens: Field required'],
   ['anthropic', 'a system role message', { model: 'm', max_tokens: 5, messages: [{ role: 'system', content: 'x' }, user('hi')] }, 'messages.0.role'],
+  ['anthropic', 'an assistant turn first', { model: 'm', max_tokens: 5, messages: [{ role: 'assistant', content: 'Hello!' }, user('hi')] }, 'first message must use the "user" role'],
   ['anthropic', 'turns that do not alternate', { model: 'm', max_tokens: 5, messages: [user('a'), user('b')] }, 'roles must alternate'],
   ['anthropic', 'an empty text block', { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }, 'text content blocks must be non-empty'],
   ['anthropic', 'a tool_result for an unknown tool_use', { model: 'm', max_tokens: 5, messages: [user('hi'), { role: 'assistant', content: [toolUse] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_9', content: 'x' }] }] }, 'unexpected `tool_use_id`'],

@@ -155,6 +155,10 @@ describe('translateRequest: fields', () => {
       model: 'x',
       messages: [USER('hi'), { role: 'assistant', content: null, tool_calls: [{ id: 'call:1', type: 'function', function: { name: 'f', arguments: '{}' } }] }, { role: 'tool', tool_call_id: 'call:1', content: 'ok' }],
     }, 'anthropic', { messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }, { role: 'assistant', content: [{ type: 'tool_use', id: 'call_1', name: 'f', input: {} }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: 'ok' }] }] }],
+    ['an assistant greeting first gets a user turn before it for Anthropic', 'openai', { model: 'x', messages: [{ role: 'system', content: 'S' }, { role: 'assistant', content: 'Hello!' }, USER('hi')] }, 'anthropic', {
+      system: 'S',
+      messages: [{ role: 'user', content: [{ type: 'text', text: '(conversation start)' }] }, { role: 'assistant', content: [{ type: 'text', text: 'Hello!' }] }, { role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    }],
     ['consecutive user turns are merged for Anthropic', 'gemini', { contents: [{ role: 'user', parts: [{ text: 'a' }] }, { role: 'user', parts: [{ text: 'b' }] }] }, 'anthropic', { messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }] }],
     ['a tool error result', 'anthropic', {
       model: 'x',

@@ -94,6 +94,13 @@ function resultText(content: readonly IrResultPart[], isError?: boolean): string
 
 // ---- Anthropic messages ----
 
+/**
+ * Anthropic refuses a conversation whose first message is the assistant's (OpenAI and Gemini accept
+ * one, as a greeting the app seeded): a minimal user turn is put before it, rather than dropping the
+ * greeting or refusing an ordinary request.
+ */
+export const CONVERSATION_START = '(conversation start)';
+
 export function writeAnthropicMessages(ir: IrRequest, options: WriteOptions): JsonObject {
   const messages: Array<{ role: 'user' | 'assistant'; content: JsonValue[] }> = [];
   for (const message of ir.messages) {
@@ -103,6 +110,7 @@ export function writeAnthropicMessages(ir: IrRequest, options: WriteOptions): Js
     if (last && last.role === message.role) last.content.push(...content);
     else messages.push({ role: message.role, content });
   }
+  if (messages[0]?.role === 'assistant') messages.unshift({ role: 'user', content: [{ type: 'text', text: CONVERSATION_START }] });
   // tool_result blocks must come first in their user turn (after merging turns as well).
   for (const message of messages) {
     if (message.role === 'user') message.content.sort((a, b) => rank(a) - rank(b));

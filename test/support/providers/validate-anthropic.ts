@@ -1,6 +1,7 @@
 /**
  * What Anthropic's messages endpoint rejects: extra top-level fields, a missing or invalid max_tokens,
- * roles other than user/assistant (system is top-level), turns that do not alternate, empty text
+ * roles other than user/assistant (system is top-level), a first turn that is not the user's, turns
+ * that do not alternate, empty text
  * blocks, tool_use outside assistant turns or with a malformed id, tool_result blocks that are not
  * first in the user turn right after the assistant's tool_use blocks or answer an unknown id, tool_use
  * blocks left without a tool_result, image sources of unknown types, temperature above 1.
@@ -49,6 +50,7 @@ function checkMessages(messages: Json | undefined): Problem | undefined {
     if (!isObject(message)) return problem(at, 'Input should be an object');
     const role = message.role;
     if (role !== 'user' && role !== 'assistant') return problem(`${at}.role`, "Input should be 'user' or 'assistant' (system prompts go in the top-level `system` field)");
+    if (i === 0 && role !== 'user') return problem('messages', 'first message must use the "user" role');
     if (role === previousRole) return problem(at, 'roles must alternate between "user" and "assistant"');
     const blocks = typeof message.content === 'string' ? [{ type: 'text', text: message.content } as JsonObject] : message.content;
     if (!Array.isArray(blocks)) return problem(`${at}.content`, 'Input should be a valid string or list of content blocks');
