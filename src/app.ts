@@ -18,6 +18,7 @@ import { createLogger } from './telemetry/logger';
 import { createMetrics, type SidecarMetrics } from './telemetry/metrics';
 import { auditSinkHooks, budgetAlertHooks, budgetEventHooks } from './telemetry/domain-hooks';
 import { BudgetAlerts } from './budget/alerts';
+import { createTelemetry, type Telemetry } from './telemetry/setup';
 
 export interface AppOptions {
   readonly configPath: string;
@@ -42,6 +43,7 @@ export class App {
     readonly audit: AuditSink,
     readonly budgets: BudgetService,
     private readonly auditSinks: AuditSinks | undefined,
+    private readonly telemetry: Telemetry,
   ) {}
 
   static async start(options: AppOptions): Promise<App> {
@@ -50,10 +52,12 @@ export class App {
     const store = new ConfigStore(options.configPath, {
       onLoaded: (config, trigger) => {
         metrics.configLoads.inc({ result: 'ok', trigger });
+        metrics.genai.configLastLoad.set({ result: 'ok' }, Date.now() / 1000);
         logger?.info({ source: config.source, trigger }, 'config loaded');
       },
       onInvalid: (error, trigger) => {
         metrics.configLoads.inc({ result: 'invalid', trigger });
+        metrics.genai.configLastLoad.set({ result: 'invalid' }, Date.now() / 1000);
         logger?.error({ source: error.source, problems: error.problems, trigger }, 'config invalid; keeping the previous one');
       },
     });
@@ -74,7 +78,10 @@ export class App {
     metrics.budgetStoreUp.set((await budgets.start()) ? 1 : 0);
     warmUpTokenizers();
     const alerts = new BudgetAlerts(store.config.budgetAlerts, budgetAlertHooks(metrics, log));
-    const build = (config: RuntimeConfig): Pipeline => new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts });
+    const telemetry = createTelemetry({ config: () => store.config, metrics, logger: log, baseDir: configDir });
+    const budgetObserver = telemetry.budgetObserver(alerts);
+    const build = (config: RuntimeConfig): Pipeline =>
+      telemetry.wrap(new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts: budgetObserver }), audit);
     let pipeline = build(store.config);
     store.onChange((config) => {
       pipeline = build(config);
@@ -114,7 +121,7 @@ export class App {
     const bound = await extProc.start();
     const adminPort = await admin.start();
     if (options.watchConfig) store.watchFile();
-    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks);
+    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, telemetry);
     log.info({ ...app.addresses }, 'llmgw sidecar ready');
     return app;
   }
@@ -144,6 +151,7 @@ export class App {
     // Audit records of the streams that just ended must reach their sinks before the process exits.
     if (this.auditSinks) await this.auditSinks.close();
     else await this.audit.flush();
+    await this.telemetry.shutdown();
     this.logger.info('stopped');
     this.logger.flush?.();
   }

@@ -13,6 +13,7 @@ import { compileTenantBudget, unlimitedTenantBudget, type CompiledTenantBudget }
 import type { BudgetStoreConfig } from '../budget/setup';
 import type { AuditSinksConfig } from '../audit/config';
 import type { BudgetAlertsConfig } from '../budget/alerts';
+import type { TelemetryConfig } from '../telemetry/config';
 import { builtinGuards } from '../guard/builtin';
 import type { Inspector, OutputGuard } from '../guard/registry';
 import { compileRedaction, type CompiledRedaction } from '../guard/pii/request-redaction';
@@ -114,6 +115,8 @@ export interface RuntimeConfig {
   readonly budgetAlerts: BudgetAlertsConfig;
   /** Audit sinks; built once at startup like the budget store. */
   readonly audit: AuditSinksConfig;
+  /** Metric label bounds (follow reloads) and traces (built once at startup). */
+  readonly telemetry: TelemetryConfig;
 }
 
 export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): RuntimeConfig {
@@ -268,5 +271,6 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     budgets: document.budgets,
     audit: document.audit,
     budgetAlerts: document.budgetAlerts,
+    telemetry: document.telemetry,
   });
 }

@@ -6,7 +6,7 @@
 import type { RuntimeTenant } from '../config/runtime';
 import { PiiPolicyError } from '../guard/pii/redact';
 import { redactRequest } from '../guard/pii/request-redaction';
-import { apiError, type ApiError, type CanonicalRequest } from '../llm';
+import { apiError, parseRequest, rewriteRequest, type ApiError, type CanonicalRequest } from '../llm';
 import type { AuditRedaction } from '../audit/record';
 
 export type RedactionOutcome =
@@ -37,4 +37,20 @@ export function redactForTenant(request: CanonicalRequest, tenant: RuntimeTenant
     return { ok: false, error: apiError(400, 'pii_detected', `The request contains data the gateway's policy does not allow to send (request ${requestId}).`), counts };
   }
   return { ok: true, segments: result.segments, restore: result.restore, counts };
+}
+
+/**
+ * The request as it leaves, with the redacted texts: re-parsed from the rewritten body so every later
+ * stage (translation to another provider's API included) starts from the redacted version.
+ */
+export function redactedRequest(request: CanonicalRequest, segments: ReadonlyMap<number, string>, path: { pathModel?: string | undefined; pathStream?: boolean | undefined }): CanonicalRequest {
+  const body = rewriteRequest(request, { segments });
+  const parsed = parseRequest(request.api, body, {
+    maxBytes: Number.MAX_SAFE_INTEGER,
+    ...(path.pathModel === undefined ? {} : { pathModel: path.pathModel }),
+    ...(path.pathStream === undefined ? {} : { pathStream: path.pathStream }),
+  });
+  // The body was valid and only string values changed: failing here is a gateway bug, never sent on.
+  if (!parsed.ok) throw new Error(`redacted request no longer parses: ${parsed.error.code}`);
+  return parsed.request;
 }

@@ -21,8 +21,11 @@ const LEAK_HEADERS = { 'x-mock-reply': LEAKY_REPLY, 'x-mock-chunking': 'bytes' }
 
 let gateway: Gateway;
 beforeAll(async () => {
-  const tenants = testGatewayConfig(mkdtempSync(path.join(tmpdir(), 'llmgw-output-'))).tenants ?? {};
+  const base = testGatewayConfig(mkdtempSync(path.join(tmpdir(), 'llmgw-output-')));
+  const tenants = base.tenants ?? {};
   gateway = await startGateway({
+    // An OpenAI-API model served by Anthropic: output stages run after translation, on the client's API.
+    models: { ...base.models, 'served-by-anthropic': { provider: 'anthropic', upstreamModel: 'claude-3-5-haiku-20241022', pricing: { input: 1, output: 1 } } },
     tenants: {
       ...tenants,
       // acme: leaks are masked, contact details go upstream as reversible placeholders.
@@ -168,6 +171,26 @@ it('a redaction block refuses the request before it leaves: 400 pii_detected, no
   const audit = await auditOfLastRequest(gateway);
   expect(audit?.redactions).toEqual([{ direction: 'request', type: 'CREDIT_CARD', action: 'block', count: 1 }]);
   expect(JSON.stringify(audit)).not.toContain('4111');
+});
+
+describe('through translation (OpenAI client, Anthropic provider)', () => {
+  it('a streamed leak is masked on the translated stream', async () => {
+    const stream = await openai(TEST_KEYS.acme).chat.completions.create({ model: 'served-by-anthropic', stream: true, messages: [{ role: 'user', content: 'hi' }] }, { headers: LEAK_HEADERS });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Sure. Write to [REDACTED] and authenticate with [REDACTED] when you call the service. Anything else?');
+  });
+
+  it('the redacted request is what gets translated, and the placeholder comes back restored', async () => {
+    const prompt = `Mail O'Brien at ${EMAIL} today`;
+    const stream = await openai(TEST_KEYS.acme).chat.completions.create({ model: 'served-by-anthropic', stream: true, messages: [{ role: 'user', content: prompt }] }, { headers: { 'x-mock-chunking': 'bytes' } });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    const upstream = (await settledRecord())?.upstream?.body.toString() ?? '';
+    expect(upstream).toContain('[EMAIL_1]');
+    expect(upstream).not.toContain(EMAIL);
+    expect(text).toBe(`mock-anthropic reply to: ${prompt}`);
+  });
 });
 
 describe('reversible placeholders', () => {
