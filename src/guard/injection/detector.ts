@@ -105,6 +105,8 @@ interface ViewScore {
   rules: RuleHit[];
 }
 
+/** A piece of data that opens with a word (letters), not with markup, a comment sign or quotes. */
+const OPENS_WITH_WORD = pattern('detector.opens_with_word', '^\\s*[\\p{L}]', 'u');
 const SENTENCE_END = pattern('detector.sentence_end', '[.!?\\u3002\\uff01\\uff1f\\u0964][ \\t]', 'g');
 
 export class InjectionDetector {
@@ -201,7 +203,7 @@ export class InjectionDetector {
     for (const line of dataLines(folded)) {
       const lineTokens = tagConcepts(line, ascii || undefined);
       if (lineTokens.words.length === 0 && lineTokens.cjk.length === 0) continue;
-      const lineRules = matchConceptRules(lineTokens, 'data');
+      const lineRules = matchConceptRules(lineTokens, 'data', OPENS_WITH_WORD.test(line));
       const f = extractFeatures(lineTokens, this.models.prompt.bits);
       const zp = score(this.models.prompt, f);
       const zt = score(this.models.task, f) + this.options.taskOffset;

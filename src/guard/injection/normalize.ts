@@ -311,10 +311,10 @@ function hasLatinExtended(text: string): boolean {
   return false;
 }
 
-const LEET_NUMBER = pattern('normalize-leet-number', '(?<![0-9a-z.,])[013457]{1,3}(?![0-9a-z.,])', 'g');
+const LEET_NUMBER = pattern('normalize-leet-number', '(?<![0-9a-z.,])[013457]{1,2}(?![0-9a-z.,])', 'g');
 const LEET_DIGITS: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't' };
 
-/** In a text already written in leetspeak, short words made only of leet digits ("15" is, "70" to, "41" ai) are words too. */
+/** In a text already written in leetspeak, short words made only of leet digits ("15" is, "70" to, "41" ai) are words too; three digits ("100") are a number. */
 function foldLeetNumbers(text: string): string {
   return text.replace(LEET_NUMBER, (digits) => Array.from(digits, (d) => LEET_DIGITS[d] ?? d).join(''));
 }
