@@ -43,6 +43,7 @@ run: build
 bench: build
 	node dist/bench/run.js
 	node dist/test/guard-injection/bench-injection.js --corpus ../shared/corpus/injection-dev.jsonl
+	node dist/bench/injection-offload.js
 
 # Detector quality on the dev corpora (figures in the README come from these).
 eval: build
