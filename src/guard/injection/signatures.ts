@@ -48,7 +48,7 @@ interface ConceptRule {
   readonly none?: readonly Anchor[];
   /** The anchor must not be negated ("never share your password"). */
   readonly affirmative?: boolean;
-  /** None of these may occur within `window` positions on either side of the anchor. */
+  /** None of these may occur right beside the anchor (NONE_NEAR_WINDOW positions, either side: "my password", "strong password", "password for"). */
   readonly noneNear?: readonly Anchor[];
   /**
    * The anchor opens the text (position 0, or right after a POLITE opener: "please explain"), and the
@@ -245,6 +245,8 @@ export const PATTERN_RULES: readonly PatternRule[] = [
 ];
 
 const EMPTY: readonly number[] = [];
+/** How close a `noneNear` concept must be to cancel the rule: its own phrase, not the rest of the sentence. */
+const NONE_NEAR_WINDOW = 2;
 
 function conceptsPresent(tokens: Tokens): Uint8Array {
   const present = new Uint8Array(CONCEPT_COUNT);
@@ -325,7 +327,7 @@ export function matchConceptRules(tokens: Tokens, trust: Trust, opensWithWord = 
       if (rule.all && !rule.all.every((c) => near(list(c), p, rule.window, rule.after === true))) continue;
       if (rule.any && !rule.any.some((c) => near(list(c), p, rule.window, rule.anyAfter === true))) continue;
       if (rule.none && rule.none.some((c) => near(list(c), p, rule.window + 2, true))) continue;
-      if (rule.noneNear && rule.noneNear.some((c) => near(list(c), p, rule.window, false))) continue;
+      if (rule.noneNear && rule.noneNear.some((c) => near(list(c), p, NONE_NEAR_WINDOW, false))) continue;
       if (rule.atStart && !(opensWithWord && opensText(lists, p))) continue;
       fired = true;
       break;
