@@ -46,17 +46,21 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     '무시*', '잊어*', 'αγνο*', 'ξέχασε', 'ξεχάστε', 'ξεχνα',
   ],
   PRIOR: [
+    'intial', 'inital', 'previus', 'prevous',
     'vorige', 'eerdere', 'bovenstaande', 'önceki', 'onceki', 'yukarıdaki', 'yukaridaki', 'poprzedni*', 'wcześniejsz*', 'wczesniejsz*', 'sebelumnya', 'di atas', 'truoc do', 'truoc',
     '이전*', '앞의', '위의', 'προηγούμεν*', 'παραπάνω',
   ],
   INSTR: [
+    'direction', 'protocol', 'protocols', 'briefing', 'promt', 'promts', 'propmt', 'instrucions', 'intructions',
     'instructies', 'regels', 'richtlijnen', 'talimat*', 'kural*', 'yönerge*', 'yonerge*', 'instrukcj*', 'polecen*', 'zasad*', 'instruksi', 'perintah', 'aturan', 'huong dan', 'chi dan', 'quy tac', 'menh lenh',
     '지시*', '명령*', '규칙*', '지침*', '프롬프트*', 'οδηγί*', 'εντολ*', 'κανόν*',
   ],
-  ALL: ['alle', 'alles', 'tüm', 'tum', 'bütün', 'butun', 'wszystk*', 'semua', 'tat ca', '모든', '모두', 'όλ*'],
+  ALL: ['anything', 'alle', 'alles', 'tüm', 'tum', 'bütün', 'butun', 'wszystk*', 'semua', 'tat ca', '모든', '모두', 'όλ*'],
   YOUR: ['jouw', 'uw', 'senin', 'twoje', 'twoich', 'twoj*', 'anda', 'kamu', 'cua ban', '너의', '당신의', 'σου'],
   YOU: ['jij', 'u', 'sen', 'siz', 'ty', 'ciebie', 'anda', 'kamu', '너*', '당신*', 'εσύ', 'σου', 'σας'],
   REVEAL: [
+    // inflections and phrasings of English the first lexicon lacks
+    'regurgitate', 'respond with', 'reply with', 'repeating', 'revealing', 'printing', 'showing', 'telling', 'reciting', 'disclosing', 'spit out', 'write down', 'reproduce', 'restate', 'reiterate',
     'toon', 'laat zien', 'vertel', 'göster', 'goster', 'söyle', 'soyle', 'pokaż', 'pokaz', 'powiedz', 'ujawnij', 'tunjukkan', 'beri tahu', 'beritahu', 'cho toi biet', 'hien thi', 'tiet lo',
     '알려*', '보여*', '공개*', 'δείξε', 'πες', 'αποκάλυψε',
   ],
@@ -64,10 +68,27 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
   SYSPROMPT: ['systeemprompt', 'sistem istemi', 'prompt systemow*', 'prompt sistem', '시스템 프롬프트', 'μήνυμα συστήματος'],
   ACT: ['doe alsof', 'gedraag je als', 'gibi davran', 'udawaj', 'zachowuj sie jak', 'berpura-pura', 'bertindak sebagai', 'hay dong vai', 'gia vo', '역할*', '척해*', 'προσποιήσου', 'υποδύσου'],
   UNRESTRICTED: ['zonder beperkingen', 'kısıtlamasız', 'kisitlamasiz', 'bez ograniczeń', 'bez ograniczen', 'tanpa batasan', 'khong gioi han', '제한 없는', '제한없*', 'χωρίς περιορισμούς'],
+  CHANGE: ['reset', 'revert', 'overrule', 'overwrite', 'reprogram', 'restablece', 'réinitialise', 'setze zurück', 'redefina', 'reimposta', 'сбрось', '重置', 'リセット', 'रीसेट', 'اعد ضبط'],
+  /** What a pasted document or code is called when an instruction inside it says to disregard it. */
+  DATA: [
+    'function', 'paper', 'passage', 'snippet', 'story', 'website', 'html', 'report', 'essay', 'tweet',
+    'función', 'funcion', 'fonction', 'funktion', 'função', 'funcao', 'funzione', 'функци*', '函数', '関数', 'फ़ंक्शन', 'دالة', 'الدالة',
+    'página', 'pagina', 'seite', 'страниц*', '网页', 'ページ', 'पृष्ठ', 'صفحة', 'الصفحة',
+  ],
   NEW: ['nieuwe', 'yeni', 'nowy', 'nowa', 'nowe', 'nowych', 'baru', '새로운', 'νέ*'],
 };
 
-export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE', readonly string[]>> = {
+export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL', readonly string[]>> = {
+  /** Personal attributes of a person (asked of "the user": data the assistant holds about someone else). */
+  PERSONAL: [
+    'name', 'names', 'full name', 'initials', 'address', 'home address', 'email address', 'phone number', 'phone', 'birthday', 'birth date', 'date of birth', 'birth month', 'birth year', 'age',
+    'location', 'city', 'residence', 'lives', 'live', 'ssn', 'social security', 'salary', 'income', 'medical', 'diagnosis', 'credit card', 'bank account', 'account number', 'balance', 'bank balance',
+    'nombre', 'dirección', 'direccion', 'teléfono', 'telefono', 'cumpleaños', 'fecha de nacimiento', 'edad', 'ciudad', 'vive', 'salario', 'nom', 'adresse', 'téléphone', 'anniversaire', 'date de naissance', 'âge', 'ville', 'habite', 'salaire',
+    'namen', 'adresse', 'telefonnummer', 'geburtstag', 'geburtsdatum', 'alter', 'stadt', 'wohnt', 'gehalt', 'nome', 'endereço', 'endereco', 'telefone', 'aniversário', 'data de nascimento', 'idade', 'cidade', 'mora', 'salário',
+    'indirizzo', 'numero di telefono', 'compleanno', 'data di nascita', 'età', 'citta', 'città', 'abita', 'stipendio', 'имя', 'адрес', 'телефон', 'день рождения', 'дата рождения', 'возраст', 'город', 'живет', 'живёт', 'зарплат*',
+    '名字', '姓名', '地址', '电话', '電話', '生日', '出生日期', '年龄', '年齡', '住在', '住址', '工资', '名前', '住所', '電話番号', '誕生日', '生年月日', '年齢', '住んで', '給料',
+    'नाम', 'पता', 'फ़ोन', 'फोन', 'जन्मदिन', 'जन्म तिथि', 'उम्र', 'शहर', 'रहता', 'रहती', 'वेतन', 'اسم', 'الاسم', 'عنوان', 'العنوان', 'هاتف', 'رقم الهاتف', 'عيد ميلاد', 'تاريخ الميلاد', 'عمر', 'مدينه', 'يسكن', 'راتب',
+  ],
   GEN_TASK: TASK_VERBS,
   /** Words that may open a request before its verb ("please explain", "can you write"). */
   POLITE: [

@@ -120,6 +120,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'address.assistant_imperative', family: 'address', tier: 'medium', dataOnly: true, anchor: 'AI', any: ['CALL', 'SAY', 'REVEAL', 'SEND', 'IGNORE_EFF', 'CHANGE', 'FOLLOW'], window: 3, anyAfter: true },
   // A request for *the* secret (not talk about one's own password, nor about passwords as a topic).
   { id: 'extraction.ask_the_secret', family: 'extraction', tier: 'medium', anchor: 'SECRET', any: ['REVEAL', 'ASK'], noneNear: ['MY', 'SECRET_CARE', 'HOWTO'], window: 4, affirmative: true },
+  // The personal data of "the user" asked for by name of role: the user speaks of themself as "I"; this is someone fishing for what the assistant holds.
+  { id: 'extraction.user_personal_data', family: 'extraction', tier: 'medium', anchor: 'PERSONAL', all: ['USER'], any: ['REVEAL', 'ASK', 'SAY', 'SEND'], noneNear: ['HOWTO', 'MY'], window: 5 },
   // Task injection: a line of data that opens with an imperative handing the assistant a task of its own.
   { id: 'address.task_imperative', family: 'address', tier: 'weak', dataOnly: true, anchor: 'GEN_TASK', atStart: true, window: 0 },
   { id: 'tool.send_history', family: 'exfiltration', tier: 'medium', dataTier: 'strong', anchor: 'SEND', any: ['HISTORY', 'SECRET'], window: 6 },
