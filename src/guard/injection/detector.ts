@@ -154,7 +154,10 @@ export class InjectionDetector {
     let best = trust === 'data' ? this.scoreData(norm.text, norm.folded, tokens, norm.ascii) : this.scoreUser(norm.text, norm.folded, tokens);
     // A document pasted into the user's message ("Summarize this webpage: '<html>...'") is data too: an
     // instruction inside it is scored as one planted in a document.
-    const pasted = trust === 'user' ? embeddedData(text) : undefined;
+    // Only when the message is not flagged already and shows some evidence (a rule, or a classifier
+    // leaning that way): rescanning every pasted text as data would double the cost of long prompts.
+    const undecided = trust === 'user' && sigmoid(best.z) < this.options.threshold && (best.rules.length > 0 || best.classifier >= PASTED_DATA_GATE);
+    const pasted = undecided ? embeddedData(text) : undefined;
     if (pasted !== undefined) {
       const inner = this.scanView(pasted, 'data', depth, budget, signals);
       best = { z: Math.max(best.z, inner.z), classifier: Math.max(best.classifier, inner.classifier), task: inner.task, rules: [...best.rules, ...inner.rules] };
@@ -309,6 +312,8 @@ export function dataLineRules(line: string, tokens: Tokens): RuleHit[] {
 /** Where a pasted document starts: a quote after a colon, a code fence, HTML or XML-ish markup. */
 const EMBED_CUES = [": '", ': "', ":'", ':"', ': \u201c', ': \u2018', ':\n', '```', '<html', '<body', '<code', '<table', '<tr>', '<p>', '<div', '<!--', '<email', '<document'];
 const MIN_EMBEDDED = 60;
+/** Classifier probability of the whole message above which a pasted document in it is rescanned as data. */
+const PASTED_DATA_GATE = 0.3;
 
 /** The pasted document of a user message (from its first cue to the end), when there is one of some length. */
 export function embeddedData(text: string): string | undefined {
