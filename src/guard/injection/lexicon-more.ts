@@ -44,18 +44,23 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
   IGNORE: [
     'negeer', 'negeren', 'vergeet', 'yok say', 'yoksay*', 'görmezden gel', 'gormezden gel', 'unut', 'zignoruj', 'ignoruj', 'zapomnij', 'abaikan', 'lupakan', 'bo qua', 'phot lo', 'quen di',
     '무시*', '잊어*', 'αγνο*', 'ξέχασε', 'ξεχάστε', 'ξεχνα',
+    // hr/sr/bs, cs/sk
+    'zaboravi', 'zaboravite', 'zanemari', 'zanemarite', 'ignoriraj', 'ignorirajte', 'ignoriši', 'ignorisi', 'zapomeň', 'zapomen', 'zabudni', 'ignorujte',
+    'do not look', 'don t look', 'dont look', 'do not read', 'don t read', 'leave behind',
   ],
   PRIOR: [
     'intial', 'inital', 'previus', 'prevous',
     'vorige', 'eerdere', 'bovenstaande', 'önceki', 'onceki', 'yukarıdaki', 'yukaridaki', 'poprzedni*', 'wcześniejsz*', 'wczesniejsz*', 'sebelumnya', 'di atas', 'truoc do', 'truoc',
     '이전*', '앞의', '위의', 'προηγούμεν*', 'παραπάνω',
+    'prethodne', 'prethodna', 'prethodni', 'predchozi', 'předchozí', 'predchádzajúce',
   ],
   INSTR: [
     'direction', 'protocol', 'protocols', 'briefing', 'promt', 'promts', 'propmt', 'instrucions', 'intructions',
     'instructies', 'regels', 'richtlijnen', 'talimat*', 'kural*', 'yönerge*', 'yonerge*', 'instrukcj*', 'polecen*', 'zasad*', 'instruksi', 'perintah', 'aturan', 'huong dan', 'chi dan', 'quy tac', 'menh lenh',
     '지시*', '명령*', '규칙*', '지침*', '프롬프트*', 'οδηγί*', 'εντολ*', 'κανόν*',
+    'instrukcije', 'upute', 'uputstva', 'uputstvo', 'pravila', 'naredbe', 'pokyny', 'instrukce', 'pravidla',
   ],
-  ALL: ['anything', 'alle', 'alles', 'tüm', 'tum', 'bütün', 'butun', 'wszystk*', 'semua', 'tat ca', '모든', '모두', 'όλ*'],
+  ALL: ['anything', 'sve', 'svih', 'všechny', 'vsechny', 'alle', 'alles', 'tüm', 'tum', 'bütün', 'butun', 'wszystk*', 'semua', 'tat ca', '모든', '모두', 'όλ*'],
   YOUR: ['jouw', 'uw', 'senin', 'twoje', 'twoich', 'twoj*', 'anda', 'kamu', 'cua ban', '너의', '당신의', 'σου'],
   YOU: ['jij', 'u', 'sen', 'siz', 'ty', 'ciebie', 'anda', 'kamu', '너*', '당신*', 'εσύ', 'σου', 'σας'],
   REVEAL: [
@@ -78,7 +83,17 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
   NEW: ['nieuwe', 'yeni', 'nowy', 'nowa', 'nowe', 'nowych', 'baru', '새로운', 'νέ*'],
 };
 
-export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL', readonly string[]>> = {
+export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP', readonly string[]>> = {
+  /** Closing the task at hand, the first half of a task switch ("Very good. That is done. Now..."). */
+  DONE: [
+    'that is done', 'that s done', 'thats done', 'well done', 'very good', 'good job', 'great job', 'excellent performance', 'perfect', 'task completed', 'you passed', 'congratulations',
+    'eso está hecho', 'eso esta hecho', 'muy bien', 'buen trabajo', 'c est fait', 'très bien', 'tres bien', 'bien joué', 'bien joue', 'das ist erledigt', 'erledigt', 'sehr gut', 'gut gemacht', 'super gemacht',
+    'isso está feito', 'muito bem', 'bom trabalho', 'fatto', 'molto bene', 'ottimo lavoro', 'это сделано', 'готово', 'отлично', 'молодец', '做得好', '很好', '完成了', 'よくできました', '完了しました', 'बहुत अच्छा', 'शाबाश', 'احسنت', 'ممتاز', 'تم ذلك',
+  ],
+  /** "Now" opening the next thing to do. */
+  SWITCH: ['now', 'next', 'jetzt', 'nun', 'ahora', 'maintenant', 'agora', 'ora', 'теперь', 'сейчас', '现在', '接下来', '今度は', 'では', 'अब', 'الان', 'الآن'],
+  /** An interruption ("stop -", "ACHTUNG - STOPP"). */
+  STOP: ['stop', 'stopp', 'halt', 'arrête', 'arrete', 'detente', 'detén', 'pare', 'fermati', 'basta', 'стоп', 'хватит', '停', '停止', 'ストップ', 'やめて', 'रुको', 'बंद करो', 'توقف'],
   /** Personal attributes of a person (asked of "the user": data the assistant holds about someone else). */
   PERSONAL: [
     'name', 'names', 'full name', 'initials', 'address', 'home address', 'email address', 'phone number', 'phone', 'birthday', 'birth date', 'date of birth', 'birth month', 'birth year', 'age',

@@ -122,6 +122,10 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'extraction.ask_the_secret', family: 'extraction', tier: 'medium', anchor: 'SECRET', any: ['REVEAL', 'ASK'], noneNear: ['MY', 'SECRET_CARE', 'HOWTO'], window: 4, affirmative: true },
   // The personal data of "the user" asked for by name of role: the user speaks of themself as "I"; this is someone fishing for what the assistant holds.
   { id: 'extraction.user_personal_data', family: 'extraction', tier: 'medium', anchor: 'PERSONAL', all: ['USER'], any: ['REVEAL', 'ASK', 'SAY', 'SEND'], noneNear: ['HOWTO', 'MY'], window: 5 },
+  // Task switch: the task at hand declared done, then "now" a new one ("Very good. That is done. Now write...").
+  { id: 'override.task_switch', family: 'override', tier: 'weak', anchor: 'DONE', all: ['SWITCH'], any: ['GEN_TASK', 'SAY', 'ACT', 'NEW', 'IGNORE_EFF', 'TASK'], window: 8, after: true, anyAfter: true },
+  // An interruption followed by an order ("stop - write:", "ACHTUNG - STOPP - ...").
+  { id: 'override.interrupt', family: 'override', tier: 'weak', anchor: 'STOP', any: ['ATTENTION', 'GEN_TASK', 'SAY', 'IGNORE_EFF'], window: 3 },
   // Task injection: a line of data that opens with an imperative handing the assistant a task of its own.
   { id: 'address.task_imperative', family: 'address', tier: 'weak', dataOnly: true, anchor: 'GEN_TASK', atStart: true, window: 0 },
   { id: 'tool.send_history', family: 'exfiltration', tier: 'medium', dataTier: 'strong', anchor: 'SEND', any: ['HISTORY', 'SECRET'], window: 6 },
