@@ -45,6 +45,7 @@ bench: build
 	node dist/bench/translation.js
 	node dist/test/guard-injection/bench-injection.js --corpus ../shared/corpus/injection-dev.jsonl
 	node dist/bench/output.js --corpus ../shared/corpus/pii-dev.jsonl
+	node dist/bench/injection-offload.js
 
 # Detector quality on the dev corpora (figures in the README come from these).
 eval: build

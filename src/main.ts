@@ -16,6 +16,9 @@ const USAGE = `usage:
   llmgw eval injection FILE.jsonl [--out VERDICTS.jsonl] [--loso]
                                 recall per category, false positives, balanced accuracy, prompts/s;
                                 --loso: leave-one-source-out cross-validation (retrains per source)
+  llmgw redteam --target URL --corpus FILE.jsonl [--key KEY] [--model M] [--concurrency N]
+                                send every row through a running gateway (OpenAI chat); block rate
+                                per category next to what eval predicts locally
   llmgw eval pii FILE.jsonl [--out FILE]
                                 precision, recall and F2 per entity type on a corpus in pii-dev format
   llmgw audit verify DIR [--key-file FILE]... [--json]
@@ -36,6 +39,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return hashKey();
     case 'eval':
       return evaluate(rest);
+    case 'redteam': {
+      const { runRedteam } = await import('./guard/injection/redteam');
+      return runRedteam(rest, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+    }
     case 'audit': {
       if (rest[0] === 'decrypt') {
         const { runAuditDecrypt } = await import('./audit/decrypt');

@@ -130,7 +130,12 @@ export class GuardRegistry {
     if (!plugin || plugin.kind !== 'inspector') return { ok: false, problems: [{ path: at, message: `unknown inspector "${id}" (known: ${this.idsOf('inspector')})` }] };
     const parsed = plugin.params.safeParse(params ?? {});
     if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), message: i.message })) };
-    return { ok: true, value: plugin.create(parsed.data) };
+    // A plug-in may refuse valid params it cannot use here (an API-key variable not set): a config problem, not a crash.
+    try {
+      return { ok: true, value: plugin.create(parsed.data) };
+    } catch (error) {
+      return { ok: false, problems: [{ path: at, message: (error as Error).message }] };
+    }
   }
 
   createOutputGuard(id: string, params: unknown, at: string): CreateResult<OutputGuard> {
