@@ -16,8 +16,10 @@ import { budgetUsageHandler } from './budget/usage-api';
 import { AdminServer } from './telemetry/admin-server';
 import { createLogger } from './telemetry/logger';
 import { createMetrics, type SidecarMetrics } from './telemetry/metrics';
-import { auditSinkHooks, budgetAlertHooks, budgetEventHooks } from './telemetry/domain-hooks';
+import { auditSinkHooks, budgetAlertHooks, budgetEventHooks, policyServiceHooks } from './telemetry/domain-hooks';
 import { BudgetAlerts } from './budget/alerts';
+import { PolicyService } from './policy/service';
+import type { RuntimeInputGuard } from './config/runtime';
 
 export interface AppOptions {
   readonly configPath: string;
@@ -42,6 +44,7 @@ export class App {
     readonly audit: AuditSink,
     readonly budgets: BudgetService,
     private readonly auditSinks: AuditSinks | undefined,
+    readonly policy: PolicyService<RuntimeInputGuard>,
   ) {}
 
   static async start(options: AppOptions): Promise<App> {
@@ -74,9 +77,13 @@ export class App {
     metrics.budgetStoreUp.set((await budgets.start()) ? 1 : 0);
     warmUpTokenizers();
     const alerts = new BudgetAlerts(store.config.budgetAlerts, budgetAlertHooks(metrics, log));
-    const build = (config: RuntimeConfig): Pipeline => new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts });
+    // Policy bundles load before serving (a bad one stops startup); later configs apply once theirs load.
+    const policy = new PolicyService<RuntimeInputGuard>(policyServiceHooks(metrics, log));
+    await policy.configure(store.config.policy);
+    const build = (config: RuntimeConfig): Pipeline => new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts, policy });
     let pipeline = build(store.config);
     store.onChange((config) => {
+      void policy.reconfigure(config.policy);
       pipeline = build(config);
       if (log.level !== config.logging.level) log.level = config.logging.level;
     });
@@ -114,7 +121,7 @@ export class App {
     const bound = await extProc.start();
     const adminPort = await admin.start();
     if (options.watchConfig) store.watchFile();
-    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks);
+    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, policy);
     log.info({ ...app.addresses }, 'llmgw sidecar ready');
     return app;
   }
@@ -138,6 +145,7 @@ export class App {
   async close(): Promise<void> {
     this.draining = true;
     this.store.close();
+    this.policy.close();
     await this.extProc.shutdown();
     await this.admin.close();
     await this.budgets.close();

@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   'prompt_injection_detected',
   'pii_detected',
   'detector_unavailable',
+  'policy_denied',
+  'policy_unavailable',
   'budget_exceeded',
   'budget_unavailable',
   'rate_limited',
