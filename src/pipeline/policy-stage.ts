@@ -79,6 +79,7 @@ export class PolicyRun {
     private readonly claims: JsonObject,
     private readonly log: { warn(object: object, message: string): void },
   ) {
+    // From the verified identity only (JWT subject, API key id): a client-chosen `user` field must not pick its side.
     this.side = snapshot.rollout.side({ tenant: identity.tenant.id, requestId, user: identity.user, keyId: identity.keyId });
   }
 
@@ -117,7 +118,7 @@ export class PolicyRun {
   /** Evaluation 1: after inspect, before routing. */
   beforeRouting(request: CanonicalRequest, findings: readonly GuardedFinding[]): PolicyVerdict {
     this.base = this.buildInput(request, findings);
-    const decision = this.snapshot.rollout.evaluate(this.base, { shadow: false });
+    const decision = this.snapshot.rollout.evaluate(this.base, { shadow: false, side: this.side });
     this.decision = decision;
     if (!decision.allow) return this.deny(decision);
     const model = decision.obligations.model;
@@ -143,7 +144,7 @@ export class PolicyRun {
       ...base,
       model: { requested: base.model.requested, routed: target.model.name, provider: target.provider.name, external: !this.snapshot.policy.internalProviders.has(target.provider.name) },
     };
-    const decision = this.snapshot.rollout.evaluate(input);
+    const decision = this.snapshot.rollout.evaluate(input, { side: this.side });
     this.decision = decision;
     if (!decision.allow) return this.deny(decision);
     const { model, max_output_tokens: cap, redaction, output_formats: formats } = decision.obligations;

@@ -189,12 +189,14 @@ export class PolicyRollout implements PolicyEvaluator {
 
   /**
    * Decides with the side's evaluator. `shadow: false` skips the shadow evaluation (a request evaluated
-   * twice shadows only its final evaluation, so a disagreement is counted once per request).
+   * twice shadows only its final evaluation, so a disagreement is counted once per request). `side`
+   * overrides the hash when the caller already chose one (from the verified identity, before the input
+   * existed), so every evaluation and guard run of one request lands on the same side.
    */
-  evaluate(input: PolicyInput, options: { readonly shadow?: boolean } = {}): PolicyDecision {
+  evaluate(input: PolicyInput, options: { readonly shadow?: boolean; readonly side?: 'stable' | 'candidate' } = {}): PolicyDecision {
     const canary = this.canary;
     if (!canary) return this.stableEvaluator.evaluate(input);
-    if (this.side(input) === 'candidate') {
+    if ((options.side ?? this.side(input)) === 'candidate') {
       this.counters.candidate++;
       return { ...canary.evaluator.evaluate(input), rollout: 'candidate' };
     }
