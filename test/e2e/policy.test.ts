@@ -4,65 +4,12 @@
  * tenant per sample rule: models and max tokens by tier, external providers only after PII redaction,
  * injection for untrusted applications, topic restrictions, business-hours keys, structured output.
  */
-import { createHash } from 'node:crypto';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
-import type { ConfigInput } from '../../src/config/schema';
 import { BUILD_TIMEOUT_MS, ensureDefaultBundle } from '../policy/helpers';
+import { KEYS, policyTestConfig } from './policy-config';
 import { auditOfLastRequest, startGateway, type Gateway } from './harness';
-
-const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
-const KEYS = {
-  standard: 'sk-policy-standard',
-  free: 'sk-policy-free',
-  trial: 'sk-policy-trial',
-  untrusted: 'sk-policy-untrusted',
-  batch: 'sk-policy-batch',
-  always: 'sk-policy-always',
-  structured: 'sk-policy-structured',
-} as const;
-
-/** Never and always inside business hours, whatever the clock says when the test runs. */
-const NEVER = { days: [], start_hour: 0, end_hour: 24 };
-const ALWAYS = { days: [1, 2, 3, 4, 5, 6, 7], start_hour: 0, end_hour: 24 };
-
-export function policyTestConfig(bundle: string): Partial<ConfigInput> {
-  const tenant = (key: string, id: string) => ({ apiKeys: [{ id, sha256: sha256(key) }] });
-  return {
-    guards: {
-      input: [
-        { id: 'pii', action: 'flag' },
-        { id: 'prompt_injection', action: 'flag' },
-      ],
-    },
-    tenants: {
-      standard: tenant(KEYS.standard, 'standard-key'),
-      free: tenant(KEYS.free, 'free-key'),
-      trial: tenant(KEYS.trial, 'trial-key'),
-      untrusted: tenant(KEYS.untrusted, 'untrusted-key'),
-      hours: { apiKeys: [{ id: 'batch-key', sha256: sha256(KEYS.batch) }, { id: 'always-key', sha256: sha256(KEYS.always) }] },
-      structured: tenant(KEYS.structured, 'structured-key'),
-    },
-    policy: {
-      defaultBundle: bundle,
-      // The "gemini" provider stands for a model served inside the mesh.
-      internalProviders: ['gemini'],
-      tenants: {
-        standard: { tier: 'standard', timezone: 'Europe/Berlin', competitors: ['Initech'], attributes: { blocked_topics: { weapons: 0.6, self_harm: 0.6, competitor: 0.5 } } },
-        free: { tier: 'free' },
-        trial: { tier: 'trial' },
-        untrusted: { tier: 'standard', apps: { 'untrusted-key': 'plugin-store' } },
-        hours: {
-          tier: 'standard',
-          timezone: 'America/New_York',
-          attributes: { business_hours_keys: ['batch-key'], business_hours: NEVER },
-        },
-        structured: { tier: 'standard', apps: { 'structured-key': 'etl' }, attributes: { structured_output_apps: ['etl'] } },
-      },
-    },
-  };
-}
 
 let gateway: Gateway;
 beforeAll(async () => {
