@@ -4,6 +4,7 @@
  * slice of keys while the candidate runs in shadow on the rest (disagreements in the metrics).
  */
 import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import OpenAI from 'openai';
@@ -139,5 +140,36 @@ describe('canary through the edge', () => {
       expect(counted).toBe(sides[index] === 'stable' ? 3 : 0);
       expect(metricValue(text, 'llmgw_policy_decisions_total', { tenant: k.tenant, side: sides[index]!, result: 'allow' })).toBe(3);
     }
+  });
+
+  /** Rewrites the sidecar's config file with a new policy section and reloads it; waits until it applies. */
+  async function reloadPolicy(change: (policy: Record<string, unknown>) => void): Promise<void> {
+    const document = parse(readFileSync(gateway.sidecar.configPath, 'utf8')) as { policy: Record<string, unknown> };
+    change(document.policy);
+    writeFileSync(gateway.sidecar.configPath, stringify(document));
+    const before = gateway.sidecar.app.policy.snapshot();
+    expect(gateway.sidecar.app.store.reload()).toBe(true);
+    for (let i = 0; i < 500 && gateway.sidecar.app.policy.snapshot() === before; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(gateway.sidecar.app.policy.snapshot()).not.toBe(before);
+  }
+  const capsFor = async (keys: readonly string[]): Promise<number[]> => {
+    const caps: number[] = [];
+    for (const key of keys) {
+      gateway.mocks.openai.clearRequests();
+      await client(gateway, key).chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 5000, messages: [{ role: 'user', content: 'Write a haiku about autumn leaves.' }] });
+      caps.push((gateway.mocks.openai.requests()[0]?.json as { max_tokens: number }).max_tokens);
+      expect((await auditOfLastRequest(gateway))?.policy?.rollout).toBeUndefined();
+    }
+    return caps;
+  };
+
+  it('rolled back by config: the stable rule set decides everyone; promoted by config: the candidate does', async () => {
+    const keys = [KEYS.free, KEYS.standard, KEYS.always];
+    await reloadPolicy((policy) => delete policy.canary);
+    expect(gateway.sidecar.app.policy.snapshot()!.rollout.running).toBe(false);
+    expect(await capsFor(keys)).toEqual([1024, 4096, 4096]);
+    // Promotion: the candidate's bundle becomes the default (already loaded: nothing is read again).
+    await reloadPolicy((policy) => (policy.defaultBundle = cappedPath));
+    expect(await capsFor(keys)).toEqual([300, 300, 300]);
   });
 });
