@@ -7,13 +7,21 @@
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
-import { BUILD_TIMEOUT_MS, ensureDefaultBundle } from '../policy/helpers';
+import { createHash } from 'node:crypto';
+import { BUILD_TIMEOUT_MS, buildBundle, ensureDefaultBundle, policyDir } from '../policy/helpers';
 import { KEYS, policyTestConfig } from './policy-config';
 import { auditOfLastRequest, startGateway, type Gateway } from './harness';
 
 let gateway: Gateway;
+const BROKEN_KEY = 'sk-policy-broken';
 beforeAll(async () => {
-  gateway = await startGateway(policyTestConfig(ensureDefaultBundle()));
+  const config = policyTestConfig(ensureDefaultBundle());
+  // A tenant whose own bundle has no decision for any request: evaluation fails, the fail mode (closed) decides.
+  const broken = buildBundle(policyDir('package gateway\n\ndecision := {"allow": true} if input.request_id == "never"\n'), ['--no-test']);
+  expect(broken.status).toBe(0);
+  config.tenants = { ...config.tenants, broken: { apiKeys: [{ id: 'broken-key', sha256: createHash('sha256').update(BROKEN_KEY).digest('hex') }] } };
+  config.policy = { ...config.policy!, tenants: { ...config.policy!.tenants, broken: { bundle: broken.bundle } } };
+  gateway = await startGateway(config);
 }, BUILD_TIMEOUT_MS);
 afterAll(async () => {
   await gateway?.close();
@@ -67,6 +75,16 @@ describe('models by tier', () => {
     expect(audit).toMatchObject({ modelRequested: 'gpt-4o', modelServed: 'gpt-4o-mini' });
     expect(audit?.policy).toMatchObject({ allow: true, labels: ['model_forced'], obligations: { forcedModel: 'gpt-4o-mini' } });
     expect(audit?.decisions).toContainEqual(expect.objectContaining({ stage: 'policy', action: 'modify' }));
+  });
+
+  it('the Gemini error shape carries the code on Gemini paths', async () => {
+    const client = new GoogleGenAI({ apiKey: KEYS.free, httpOptions: { baseUrl: gateway.edge.url } });
+    const error: unknown = await client.models.generateContent({ model: 'gemini-flash', contents: 'hi' }).catch((e: unknown) => e);
+    const body = JSON.parse((error as Error).message.slice((error as Error).message.indexOf('{'))) as { error: { code: number; status: string; details: { reason: string; metadata: { code: string } }[]; message: string } };
+    expect(body.error).toMatchObject({ code: 403, status: 'PERMISSION_DENIED' });
+    expect(body.error.details[0]).toMatchObject({ reason: 'POLICY_DENIED', metadata: { code: 'policy_denied' } });
+    expect(body.error.message).toContain('model_not_allowed');
+    expect(gateway.mocks.gemini.requests()).toHaveLength(0);
   });
 });
 
@@ -168,4 +186,13 @@ it('the decision id reaches the metrics-visible request and every policy decisio
   expect(metrics).toMatch(/llmgw_policy_decisions_total\{[^}]*tenant="free"[^}]*result="allow"[^}]*\} [1-9]/);
   expect(metrics).toMatch(/llmgw_policy_decisions_total\{[^}]*result="deny"[^}]*\} [1-9]/);
   expect(metrics).toMatch(/llmgw_policy_bundle_loads_total\{[^}]*bundle="default"[^}]*trigger="startup"[^}]*result="ok"[^}]*\} 1/);
+});
+
+it('a bundle that cannot decide fails closed: 503 policy_unavailable, nothing forwarded, no internals', async () => {
+  const error = await denial(chat(BROKEN_KEY, 'hello'));
+  expect(error).toMatchObject({ status: 503, code: 'policy_unavailable' });
+  expect(error.message).not.toContain('undefined');
+  expect(gateway.mocks.openai.requests()).toHaveLength(0);
+  const audit = await auditOfLastRequest(gateway);
+  expect(audit?.policy).toMatchObject({ outcome: 'failed_closed', allow: false, reasons: ['policy_error'], bundle: 'bundle' });
 });
