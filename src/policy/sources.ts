@@ -99,7 +99,13 @@ export class FileBundleSource extends BundleSource {
   }
 
   async start(): Promise<void> {
-    const bytes = await readFile(this.file);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.file);
+    } catch (error) {
+      this.report('startup', 'unreachable', { error: errorText(error) });
+      throw error;
+    }
     try {
       const bundle = await this.swapTo(bytes);
       this.sha256 = bundle.sha256;
