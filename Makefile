@@ -43,7 +43,7 @@ run: build
 bench: build policy
 	node dist/bench/run.js
 	node dist/test/guard-injection/bench-injection.js --corpus ../shared/corpus/injection-dev.jsonl
-	node dist/bench/policy.js
+	node --expose-gc dist/bench/policy.js
 
 # Detector quality on the dev corpora (figures in the README come from these).
 eval: build

@@ -7,7 +7,7 @@
  * stable side then also evaluates the candidate in shadow). Per evaluation: benchPolicyEvaluation over a
  * million evaluations with memory at every tenth (flat when the instance is reused).
  *
- * Run after `tsc -p tsconfig.json` and `make policy`: `node dist/bench/policy.js`.
+ * Run after `tsc -p tsconfig.json` and `make policy`: `node --expose-gc dist/bench/policy.js` (GC between memory readings).
  * POLICY_BENCH_REQUESTS (default 50,000), POLICY_BENCH_EVALUATIONS (default 1,000,000).
  */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
