@@ -20,6 +20,7 @@ import { auditSinkHooks, budgetAlertHooks, budgetEventHooks, policyServiceHooks 
 import { BudgetAlerts } from './budget/alerts';
 import { PolicyService } from './policy/service';
 import type { RuntimeInputGuard } from './config/runtime';
+import { createTelemetry, type Telemetry } from './telemetry/setup';
 
 export interface AppOptions {
   readonly configPath: string;
@@ -45,6 +46,7 @@ export class App {
     readonly budgets: BudgetService,
     private readonly auditSinks: AuditSinks | undefined,
     readonly policy: PolicyService<RuntimeInputGuard>,
+    private readonly telemetry: Telemetry,
   ) {}
 
   static async start(options: AppOptions): Promise<App> {
@@ -53,10 +55,12 @@ export class App {
     const store = new ConfigStore(options.configPath, {
       onLoaded: (config, trigger) => {
         metrics.configLoads.inc({ result: 'ok', trigger });
+        metrics.genai.configLastLoad.set({ result: 'ok' }, Date.now() / 1000);
         logger?.info({ source: config.source, trigger }, 'config loaded');
       },
       onInvalid: (error, trigger) => {
         metrics.configLoads.inc({ result: 'invalid', trigger });
+        metrics.genai.configLastLoad.set({ result: 'invalid' }, Date.now() / 1000);
         logger?.error({ source: error.source, problems: error.problems, trigger }, 'config invalid; keeping the previous one');
       },
     });
@@ -80,7 +84,10 @@ export class App {
     // Policy bundles load before serving (a bad one stops startup); later configs apply once theirs load.
     const policy = new PolicyService<RuntimeInputGuard>(policyServiceHooks(metrics, log));
     await policy.configure(store.config.policy);
-    const build = (config: RuntimeConfig): Pipeline => new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts, policy });
+    const telemetry = createTelemetry({ config: () => store.config, metrics, logger: log, baseDir: configDir });
+    const budgetObserver = telemetry.budgetObserver(alerts);
+    const build = (config: RuntimeConfig): Pipeline =>
+      telemetry.wrap(new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts: budgetObserver, policy }), audit);
     let pipeline = build(store.config);
     store.onChange((config) => {
       void policy.reconfigure(config.policy);
@@ -121,7 +128,7 @@ export class App {
     const bound = await extProc.start();
     const adminPort = await admin.start();
     if (options.watchConfig) store.watchFile();
-    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, policy);
+    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, policy, telemetry);
     log.info({ ...app.addresses }, 'llmgw sidecar ready');
     return app;
   }
@@ -152,6 +159,7 @@ export class App {
     // Audit records of the streams that just ended must reach their sinks before the process exits.
     if (this.auditSinks) await this.auditSinks.close();
     else await this.audit.flush();
+    await this.telemetry.shutdown();
     this.logger.info('stopped');
     this.logger.flush?.();
   }

@@ -5,6 +5,7 @@
  * truth; schemas/audit-record.schema.json is generated from it (`make schemas`) and a test keeps them equal.
  */
 import { z } from 'zod';
+import { auditBodiesFieldSchema } from './bodies';
 
 export const AUDIT_RECORD_VERSION = 1;
 
@@ -91,6 +92,8 @@ export const auditRecordSchema = z.strictObject({
   findings: z.array(auditFindingSchema),
   /** Present when a tenant policy decided the request. */
   policy: auditPolicySchema.optional(),
+  /** Encrypted request and response bodies, for tenants listed in audit.bodies (see bodies.ts). */
+  bodies: auditBodiesFieldSchema.optional(),
 });
 
 export type AuditRecord = z.infer<typeof auditRecordSchema>;

@@ -13,6 +13,7 @@ import { compileTenantBudget, unlimitedTenantBudget, type CompiledTenantBudget }
 import type { BudgetStoreConfig } from '../budget/setup';
 import type { AuditSinksConfig } from '../audit/config';
 import type { BudgetAlertsConfig } from '../budget/alerts';
+import type { TelemetryConfig } from '../telemetry/config';
 import { builtinGuards } from '../guard/builtin';
 import type { Inspector } from '../guard/registry';
 import type { ConfigDocument } from './schema';
@@ -107,6 +108,8 @@ export interface RuntimeConfig {
   readonly audit: AuditSinksConfig;
   /** Tenant policy settings (bundles are loaded by PolicyService); absent: no policy stage. */
   readonly policy?: RuntimePolicy<RuntimeInputGuard>;
+  /** Metric label bounds (follow reloads) and traces (built once at startup). */
+  readonly telemetry: TelemetryConfig;
 }
 
 export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): RuntimeConfig {
@@ -245,5 +248,6 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     audit: document.audit,
     budgetAlerts: document.budgetAlerts,
     ...(policy ? { policy } : {}),
+    telemetry: document.telemetry,
   });
 }

@@ -8,6 +8,7 @@ import { budgetStoreSchema } from '../budget/setup';
 import { budgetAlertsSchema } from '../budget/alerts';
 import { auditSinksSchema } from '../audit/config';
 import { policyConfigSchemaWith } from '../policy/config';
+import { telemetrySchema } from '../telemetry/config';
 
 const port = z.number().int().min(0).max(65535);
 const byteSize = z.number().int().positive();
@@ -182,6 +183,8 @@ export const configSchema = z
     budgets: budgetStoreSchema.default(budgetStoreSchema.parse({})),
     /** Tenant policy in OPA (Rego compiled to wasm), topics and canary rollout (docs/notes-policy.md). */
     policy: policyConfigSchemaWith(guardsSchema).optional(),
+    /** Bounded tenant labels on metrics; optional OpenTelemetry traces (src/telemetry/config.ts). */
+    telemetry: telemetrySchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     // Cross-references are checked here so every dangling name is reported with its own path.

@@ -273,15 +273,9 @@ export class GatewayExchange implements Exchange {
     this.settleBudget();
     // Passed-through requests are audited too: the record says what the gateway let through unread.
     const record = this.auditRecord(outcome);
+    // Request metrics (tenant labels bounded) and the trace span are derived from this record by
+    // src/telemetry/observed-exchange.ts.
     this.deps.audit.write(record);
-    const tenant = record.tenant ?? 'unknown';
-    const model = this.route?.model.name ?? 'unknown';
-    this.deps.metrics.requests.inc({ tenant, api: this.api ?? 'unknown', model, outcome });
-    if (record.tokens.source !== 'none') {
-      this.deps.metrics.tokens.inc({ tenant, model, type: 'input' }, record.tokens.input);
-      this.deps.metrics.tokens.inc({ tenant, model, type: 'output' }, record.tokens.output);
-    }
-    if (record.costUsd > 0) this.deps.metrics.costUsd.inc({ tenant, model }, record.costUsd);
     this.log.info(
       { outcome, status: record.status, api: record.api, model: record.modelServed, tokensIn: record.tokens.input, tokensOut: record.tokens.output, ms: Math.round(record.latencyMs.total) },
       'request finished',

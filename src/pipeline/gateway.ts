@@ -20,7 +20,7 @@ export interface GatewayDeps {
   readonly config: RuntimeConfig;
   readonly router: BasicRouter;
   readonly budgets: BudgetService;
-  readonly alerts?: BudgetAlerts;
+  readonly alerts?: Pick<BudgetAlerts, 'observe'>;
   readonly audit: AuditSink;
   readonly metrics: SidecarMetrics;
   readonly logger: Logger;
@@ -39,7 +39,7 @@ export interface GatewayPipelineOptions {
   readonly metrics: SidecarMetrics;
   readonly logger: Logger;
   readonly budgets: BudgetService;
-  readonly alerts?: BudgetAlerts;
+  readonly alerts?: Pick<BudgetAlerts, 'observe'>;
   readonly now?: () => number;
   readonly policy?: Pick<PolicyService<RuntimeInputGuard>, 'snapshot'>;
 }
@@ -52,7 +52,8 @@ export class GatewayPipeline implements Pipeline {
     this.deps = { config, router: new BasicRouter(config, secrets), budgets, ...(alerts ? { alerts } : {}), audit, metrics, logger, now, ...(policy ? { policy } : {}) };
   }
 
-  newExchange(context: ExchangeContext): GatewayExchange {
-    return new GatewayExchange(this.deps, context);
+  /** `audit`: where this exchange's record goes instead of the pipeline's sink (the telemetry observer's tee). */
+  newExchange(context: ExchangeContext, audit?: AuditSink): GatewayExchange {
+    return new GatewayExchange(audit ? { ...this.deps, audit } : this.deps, context);
   }
 }

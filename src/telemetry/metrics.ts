@@ -3,6 +3,7 @@
  * can build several apps side by side without duplicate-registration errors.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createGenAiMetrics, type GenAiMetrics } from './genai-metrics';
 
 export interface SidecarMetrics {
   readonly registry: Registry;
@@ -54,6 +55,8 @@ export interface SidecarMetrics {
   readonly policyBundleLoads: Counter<'bundle' | 'trigger' | 'result'>;
   /** Canary shadow evaluations that disagreed with the enforced decision, per tenant and rule. */
   readonly policyShadowDisagreements: Counter<'tenant' | 'rule'>;
+  /** Request metrics after the OpenTelemetry GenAI conventions, budgets left, breakers (genai-metrics.ts). */
+  readonly genai: GenAiMetrics;
 }
 
 export function createMetrics(): SidecarMetrics {
@@ -185,5 +188,6 @@ export function createMetrics(): SidecarMetrics {
       labelNames: ['tenant', 'rule'],
       registers: [registry],
     }),
+    genai: createGenAiMetrics(registry),
   };
 }
