@@ -81,13 +81,13 @@ export class App {
     metrics.budgetStoreUp.set((await budgets.start()) ? 1 : 0);
     warmUpTokenizers();
     const alerts = new BudgetAlerts(store.config.budgetAlerts, budgetAlertHooks(metrics, log));
-    // Policy bundles load before serving (a bad one stops startup); later configs apply once theirs load.
-    const policy = new PolicyService<RuntimeInputGuard>(policyServiceHooks(metrics, log));
-    await policy.configure(store.config.policy);
     const telemetry = createTelemetry({ config: () => store.config, metrics, logger: log, baseDir: configDir });
+    // Policy bundles load before serving (a bad one stops startup); later configs apply once theirs load.
+    const policy = new PolicyService<RuntimeInputGuard>(policyServiceHooks(metrics, log, telemetry.tenantLabel));
+    await policy.configure(store.config.policy);
     const budgetObserver = telemetry.budgetObserver(alerts);
     const build = (config: RuntimeConfig): Pipeline =>
-      telemetry.wrap(new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts: budgetObserver, policy }), audit);
+      telemetry.wrap(new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts: budgetObserver, policy, tenantLabel: telemetry.tenantLabel }), audit);
     let pipeline = build(store.config);
     store.onChange((config) => {
       void policy.reconfigure(config.policy);

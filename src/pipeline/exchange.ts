@@ -423,7 +423,7 @@ export class GatewayExchange implements Exchange {
 
   private policyDeps(): Parameters<typeof startPolicyRun>[1] {
     const { config, metrics, now } = this.deps;
-    return { config, metrics, now, redactionLevels: this.deps.redactionLevels ?? new Set() };
+    return { config, metrics, now, redactionLevels: this.deps.redactionLevels ?? new Set(), ...(this.deps.tenantLabel ? { tenantLabel: this.deps.tenantLabel } : {}) };
   }
 
   private stage<T>(name: string, run: () => T): T {

@@ -30,6 +30,8 @@ export interface GatewayDeps {
   readonly policy?: Pick<PolicyService<RuntimeInputGuard>, 'snapshot'>;
   /** Redaction levels the request redaction stage can apply (none yet: redaction obligations deny). */
   readonly redactionLevels?: ReadonlySet<RedactionLevel>;
+  /** Bounded `tenant` label values for the policy metrics (telemetry.metrics); default: the tenant id. */
+  readonly tenantLabel?: (tenant: string) => string;
 }
 
 export interface GatewayPipelineOptions {
@@ -42,14 +44,15 @@ export interface GatewayPipelineOptions {
   readonly alerts?: Pick<BudgetAlerts, 'observe'>;
   readonly now?: () => number;
   readonly policy?: Pick<PolicyService<RuntimeInputGuard>, 'snapshot'>;
+  readonly tenantLabel?: (tenant: string) => string;
 }
 
 export class GatewayPipeline implements Pipeline {
   private readonly deps: GatewayDeps;
 
   constructor(options: GatewayPipelineOptions) {
-    const { config, secrets, audit, metrics, logger, budgets, alerts, now = Date.now, policy } = options;
-    this.deps = { config, router: new BasicRouter(config, secrets), budgets, ...(alerts ? { alerts } : {}), audit, metrics, logger, now, ...(policy ? { policy } : {}) };
+    const { config, secrets, audit, metrics, logger, budgets, alerts, now = Date.now, policy, tenantLabel } = options;
+    this.deps = { config, router: new BasicRouter(config, secrets), budgets, ...(alerts ? { alerts } : {}), audit, metrics, logger, now, ...(policy ? { policy } : {}), ...(tenantLabel ? { tenantLabel } : {}) };
   }
 
   /** `audit`: where this exchange's record goes instead of the pipeline's sink (the telemetry observer's tee). */

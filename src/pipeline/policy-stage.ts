@@ -47,6 +47,8 @@ export interface PolicyStageDeps {
    * redaction obligation denies (fail closed).
    */
   readonly redactionLevels: ReadonlySet<RedactionLevel>;
+  /** Bounded `tenant` label for metrics (telemetry.metrics.tenantLabels / maxTenantLabels). */
+  readonly tenantLabel?: (tenant: string) => string;
 }
 
 export type PolicyVerdict = { readonly ok: true } | { readonly ok: false; readonly error: ApiError };
@@ -110,8 +112,8 @@ export class PolicyRun {
       return; // shadow work never fails a request
     }
     const differences = compareGuardOutcomes(stable, shadow);
-    const tenant = this.identity.tenant.id;
-    this.snapshot.rollout.countDisagreement(tenant, differences);
+    this.snapshot.rollout.countDisagreement(this.identity.tenant.id, differences);
+    const tenant = this.tenantLabel();
     for (const rule of differences) this.deps.metrics.policyShadowDisagreements.inc({ tenant, rule });
   }
 
@@ -205,7 +207,7 @@ export class PolicyRun {
 
   private deny(decision: PolicyDecision, gatewayReason?: (typeof GATEWAY_POLICY_REASONS)[number]): PolicyVerdict {
     this.denialReason = gatewayReason;
-    const tenant = this.identity.tenant.id;
+    const tenant = this.tenantLabel();
     if (decision.outcome === 'failed_closed') {
       this.log.warn({ decisionId: decision.decisionId, bundle: decision.bundle.name, error: decision.error }, 'policy evaluation failed; denied (fail closed)');
       this.deps.metrics.policyDecisions.inc({ tenant, side: decision.rollout ?? 'stable', result: 'failed_closed' });
@@ -224,7 +226,12 @@ export class PolicyRun {
   /** Counts an allowed final decision (denials are counted where they are made). */
   countAllowed(): void {
     const decision = this.decision;
-    if (decision) this.deps.metrics.policyDecisions.inc({ tenant: this.identity.tenant.id, side: decision.rollout ?? 'stable', result: decision.outcome === 'failed_open' ? 'failed_open' : 'allow' });
+    if (decision) this.deps.metrics.policyDecisions.inc({ tenant: this.tenantLabel(), side: decision.rollout ?? 'stable', result: decision.outcome === 'failed_open' ? 'failed_open' : 'allow' });
+  }
+
+  private tenantLabel(): string {
+    const tenant = this.identity.tenant.id;
+    return this.deps.tenantLabel ? this.deps.tenantLabel(tenant) : tenant;
   }
 
   private buildInput(request: CanonicalRequest, findings: readonly GuardedFinding[]): PolicyInput {

@@ -58,7 +58,7 @@ export function budgetAlertHooks(metrics: SidecarMetrics, log: Logger): BudgetAl
   };
 }
 
-export function policyServiceHooks(metrics: SidecarMetrics, log: Logger): PolicyServiceHooks {
+export function policyServiceHooks(metrics: SidecarMetrics, log: Logger, tenantLabel: (tenant: string) => string = (tenant) => tenant): PolicyServiceHooks {
   return {
     onBundleLoad: (event) => {
       // `unchanged` polls are the normal case: not counted, or the counter would tick every poll.
@@ -68,7 +68,8 @@ export function policyServiceHooks(metrics: SidecarMetrics, log: Logger): Policy
       else log.error({ bundle: event.bundle, trigger: event.trigger, result: event.result, error: event.error }, 'policy bundle rejected; keeping the previous one');
     },
     onDisagreement: (disagreement) => {
-      for (const rule of disagreement.differences) metrics.policyShadowDisagreements.inc({ tenant: disagreement.tenant, rule });
+      const tenant = tenantLabel(disagreement.tenant);
+      for (const rule of disagreement.differences) metrics.policyShadowDisagreements.inc({ tenant, rule });
     },
     onConfigureFailed: (error) => log.error({ error }, 'policy config not applied; keeping the previous policy'),
   };
