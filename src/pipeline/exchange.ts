@@ -39,6 +39,7 @@ import { ResponseMeter } from './response-meter';
 import { OpenAiUsageStripper } from './usage-stripper';
 import { runTransforms, type ResponseTransform } from './transform';
 import { inspectRequest, type GuardedFinding } from './inspect';
+import { translateForProvider, translateResponse, type RequestTranslation } from './translation';
 import { startPolicyRun, type PolicyRun } from './policy-stage';
 import type { Decision, ExchangeContext, ExchangeEnd, Exchange, RequestHeaders, ResponseHeaders } from './types';
 
@@ -72,6 +73,8 @@ export class GatewayExchange implements Exchange {
   private budgetHeaders: ReadonlyArray<readonly [string, string]> = [];
   /** Usage was asked for upstream on the client's behalf and must be taken out of the stream again. */
   private addedIncludeUsage = false;
+  /** Set when the provider speaks another API than the client: request rewritten, response translated back. */
+  private translation: RequestTranslation | undefined;
   /**
    * What the provider's response body goes through on its way to the client, in order: translation to
    * the client's API, output guards, placeholder restoration, usage removal. Built at response headers.
@@ -186,6 +189,11 @@ export class GatewayExchange implements Exchange {
       const modified = obligations.forcedModel !== undefined || obligations.maxOutputTokens !== undefined;
       this.decisions.push({ stage: 'policy', action: modified ? 'modify' : 'allow', reason: `decision ${policy.decision?.decisionId ?? ''}` });
     }
+    // Translation reads the body: a policy token cap goes into it first (the routed, possibly forced, model comes from the target).
+    const translated = this.stage('translate', () => translateForProvider(withOutputCap(request, target, obligations.maxOutputTokens), target));
+    if (!translated.ok) return this.reject('translate', translated.error);
+    this.translation = translated.translation;
+    if (this.translation) this.decisions.push({ stage: 'translate', action: 'allow', reason: `${request.family} -> ${target.provider.api}` });
 
     // Budget after routing, so the reservation is priced on the model that will actually serve it. The
     // token estimate (a BPE pass over the prompt) is only worth its cost when a limit can apply.
@@ -208,17 +216,22 @@ export class GatewayExchange implements Exchange {
     if (request.stream) this.stopKeepAlive = this.deps.budgets.keepAlive(budget.reservation);
 
     // Budgets settle on the provider's usage: OpenAI streams report it only when asked, so ask.
-    this.addedIncludeUsage = request.api === 'openai.chat_completions' && request.stream && request.includeUsage !== true;
-    const rewritten = this.stage('rewrite', () =>
-      rewriteRequest(request, {
-        // A model the policy forced replaces the client's in the body (Gemini's is in the path, rewritten by the router).
-        ...(target.bodyModel ? { model: target.bodyModel } : obligations.forcedModel !== undefined && request.family !== 'gemini' ? { model: target.model.upstreamModel } : {}),
-        ...(obligations.maxOutputTokens !== undefined ? { maxOutputTokens: obligations.maxOutputTokens } : {}),
-        ...(this.addedIncludeUsage ? { includeUsage: true } : {}),
-      }),
-    );
+    // (A translated request always asks; the translator then honours what the client asked.)
+    const translation = this.translation;
+    this.addedIncludeUsage = !translation && request.api === 'openai.chat_completions' && request.stream && request.includeUsage !== true;
+    const rewritten = translation
+      ? translation.body
+      : this.stage('rewrite', () =>
+          rewriteRequest(request, {
+            // A model the policy forced replaces the client's in the body (Gemini's is in the path, rewritten by the router).
+            ...(target.bodyModel ? { model: target.bodyModel } : obligations.forcedModel !== undefined && request.family !== 'gemini' ? { model: target.model.upstreamModel } : {}),
+            ...(obligations.maxOutputTokens !== undefined ? { maxOutputTokens: obligations.maxOutputTokens } : {}),
+            ...(this.addedIncludeUsage ? { includeUsage: true } : {}),
+          }),
+        );
     const setHeaders: Array<readonly [string, string]> = [...target.setHeaders];
-    if (target.upstreamPath !== this.path) setHeaders.push([':path', target.upstreamPath]);
+    if (translation) setHeaders.push(...translation.setHeaders);
+    else if (target.upstreamPath !== this.path) setHeaders.push([':path', target.upstreamPath]);
     return {
       kind: 'mutate',
       headers: { set: setHeaders },
@@ -232,11 +245,17 @@ export class GatewayExchange implements Exchange {
     this.status = headers.status;
     if (this.passthrough || !this.request || headers.endOfStream) return { kind: 'continue', responseBodyMode: 'none' };
     const contentType = (headers.headers.get('content-type') ?? '').toLowerCase();
-    const mode = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
-    if (mode !== 'none') this.meter = new ResponseMeter(this.request.api, mode, headers.status);
+    let mode: 'streamed' | 'buffered' | 'none' = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
+    // Translation comes first in the chain; usage is metered in the provider's API, before it.
+    const translated = this.translation ? translateResponse(this.request, this.translation, headers.status, mode, this.context.requestId) : undefined;
+    if (translated) {
+      mode = translated.mode;
+      this.responseTransforms.push(translated.transform);
+    }
+    if (mode !== 'none') this.meter = new ResponseMeter(this.translation?.providerApi ?? this.request.api, mode, headers.status);
     if (mode === 'streamed' && this.addedIncludeUsage) this.responseTransforms.push(new OpenAiUsageStripper());
     if (headers.status >= 400) this.errorCode ??= headers.status === 413 ? 'body_too_large' : 'upstream_error';
-    return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId], ...this.budgetHeaders] }, responseBodyMode: mode };
+    return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId], ...this.budgetHeaders, ...(translated?.setHeaders ?? [])] }, responseBodyMode: mode };
   }
 
   onResponseBody(chunk: Buffer, endOfStream: boolean): Decision {
@@ -372,8 +391,6 @@ export class GatewayExchange implements Exchange {
         return apiError(404, 'model_not_found', 'The model does not exist or is not available to this tenant.', { param: 'model' });
       case 'model_not_allowed':
         return modelNotAllowed(failure.model);
-      case 'model_api_mismatch':
-        return invalidRequest(`This model is served through the ${failure.providerApi} API; call it with that API.`, 'model');
       case 'provider_credential_unavailable':
         // An operator problem (missing key file): logged loudly, never explained to the client.
         this.log.error({ provider: failure.provider }, 'provider credential unavailable');
@@ -493,4 +510,10 @@ export class GatewayExchange implements Exchange {
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+/** The request as translation should read it: with the policy's output cap written into its body (only when translating). */
+function withOutputCap(request: CanonicalRequest, target: RouteTarget, cap: number | undefined): CanonicalRequest {
+  if (cap === undefined || target.provider.api === request.family) return request;
+  return { ...request, maxOutputTokens: cap, body: JSON.parse(rewriteRequest(request, { maxOutputTokens: cap }).toString('utf8')) as CanonicalRequest['body'] };
 }

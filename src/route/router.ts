@@ -1,8 +1,8 @@
 /**
  * Basic routing: the requested model names a provider, the provider names the Envoy cluster (written
  * into the cluster header, with clear_route_cache) and how its credential is sent. The full engine
- * (aliases, `auto`, failover, translation) builds on this; until translation exists, a model whose
- * provider speaks another API than the client's is refused with a clear message.
+ * (aliases, `auto`, failover) builds on this. A model whose provider speaks another API than the
+ * client's is routed like any other: the pipeline translates (src/pipeline/translation.ts).
  */
 import type { ApiFamily, RuntimeConfig, RuntimeModel, RuntimeProvider, RuntimeTenant } from '../config/runtime';
 import type { SecretStore } from '../config/secrets';
@@ -33,7 +33,6 @@ export interface RouteTarget {
 export type RouteFailure =
   | { readonly code: 'model_not_found'; readonly model: string }
   | { readonly code: 'model_not_allowed'; readonly model: string }
-  | { readonly code: 'model_api_mismatch'; readonly model: string; readonly providerApi: ApiFamily }
   | { readonly code: 'provider_credential_unavailable'; readonly provider: string };
 
 export type RouteResult = { readonly ok: true; readonly target: RouteTarget } | { readonly ok: false; readonly failure: RouteFailure };
@@ -52,9 +51,6 @@ export class BasicRouter {
     if (!model) return { ok: false, failure: { code: 'model_not_found', model: request.model } };
     if (!request.tenant.mayUseModel(model.name)) return { ok: false, failure: { code: 'model_not_allowed', model: model.name } };
     const provider = model.provider;
-    if (provider.api !== request.family) {
-      return { ok: false, failure: { code: 'model_api_mismatch', model: model.name, providerApi: provider.api } };
-    }
     const setHeaders: [string, string][] = [[this.config.gateway.clusterHeader, provider.cluster]];
     let keyIndex = -1;
     if (provider.auth !== 'none') {

@@ -77,6 +77,18 @@ describe('models by tier', () => {
     expect(audit?.decisions).toContainEqual(expect.objectContaining({ stage: 'policy', action: 'modify' }));
   });
 
+  it('trial tier from the Anthropic SDK: the forced model is served through translation, capped at the tier limit', async () => {
+    const client = new Anthropic({ apiKey: KEYS.trial, baseURL: gateway.edge.url, maxRetries: 0 });
+    const message = await client.messages.create({ model: 'claude-haiku', max_tokens: 2000, messages: [{ role: 'user', content: 'hello' }] });
+    expect(message.type).toBe('message');
+    const sent = gateway.mocks.openai.requests()[0]?.json as { model?: string; max_tokens?: number; max_completion_tokens?: number };
+    expect(sent.model).toBe('gpt-4o-mini');
+    expect(sent.max_completion_tokens ?? sent.max_tokens).toBe(512);
+    const audit = await auditOfLastRequest(gateway);
+    expect(audit?.policy).toMatchObject({ allow: true, routedModel: 'gpt-4o-mini', obligations: { forcedModel: 'gpt-4o-mini', maxOutputTokens: 512 } });
+    expect(audit?.decisions).toContainEqual(expect.objectContaining({ stage: 'translate', action: 'allow' }));
+  });
+
   it('the Gemini error shape carries the code on Gemini paths', async () => {
     const client = new GoogleGenAI({ apiKey: KEYS.free, httpOptions: { baseUrl: gateway.edge.url } });
     const error: unknown = await client.models.generateContent({ model: 'gemini-flash', contents: 'hi' }).catch((e: unknown) => e);
