@@ -16,8 +16,10 @@ import { budgetUsageHandler } from './budget/usage-api';
 import { AdminServer } from './telemetry/admin-server';
 import { createLogger } from './telemetry/logger';
 import { createMetrics, type SidecarMetrics } from './telemetry/metrics';
-import { auditSinkHooks, budgetAlertHooks, budgetEventHooks } from './telemetry/domain-hooks';
+import { auditSinkHooks, budgetAlertHooks, budgetEventHooks, policyServiceHooks } from './telemetry/domain-hooks';
 import { BudgetAlerts } from './budget/alerts';
+import { PolicyService } from './policy/service';
+import type { RuntimeInputGuard } from './config/runtime';
 import { createTelemetry, type Telemetry } from './telemetry/setup';
 
 export interface AppOptions {
@@ -43,6 +45,7 @@ export class App {
     readonly audit: AuditSink,
     readonly budgets: BudgetService,
     private readonly auditSinks: AuditSinks | undefined,
+    readonly policy: PolicyService<RuntimeInputGuard>,
     private readonly telemetry: Telemetry,
   ) {}
 
@@ -79,11 +82,15 @@ export class App {
     warmUpTokenizers();
     const alerts = new BudgetAlerts(store.config.budgetAlerts, budgetAlertHooks(metrics, log));
     const telemetry = createTelemetry({ config: () => store.config, metrics, logger: log, baseDir: configDir });
+    // Policy bundles load before serving (a bad one stops startup); later configs apply once theirs load.
+    const policy = new PolicyService<RuntimeInputGuard>(policyServiceHooks(metrics, log, telemetry.tenantLabel));
+    await policy.configure(store.config.policy);
     const budgetObserver = telemetry.budgetObserver(alerts);
     const build = (config: RuntimeConfig): Pipeline =>
-      telemetry.wrap(new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts: budgetObserver }), audit);
+      telemetry.wrap(new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts: budgetObserver, policy, tenantLabel: telemetry.tenantLabel }), audit);
     let pipeline = build(store.config);
     store.onChange((config) => {
+      void policy.reconfigure(config.policy);
       pipeline = build(config);
       if (log.level !== config.logging.level) log.level = config.logging.level;
     });
@@ -121,7 +128,7 @@ export class App {
     const bound = await extProc.start();
     const adminPort = await admin.start();
     if (options.watchConfig) store.watchFile();
-    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, telemetry);
+    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, policy, telemetry);
     log.info({ ...app.addresses }, 'llmgw sidecar ready');
     return app;
   }
@@ -145,6 +152,7 @@ export class App {
   async close(): Promise<void> {
     this.draining = true;
     this.store.close();
+    this.policy.close();
     await this.extProc.shutdown();
     await this.admin.close();
     await this.budgets.close();

@@ -156,7 +156,11 @@ async function serve(args: readonly string[]): Promise<number> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
-    process.on('SIGHUP', () => app.store.reload());
+    process.on('SIGHUP', () => {
+      app.store.reload();
+      // Policy bundles too: files re-read, bundle services polled now (a watcher can miss a change on some volumes).
+      void app.policy.refreshAll();
+    });
   });
 }
 

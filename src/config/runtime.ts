@@ -18,6 +18,7 @@ import { builtinGuards } from '../guard/builtin';
 import type { Inspector, OutputGuard } from '../guard/registry';
 import { compileRedaction, type CompiledRedaction } from '../guard/pii/request-redaction';
 import type { ConfigDocument } from './schema';
+import { compilePolicy, type RuntimePolicy } from '../policy/config';
 
 export interface TlsMaterial {
   readonly cert: Buffer;
@@ -115,6 +116,8 @@ export interface RuntimeConfig {
   readonly budgetAlerts: BudgetAlertsConfig;
   /** Audit sinks; built once at startup like the budget store. */
   readonly audit: AuditSinksConfig;
+  /** Tenant policy settings (bundles are loaded by PolicyService); absent: no policy stage. */
+  readonly policy?: RuntimePolicy<RuntimeInputGuard>;
   /** Metric label bounds (follow reloads) and traces (built once at startup). */
   readonly telemetry: TelemetryConfig;
 }
@@ -250,6 +253,16 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     for (const key of tenant.apiKeys) apiKeys.set(key.sha256, Object.freeze({ tenant: runtimeTenant, keyId: key.id }));
   }
 
+  const policy = document.policy
+    ? compilePolicy(document.policy, {
+        resolve,
+        tenantIds: new Set(tenants.keys()),
+        providerIds: new Set(providers.keys()),
+        problem: (at, message) => problems.push({ path: at, message }),
+        compileGuards: (guards, at) => compileGuards(guards, at),
+      })
+    : undefined;
+
   if (problems.length > 0) throw new ConfigError(loaded.source, problems);
   return Object.freeze({
     source: loaded.source,
@@ -271,6 +284,7 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     budgets: document.budgets,
     audit: document.audit,
     budgetAlerts: document.budgetAlerts,
+    ...(policy ? { policy } : {}),
     telemetry: document.telemetry,
   });
 }

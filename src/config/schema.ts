@@ -8,6 +8,7 @@ import { budgetStoreSchema } from '../budget/setup';
 import { budgetAlertsSchema } from '../budget/alerts';
 import { auditSinksSchema } from '../audit/config';
 import { redactionBaseSchema } from '../guard/pii/request-redaction';
+import { policyConfigSchemaWith } from '../policy/config';
 import { telemetrySchema } from '../telemetry/config';
 
 const port = z.number().int().min(0).max(65535);
@@ -204,6 +205,8 @@ export const configSchema = z
     budgetAlerts: budgetAlertsSchema.prefault({}),
     /** Where budgets are kept (Redis across replicas, memory for one) and what a Redis outage does. */
     budgets: budgetStoreSchema.default(budgetStoreSchema.parse({})),
+    /** Tenant policy in OPA (Rego compiled to wasm), topics and canary rollout (docs/notes-policy.md). */
+    policy: policyConfigSchemaWith(guardsSchema).optional(),
     /** Bounded tenant labels on metrics; optional OpenTelemetry traces (src/telemetry/config.ts). */
     telemetry: telemetrySchema.prefault({}),
   })

@@ -37,6 +37,8 @@ export const ERROR_CODES = [
   'pii_detected',
   'output_blocked',
   'detector_unavailable',
+  'policy_denied',
+  'policy_unavailable',
   'budget_exceeded',
   'budget_unavailable',
   'rate_limited',

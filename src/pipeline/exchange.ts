@@ -39,12 +39,13 @@ import { ResponseMeter } from './response-meter';
 import { OpenAiUsageStripper } from './usage-stripper';
 import { runTransforms, type ResponseTransform } from './transform';
 import { inspectRequest, type GuardedFinding } from './inspect';
-import { redactedRequest, redactForTenant } from './redaction';
+import { appliedRedactionLevels, redactedRequest, redactForTenant } from './redaction';
 import { outputStages } from './output/setup';
 import type { OutputReport } from './output/slots';
 import { outputBlockError, outputOutcome } from './output/outcome';
 import type { AuditRedaction } from '../audit/record';
 import { translateForProvider, translateResponse, type RequestTranslation } from './translation';
+import { startPolicyRun, type PolicyRun } from './policy-stage';
 import type { Decision, ExchangeContext, ExchangeEnd, Exchange, RequestHeaders, ResponseHeaders } from './types';
 
 const CONTINUE: Decision = { kind: 'continue' };
@@ -95,6 +96,8 @@ export class GatewayExchange implements Exchange {
   /** What the output guards found and whether they stopped the response. */
   private output: OutputReport | undefined;
   private responseMode: 'none' | 'buffered' | 'streamed' = 'none';
+  /** The tenant policy's stage (src/pipeline/policy-stage.ts); absent without a `policy:` section. */
+  private policy: PolicyRun | undefined;
 
   constructor(
     private readonly deps: GatewayDeps,
@@ -175,6 +178,7 @@ export class GatewayExchange implements Exchange {
     if (!parsed.ok) return this.reject('validate', parsed.error);
     const request = parsed.request;
     this.request = request;
+    this.policy = startPolicyRun(this.deps.policy?.snapshot(), this.policyDeps(), this.context.requestId, identity, this.context.metadata, this.log);
 
     const refusal = await this.inspect(request, identity);
     if (refusal) return refusal;
@@ -186,23 +190,38 @@ export class GatewayExchange implements Exchange {
     // What leaves: the request with redacted texts (translated from there when the provider speaks another API).
     const outbound = redaction.segments.size > 0 ? this.stage('redact', () => redactedRequest(request, redaction.segments, { pathModel: this.pathModel, pathStream: this.pathStream })) : request;
 
-    const routed = this.stage('route', () =>
-      this.deps.router.route({ family: request.family, model: request.model, tenant: identity.tenant, path: this.path }, this.requestHeaders),
-    );
+    const policy = this.policy;
+    const beforeRouting = policy ? this.stage('policy', () => policy.beforeRouting(request, this.findings)) : undefined;
+    if (beforeRouting && !beforeRouting.ok) return this.reject('policy', beforeRouting.error);
+
+    const model = policy?.modelToRoute(request) ?? request.model;
+    const routed = this.stage('route', () => this.deps.router.route({ family: request.family, model, tenant: identity.tenant, path: this.path }, this.requestHeaders));
     if (!routed.ok) return this.reject('route', this.routeError(routed.failure));
     const target = routed.target;
     this.route = target;
     this.decisions.push({ stage: 'route', action: 'allow', reason: target.reason });
-    const translated = this.stage('translate', () => translateForProvider(outbound, target));
+
+    const afterRouting = policy ? this.stage('policy', () => policy.afterRouting(request, target, appliedRedactionLevels(identity.tenant, redaction))) : undefined;
+    if (afterRouting && !afterRouting.ok) return this.reject('policy', afterRouting.error);
+    const obligations = policy?.obligations ?? {};
+    if (policy) {
+      policy.countAllowed();
+      const modified = obligations.forcedModel !== undefined || obligations.maxOutputTokens !== undefined;
+      this.decisions.push({ stage: 'policy', action: modified ? 'modify' : 'allow', reason: `decision ${policy.decision?.decisionId ?? ''}` });
+    }
+    // Translation reads the body: a policy token cap goes into it first (the routed, possibly forced, model comes from the target).
+    const translated = this.stage('translate', () => translateForProvider(withOutputCap(outbound, target, obligations.maxOutputTokens), target));
     if (!translated.ok) return this.reject('translate', translated.error);
     this.translation = translated.translation;
     if (this.translation) this.decisions.push({ stage: 'translate', action: 'allow', reason: `${request.family} -> ${target.provider.api}` });
 
     // Budget after routing, so the reservation is priced on the model that will actually serve it. The
     // token estimate (a BPE pass over the prompt) is only worth its cost when a limit can apply.
-    const estimate = budgetApplies(identity.tenant.budget)
+    const estimated = budgetApplies(identity.tenant.budget)
       ? this.stage('estimate', () => estimateRequest(request, { family: target.provider.api, model: target.model.upstreamModel }))
       : { promptTokens: 0, requestedMaxOutputTokens: request.maxOutputTokens, n: request.n ?? 1, producesOutput: request.api !== 'openai.embeddings' };
+    // The policy's token cap is written into the request below: reserve for the capped output.
+    const estimate = obligations.maxOutputTokens === undefined ? estimated : { ...estimated, requestedMaxOutputTokens: obligations.maxOutputTokens };
     const budget = await this.deps.budgets.reserve({
       tenant: identity.tenant.budget,
       ...(identity.keyId ? { caller: `key:${identity.keyId}` } : identity.user ? { caller: `user:${identity.user}` } : {}),
@@ -223,7 +242,12 @@ export class GatewayExchange implements Exchange {
     const rewritten = translation
       ? translation.body
       : this.stage('rewrite', () =>
-          rewriteRequest(outbound, { ...(target.bodyModel ? { model: target.bodyModel } : {}), ...(this.addedIncludeUsage ? { includeUsage: true } : {}) }),
+          rewriteRequest(outbound, {
+            // A model the policy forced replaces the client's in the body (Gemini's is in the path, rewritten by the router).
+            ...(target.bodyModel ? { model: target.bodyModel } : obligations.forcedModel !== undefined && outbound.family !== 'gemini' ? { model: target.model.upstreamModel } : {}),
+            ...(obligations.maxOutputTokens !== undefined ? { maxOutputTokens: obligations.maxOutputTokens } : {}),
+            ...(this.addedIncludeUsage ? { includeUsage: true } : {}),
+          }),
         );
     const setHeaders: Array<readonly [string, string]> = [...target.setHeaders];
     if (translation) setHeaders.push(...translation.setHeaders);
@@ -324,10 +348,11 @@ export class GatewayExchange implements Exchange {
 
   /** Runs the tenant's input detectors; returns the refusal when one blocks (or fails closed). */
   private async inspect(request: CanonicalRequest, identity: Identity): Promise<Decision | undefined> {
-    const guards = identity.tenant.inputGuards;
-    if (guards.length === 0) return undefined;
+    const guards = this.policy?.inputGuards(identity.tenant.inputGuards) ?? identity.tenant.inputGuards;
+    if (guards.length === 0 && !this.policy?.shadowsGuards) return undefined;
     const started = performance.now();
     const outcome = await inspectRequest(request, guards);
+    await this.policy?.shadowGuards(request, outcome);
     this.deps.metrics.stageSeconds.observe({ stage: 'inspect' }, (performance.now() - started) / 1000);
     for (const failure of outcome.failures) {
       this.deps.metrics.guardErrors.inc({ guard: failure.guard, fail_mode: failure.failMode });
@@ -447,7 +472,21 @@ export class GatewayExchange implements Exchange {
       metadata.findings = this.findings.map((finding) => ({ detector: finding.detector, type: finding.type, score: finding.score }));
     }
     if (this.redactions.length > 0) metadata.redactions = this.redactions.map((r) => ({ direction: r.direction, type: r.type, action: r.action, count: r.count }));
+    if (this.policy) Object.assign(metadata, this.policy.metadata());
     return metadata;
+  }
+
+  /**
+   * The redaction level the tenant policy requires for this request (`reversible` or `irreversible`),
+   * for the request redaction stage. Until one exists, such a request is denied (redaction_unavailable).
+   */
+  get requiredRedaction(): 'reversible' | 'irreversible' | undefined {
+    return this.policy?.obligations.redaction;
+  }
+
+  private policyDeps(): Parameters<typeof startPolicyRun>[1] {
+    const { config, metrics, now } = this.deps;
+    return { config, metrics, now, redactionLevels: this.deps.redactionLevels ?? new Set(), ...(this.deps.tenantLabel ? { tenantLabel: this.deps.tenantLabel } : {}) };
   }
 
   private stage<T>(name: string, run: () => T): T {
@@ -475,6 +514,7 @@ export class GatewayExchange implements Exchange {
     const cost = usage && this.route ? costUsd(this.route.model.pricing, usage) : 0;
     const errorCode = this.errorCode ?? (reading?.upstreamError ? 'upstream_error' : null) ?? (outcome === 'failed' ? internalError().code : null);
     const clientAddress = this.context.attributes['source.address'];
+    const policyAudit = this.policy?.audit();
     return {
       kind: 'llmgw.audit',
       version: AUDIT_RECORD_VERSION,
@@ -510,10 +550,17 @@ export class GatewayExchange implements Exchange {
         ...(finding.segment === undefined ? {} : { segment: finding.segment }),
       })).concat(this.outputFindings),
       ...(this.redactions.length > 0 ? { redactions: this.redactions } : {}),
+      ...(policyAudit ? { policy: policyAudit } : {}),
     };
   }
 }
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+/** The request as translation should read it: with the policy's output cap written into its body (only when translating). */
+function withOutputCap(request: CanonicalRequest, target: RouteTarget, cap: number | undefined): CanonicalRequest {
+  if (cap === undefined || target.provider.api === request.family) return request;
+  return { ...request, maxOutputTokens: cap, body: JSON.parse(rewriteRequest(request, { maxOutputTokens: cap }).toString('utf8')) as CanonicalRequest['body'] };
 }

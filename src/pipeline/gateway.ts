@@ -11,6 +11,8 @@ import { BasicRouter } from '../route/router';
 import type { BudgetService } from '../budget';
 import type { BudgetAlerts } from '../budget/alerts';
 import type { SidecarMetrics } from '../telemetry/metrics';
+import type { RuntimeInputGuard } from '../config/runtime';
+import type { PolicyService, RedactionLevel } from '../policy';
 import { GatewayExchange } from './exchange';
 import type { ExchangeContext, Pipeline } from './types';
 
@@ -24,6 +26,12 @@ export interface GatewayDeps {
   readonly logger: Logger;
   /** Wall clock (ms since epoch) for audit timestamps; injectable for tests. */
   readonly now: () => number;
+  /** The tenant policy in force (bundles, canary); absent or empty: no policy stage. */
+  readonly policy?: Pick<PolicyService<RuntimeInputGuard>, 'snapshot'>;
+  /** Redaction levels the request redaction stage can apply (none yet: redaction obligations deny). */
+  readonly redactionLevels?: ReadonlySet<RedactionLevel>;
+  /** Bounded `tenant` label values for the policy metrics (telemetry.metrics); default: the tenant id. */
+  readonly tenantLabel?: (tenant: string) => string;
 }
 
 export interface GatewayPipelineOptions {
@@ -35,14 +43,16 @@ export interface GatewayPipelineOptions {
   readonly budgets: BudgetService;
   readonly alerts?: Pick<BudgetAlerts, 'observe'>;
   readonly now?: () => number;
+  readonly policy?: Pick<PolicyService<RuntimeInputGuard>, 'snapshot'>;
+  readonly tenantLabel?: (tenant: string) => string;
 }
 
 export class GatewayPipeline implements Pipeline {
   private readonly deps: GatewayDeps;
 
   constructor(options: GatewayPipelineOptions) {
-    const { config, secrets, audit, metrics, logger, budgets, alerts, now = Date.now } = options;
-    this.deps = { config, router: new BasicRouter(config, secrets), budgets, ...(alerts ? { alerts } : {}), audit, metrics, logger, now };
+    const { config, secrets, audit, metrics, logger, budgets, alerts, now = Date.now, policy, tenantLabel } = options;
+    this.deps = { config, router: new BasicRouter(config, secrets), budgets, ...(alerts ? { alerts } : {}), audit, metrics, logger, now, ...(policy ? { policy } : {}), ...(tenantLabel ? { tenantLabel } : {}) };
   }
 
   /** `audit`: where this exchange's record goes instead of the pipeline's sink (the telemetry observer's tee). */

@@ -8,6 +8,7 @@ import { PiiPolicyError } from '../guard/pii/redact';
 import { redactRequest } from '../guard/pii/request-redaction';
 import { apiError, parseRequest, rewriteRequest, type ApiError, type CanonicalRequest } from '../llm';
 import type { AuditRedaction } from '../audit/record';
+import type { RedactionLevel } from '../policy';
 
 export type RedactionOutcome =
   | {
@@ -15,10 +16,12 @@ export type RedactionOutcome =
       readonly segments: ReadonlyMap<number, string>;
       readonly restore: ReadonlyMap<string, string>;
       readonly counts: readonly AuditRedaction[];
+      /** Spans found but left as written (action `allow`): the request still carries them. */
+      readonly unredacted: number;
     }
   | { readonly ok: false; readonly error: ApiError; readonly counts: readonly AuditRedaction[] };
 
-const NOTHING: RedactionOutcome = { ok: true, segments: new Map(), restore: new Map(), counts: [] };
+const NOTHING: RedactionOutcome = { ok: true, segments: new Map(), restore: new Map(), counts: [], unredacted: 0 };
 
 export function redactForTenant(request: CanonicalRequest, tenant: RuntimeTenant, requestId: string): RedactionOutcome {
   const redaction = tenant.redaction;
@@ -36,7 +39,19 @@ export function redactForTenant(request: CanonicalRequest, tenant: RuntimeTenant
   if (result.blocked.length > 0 || result.broken > 0) {
     return { ok: false, error: apiError(400, 'pii_detected', `The request contains data the gateway's policy does not allow to send (request ${requestId}).`), counts };
   }
-  return { ok: true, segments: result.segments, restore: result.restore, counts };
+  const unredacted = result.counts.filter((c) => c.action === 'allow').reduce((sum, c) => sum + c.count, 0);
+  return { ok: true, segments: result.segments, restore: result.restore, counts, unredacted };
+}
+
+/**
+ * The redaction levels this request's redaction achieved, for a policy obligation ("send to external
+ * providers only after redaction"). Nothing unless the tenant redacts and left no detected span as
+ * written; `irreversible` only when no placeholder can be turned back into its value. A tenant without
+ * redaction gets nothing, so such an obligation denies (fail closed) instead of sending the text.
+ */
+export function appliedRedactionLevels(tenant: RuntimeTenant, outcome: RedactionOutcome): ReadonlySet<RedactionLevel> {
+  if (!tenant.redaction || !outcome.ok || outcome.unredacted > 0) return new Set();
+  return new Set<RedactionLevel>([outcome.counts.some((c) => c.action === 'reversible') ? 'reversible' : 'irreversible']);
 }
 
 /**
