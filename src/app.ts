@@ -18,6 +18,9 @@ import { createLogger } from './telemetry/logger';
 import { createMetrics, type SidecarMetrics } from './telemetry/metrics';
 import { auditSinkHooks, budgetAlertHooks, budgetEventHooks } from './telemetry/domain-hooks';
 import { BudgetAlerts } from './budget/alerts';
+import { createResponseCache } from './cache/setup';
+import { cacheAdminHandler } from './cache/admin';
+import type { ResponseCache } from './cache/service';
 
 export interface AppOptions {
   readonly configPath: string;
@@ -42,6 +45,7 @@ export class App {
     readonly audit: AuditSink,
     readonly budgets: BudgetService,
     private readonly auditSinks: AuditSinks | undefined,
+    readonly cache: ResponseCache,
   ) {}
 
   static async start(options: AppOptions): Promise<App> {
@@ -74,7 +78,12 @@ export class App {
     metrics.budgetStoreUp.set((await budgets.start()) ? 1 : 0);
     warmUpTokenizers();
     const alerts = new BudgetAlerts(store.config.budgetAlerts, budgetAlertHooks(metrics, log));
-    const build = (config: RuntimeConfig): Pipeline => new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts });
+    // The response cache is process-wide too (memory, or Redis shared by replicas); a failing Redis is a miss.
+    const cache = createResponseCache(store.config.cache, {
+      baseDir: configDir,
+      onError: (operation) => metrics.cacheStores.inc({ result: `redis_${operation}_error` }),
+    });
+    const build = (config: RuntimeConfig): Pipeline => new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts, cache });
     let pipeline = build(store.config);
     store.onChange((config) => {
       pipeline = build(config);
@@ -100,7 +109,7 @@ export class App {
           const source = store.config.admin.token;
           return source ? store.secrets.value(source) || undefined : undefined;
         },
-        handle: budgetUsageHandler(() => store.config, budgets),
+        handle: adminHandler(budgetUsageHandler(() => store.config, budgets), cacheAdminHandler(() => store.config, cache)),
       },
       readiness: [
         { name: 'draining', check: () => (app?.draining ? 'shutting down' : undefined) },
@@ -114,7 +123,7 @@ export class App {
     const bound = await extProc.start();
     const adminPort = await admin.start();
     if (options.watchConfig) store.watchFile();
-    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks);
+    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, cache);
     log.info({ ...app.addresses }, 'llmgw sidecar ready');
     return app;
   }
@@ -141,10 +150,24 @@ export class App {
     await this.extProc.shutdown();
     await this.admin.close();
     await this.budgets.close();
+    await this.cache.close();
     // Audit records of the streams that just ended must reach their sinks before the process exits.
     if (this.auditSinks) await this.auditSinks.close();
     else await this.audit.flush();
     this.logger.info('stopped');
     this.logger.flush?.();
   }
+}
+
+/** The admin API: the cache's paths first (DELETE), then the read-only budget view (GET). */
+function adminHandler(
+  usage: ReturnType<typeof budgetUsageHandler>,
+  cache: ReturnType<typeof cacheAdminHandler>,
+): (path: string, query: URLSearchParams, method: string) => Promise<{ status: number; body: unknown; headers?: Readonly<Record<string, string>> }> {
+  return async (path, query, method) => {
+    const cached = await cache(method, path);
+    if (cached) return cached;
+    if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { error: 'method not allowed' } };
+    return usage(path, query);
+  };
 }

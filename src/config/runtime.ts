@@ -16,6 +16,7 @@ import type { BudgetAlertsConfig } from '../budget/alerts';
 import { builtinGuards } from '../guard/builtin';
 import type { Inspector } from '../guard/registry';
 import type { ConfigDocument } from './schema';
+import { CACHE_DISABLED, compileCachePolicies, type CacheConfig, type TenantCachePolicy } from '../cache/config';
 
 export interface TlsMaterial {
   readonly cert: Buffer;
@@ -71,6 +72,8 @@ export interface RuntimeTenant {
   readonly budget: CompiledTenantBudget;
   /** The input detectors for this tenant (its own list, or the top-level one). */
   readonly inputGuards: readonly RuntimeInputGuard[];
+  /** Response cache policy (defaults merged with the tenant's override). */
+  readonly cache: TenantCachePolicy;
 }
 
 export interface ApiKeyOwner {
@@ -104,6 +107,8 @@ export interface RuntimeConfig {
   readonly budgetAlerts: BudgetAlertsConfig;
   /** Audit sinks; built once at startup like the budget store. */
   readonly audit: AuditSinksConfig;
+  /** Response cache settings; the store is built once at startup like the budget store. */
+  readonly cache: CacheConfig;
 }
 
 export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): RuntimeConfig {
@@ -196,6 +201,12 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     });
   const globalGuards = compileGuards(document.guards, 'guards');
 
+  const cachePolicies = compileCachePolicies(document.cache, {
+    tenantIds: new Set(Object.keys(document.tenants)),
+    resolve,
+    ...(secrets ? { secrets } : {}),
+    problem: (at, message) => problems.push({ path: at, message }),
+  });
   const tenants = new Map<string, RuntimeTenant>();
   const apiKeys = new Map<string, ApiKeyOwner>();
   for (const [id, tenant] of Object.entries(document.tenants)) {
@@ -205,6 +216,7 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
       maxRequestBytes: tenant.maxRequestBytes ?? document.gateway.maxRequestBytes,
       budget: tenant.budget ? compileTenantBudget(id, tenant.budget) : unlimitedTenantBudget(id),
       inputGuards: tenant.guards ? compileGuards(tenant.guards, `tenants.${id}.guards`) : globalGuards,
+      cache: cachePolicies.get(id) ?? CACHE_DISABLED,
     });
     tenants.set(id, runtimeTenant);
     for (const key of tenant.apiKeys) apiKeys.set(key.sha256, Object.freeze({ tenant: runtimeTenant, keyId: key.id }));
@@ -231,5 +243,6 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     budgets: document.budgets,
     audit: document.audit,
     budgetAlerts: document.budgetAlerts,
+    cache: document.cache,
   });
 }

@@ -7,6 +7,7 @@ import { budgetLimitsSchema, checkBudgetReferences } from '../budget/limits';
 import { budgetStoreSchema } from '../budget/setup';
 import { budgetAlertsSchema } from '../budget/alerts';
 import { auditSinksSchema } from '../audit/config';
+import { cacheSchema } from '../cache/config';
 
 const port = z.number().int().min(0).max(65535);
 const byteSize = z.number().int().positive();
@@ -179,6 +180,8 @@ export const configSchema = z
     budgetAlerts: budgetAlertsSchema.prefault({}),
     /** Where budgets are kept (Redis across replicas, memory for one) and what a Redis outage does. */
     budgets: budgetStoreSchema.default(budgetStoreSchema.parse({})),
+    /** Response cache: store (memory or Redis), defaults and per-tenant overrides (docs/notes-cache.md). */
+    cache: cacheSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     // Cross-references are checked here so every dangling name is reported with its own path.

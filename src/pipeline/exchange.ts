@@ -39,6 +39,7 @@ import { ResponseMeter } from './response-meter';
 import { OpenAiUsageStripper } from './usage-stripper';
 import { runTransforms, type ResponseTransform } from './transform';
 import { inspectRequest, type GuardedFinding } from './inspect';
+import { CacheStage } from './cache-stage';
 import type { Decision, ExchangeContext, ExchangeEnd, Exchange, RequestHeaders, ResponseHeaders } from './types';
 
 const CONTINUE: Decision = { kind: 'continue' };
@@ -79,6 +80,13 @@ export class GatewayExchange implements Exchange {
   private readonly decisions: AuditDecision[] = [];
   /** What the input detectors found (block and flag guards); recorded in audit, never with text. */
   private findings: readonly GuardedFinding[] = [];
+  /**
+   * Placeholders the request redaction put in the body. Set by that stage; any redaction makes the answer
+   * specific to this caller's values, so the response cache never keeps it.
+   */
+  private redactions = 0;
+  /** The response cache's part in this exchange (lookup result, recorder); absent when the tenant has it off. */
+  private cache: CacheStage | undefined;
 
   constructor(
     private readonly deps: GatewayDeps,
@@ -171,6 +179,14 @@ export class GatewayExchange implements Exchange {
     this.route = target;
     this.decisions.push({ stage: 'route', action: 'allow', reason: target.reason });
 
+    // Cache after inspection (blocked requests never reach it) and routing (the key names the model that
+    // serves, so answers of one model never stand in for another's).
+    if (this.deps.cache) {
+      const caller = { tenant: identity.tenant.id, ...(identity.keyId ? { keyId: identity.keyId } : {}), ...(identity.user ? { user: identity.user } : {}) };
+      this.cache = await CacheStage.lookup(this.deps.cache, { policy: identity.tenant.cache, request, servedModel: target.model.name, caller }, this.deps.metrics, this.log);
+      if (this.cache?.hit) return this.answerFromCache(request, identity);
+    }
+
     // Budget after routing, so the reservation is priced on the model that will actually serve it. The
     // token estimate (a BPE pass over the prompt) is only worth its cost when a limit can apply.
     const estimate = budgetApplies(identity.tenant.budget)
@@ -212,8 +228,11 @@ export class GatewayExchange implements Exchange {
     const mode = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
     if (mode !== 'none') this.meter = new ResponseMeter(this.request.api, mode, headers.status);
     if (mode === 'streamed' && this.addedIncludeUsage) this.responseTransforms.push(new OpenAiUsageStripper());
+    // Last in the chain: the cache records exactly what the client receives.
+    const cacheHeaders = this.cache?.onResponse(mode, headers.status, this.route?.model.upstreamModel ?? this.request.model) ?? [];
+    if (this.cache?.transform) this.responseTransforms.push(this.cache.transform);
     if (headers.status >= 400) this.errorCode ??= headers.status === 413 ? 'body_too_large' : 'upstream_error';
-    return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId], ...this.budgetHeaders] }, responseBodyMode: mode };
+    return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId], ...this.budgetHeaders, ...cacheHeaders] }, responseBodyMode: mode };
   }
 
   onResponseBody(chunk: Buffer, endOfStream: boolean): Decision {
@@ -248,8 +267,17 @@ export class GatewayExchange implements Exchange {
 
   onEnd(outcome: ExchangeEnd): void {
     this.settleBudget();
+    const cache = this.cache?.finish({
+      outcome,
+      status: this.status,
+      upstreamError: this.meter?.reading().upstreamError !== undefined,
+      decisions: this.decisions,
+      findings: this.findings.length,
+      redactions: this.redactions,
+      ...(this.meter?.reading().usage ? { usage: this.meter.reading().usage } : {}),
+    });
     // Passed-through requests are audited too: the record says what the gateway let through unread.
-    const record = this.auditRecord(outcome);
+    const record = { ...this.auditRecord(outcome), ...(cache ? { cache } : {}) };
     this.deps.audit.write(record);
     const tenant = record.tenant ?? 'unknown';
     const model = this.route?.model.name ?? 'unknown';
@@ -319,6 +347,36 @@ export class GatewayExchange implements Exchange {
       this.deps.metrics.budgetSettleErrors.inc({ reason: 'failed' });
       this.log.error({ err: error }, 'budget settlement failed');
     });
+  }
+
+  /**
+   * A cache hit: the stored answer as JSON or SSE in the client's API. The budget is charged only when
+   * the tenant's policy says so (reserved and settled at once with the usage the answer first cost).
+   */
+  private async answerFromCache(request: CanonicalRequest, identity: Identity): Promise<Decision> {
+    const answer = this.cache?.answer(request);
+    const route = this.route;
+    if (!answer || !route) throw new Error('cache hit without an answer');
+    const usage = this.cache?.hitUsage;
+    if (identity.tenant.cache.chargeOnHit === 'usage' && usage && budgetApplies(identity.tenant.budget)) {
+      const charged = await this.deps.budgets.reserve({
+        tenant: identity.tenant.budget,
+        ...(identity.keyId ? { caller: `key:${identity.keyId}` } : identity.user ? { caller: `user:${identity.user}` } : {}),
+        model: { name: route.model.name, pricing: route.model.pricing, maxOutputTokens: route.model.maxOutputTokens },
+        estimate: { promptTokens: usage.inputTokens, requestedMaxOutputTokens: usage.outputTokens, n: 1, producesOutput: true },
+      });
+      if (!charged.ok) return this.reject('budget', apiError(charged.status, charged.code, charged.message, { headers: charged.headers }));
+      this.deps.budgets.settle(charged.reservation, usage).catch((error: unknown) => this.log.error({ err: error }, 'budget charge of a cache hit failed'));
+    }
+    this.status = 200;
+    return {
+      kind: 'respond',
+      status: 200,
+      headers: [...answer.headers, ['x-llmgw-request-id', this.context.requestId]],
+      body: answer.body,
+      details: 'llmgw_cache_hit',
+      metadata: { ...this.metadata(), cache: 'hit' },
+    };
   }
 
   private answerModels(api: ApiId): Decision {

@@ -11,6 +11,7 @@ import { BasicRouter } from '../route/router';
 import type { BudgetService } from '../budget';
 import type { BudgetAlerts } from '../budget/alerts';
 import type { SidecarMetrics } from '../telemetry/metrics';
+import type { ResponseCache } from '../cache/service';
 import { GatewayExchange } from './exchange';
 import type { ExchangeContext, Pipeline } from './types';
 
@@ -19,6 +20,8 @@ export interface GatewayDeps {
   readonly router: BasicRouter;
   readonly budgets: BudgetService;
   readonly alerts?: BudgetAlerts;
+  /** The response cache (process-wide, like the budget store); absent: no caching. */
+  readonly cache?: ResponseCache;
   readonly audit: AuditSink;
   readonly metrics: SidecarMetrics;
   readonly logger: Logger;
@@ -34,6 +37,7 @@ export interface GatewayPipelineOptions {
   readonly logger: Logger;
   readonly budgets: BudgetService;
   readonly alerts?: BudgetAlerts;
+  readonly cache?: ResponseCache;
   readonly now?: () => number;
 }
 
@@ -41,8 +45,8 @@ export class GatewayPipeline implements Pipeline {
   private readonly deps: GatewayDeps;
 
   constructor(options: GatewayPipelineOptions) {
-    const { config, secrets, audit, metrics, logger, budgets, alerts, now = Date.now } = options;
-    this.deps = { config, router: new BasicRouter(config, secrets), budgets, ...(alerts ? { alerts } : {}), audit, metrics, logger, now };
+    const { config, secrets, audit, metrics, logger, budgets, alerts, cache, now = Date.now } = options;
+    this.deps = { config, router: new BasicRouter(config, secrets), budgets, ...(alerts ? { alerts } : {}), ...(cache ? { cache } : {}), audit, metrics, logger, now };
   }
 
   newExchange(context: ExchangeContext): GatewayExchange {

@@ -48,6 +48,10 @@ export interface SidecarMetrics {
   readonly auditQueueDepth: Gauge<'sink'>;
   readonly auditWritten: Counter<'sink'>;
   readonly auditErrors: Counter<'sink' | 'op'>;
+  /** Response cache lookups by tenant and result (hit_exact, hit_semantic, miss, skip). */
+  readonly cacheLookups: Counter<'tenant' | 'result'>;
+  /** Answers kept in the cache (stored) or not, by reason (a fixed vocabulary). */
+  readonly cacheStores: Counter<'result'>;
 }
 
 export function createMetrics(): SidecarMetrics {
@@ -161,5 +165,7 @@ export function createMetrics(): SidecarMetrics {
     auditQueueDepth: new Gauge({ name: 'llmgw_audit_queue_depth', help: 'Audit records waiting to be written, by sink', labelNames: ['sink'], registers: [registry] }),
     auditWritten: new Counter({ name: 'llmgw_audit_written_total', help: 'Audit records written, by sink', labelNames: ['sink'], registers: [registry] }),
     auditErrors: new Counter({ name: 'llmgw_audit_errors_total', help: 'Audit sink errors, by sink and operation', labelNames: ['sink', 'op'], registers: [registry] }),
+    cacheLookups: new Counter({ name: 'llmgw_cache_lookups_total', help: 'Response cache lookups, by tenant and result', labelNames: ['tenant', 'result'], registers: [registry] }),
+    cacheStores: new Counter({ name: 'llmgw_cache_stores_total', help: 'Answers stored in the response cache, or why not', labelNames: ['result'], registers: [registry] }),
   };
 }
