@@ -32,7 +32,11 @@ export interface CachedCompletion {
 export interface SemanticRecord {
   readonly partition: string;
   readonly vector: Vector;
+  /** Hashes of the question's content words, in order, and their token positions (word-order check). */
   readonly words: readonly number[];
+  readonly positions: readonly number[];
+  /** Token positions of prepositions (see text/wording.ts). */
+  readonly connectors: readonly number[];
 }
 
 export function parseCachedCompletion(text: string): CachedCompletion | undefined {

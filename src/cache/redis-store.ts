@@ -70,6 +70,8 @@ interface StoredRecord {
   readonly p: string;
   readonly v: string;
   readonly w: readonly number[];
+  readonly q: readonly number[];
+  readonly c: readonly number[];
 }
 
 export interface RedisCacheStoreOptions {
@@ -102,7 +104,7 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async put(tenant: string, id: string, completion: CachedCompletion, semantic: SemanticRecord | undefined, options: PutOptions): Promise<void> {
-    const record: StoredRecord | undefined = semantic ? { p: semantic.partition, v: encodeVector(semantic.vector), w: semantic.words } : undefined;
+    const record: StoredRecord | undefined = semantic ? { p: semantic.partition, v: encodeVector(semantic.vector), w: semantic.words, q: semantic.positions, c: semantic.connectors } : undefined;
     try {
       await this.script(
         PUT_SCRIPT,
@@ -193,7 +195,7 @@ export class RedisCacheStore implements CacheStore {
         records.forEach((text, i) => {
           const record = text === null ? undefined : parseRecord(text);
           const vector = record ? decodeVector(record.v) : undefined;
-          if (record && vector) mirror.index.add({ id: fresh[i] as string, partition: record.p, vector, words: record.w });
+          if (record && vector) mirror.index.add({ id: fresh[i] as string, partition: record.p, vector, words: record.w, positions: record.q, connectors: record.c });
         });
       }
       mirror.cursor = highest;
@@ -225,7 +227,7 @@ export class RedisCacheStore implements CacheStore {
 function parseRecord(text: string): StoredRecord | undefined {
   try {
     const value = JSON.parse(text) as Partial<StoredRecord>;
-    if (typeof value.p !== 'string' || typeof value.v !== 'string' || !Array.isArray(value.w)) return undefined;
+    if (typeof value.p !== 'string' || typeof value.v !== 'string' || !Array.isArray(value.w) || !Array.isArray(value.q) || !Array.isArray(value.c)) return undefined;
     return value as StoredRecord;
   } catch {
     return undefined;

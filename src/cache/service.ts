@@ -9,7 +9,8 @@ import type { Vector } from './embed/types';
 import type { CachedCompletion, SemanticRecord } from './entry';
 import { cacheKeys, digest, type CacheKeys, type Caller } from './key';
 import type { CacheStore } from './store';
-import { questionFeatures, sameOrder, wordHash } from './text/features';
+import { questionFeatures, wordHash } from './text/features';
+import { compatibleWording } from './text/wording';
 
 /** Semantic candidates checked per lookup (best first) before giving up. */
 const CANDIDATES = 8;
@@ -55,10 +56,12 @@ export class ResponseCache {
       partition: digest({ context: keys.semantic.context, embedder: policy.embedder.id, features: features.signature }),
       vector,
       words: features.contentWords.map(wordHash),
+      positions: features.positions,
+      connectors: features.connectors,
     };
     const candidates = await this.backend.search(caller.tenant, record.partition, vector, policy.threshold, CANDIDATES);
     for (const candidate of candidates) {
-      if (!sameOrder(record.words, candidate.entry.words)) continue;
+      if (!compatibleWording(record, candidate.entry)) continue;
       const completion = await this.backend.get(caller.tenant, candidate.entry.id);
       if (!completion) {
         this.backend.forget(caller.tenant, candidate.entry.id);

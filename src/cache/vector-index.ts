@@ -13,8 +13,10 @@ export interface IndexedEntry {
   readonly id: string;
   readonly partition: string;
   readonly vector: Vector;
-  /** Hashes of the question's content words in order, for the word-order check. */
+  /** Hashes of the question's content words in order and their token positions, for the word-order check. */
   readonly words: readonly number[];
+  readonly positions: readonly number[];
+  readonly connectors: readonly number[];
 }
 
 export interface Candidate {

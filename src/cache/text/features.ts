@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { CONTRASTS, DISTINCT_QUESTION_WORDS, NEGATIONS, NUMBER_WORDS, PHRASES } from './lexicon';
 import { stem } from './stem';
-import { canonicalWord, isCommonWord, isStopword, normalise, tokenize, type Token } from './tokens';
+import { canonicalWord, isCommonWord, isStopword, normalise, tokenize, withoutClitic, type Token } from './tokens';
 
 export interface MustMatch {
   readonly numbers: readonly string[];
@@ -29,8 +29,14 @@ export interface QuestionFeatures {
   readonly signature: string;
   /** Canonical content words in order (no stopwords, numbers or identifiers). */
   readonly contentWords: readonly string[];
+  /** Position of each content word in the question's token stream (for the word-order check). */
+  readonly positions: readonly number[];
+  /** Positions of prepositions that link two nouns ("discount for students", "language of the app"). */
+  readonly connectors: readonly number[];
 }
 
+/** Prepositions that turn a compound around: "student discount" = "discount for students". */
+const CONNECTORS: ReadonlySet<string> = new Set(['of', 'for', 'on', 'in', 'at', 'with', 'about', 'from']);
 const CURRENCY = new Set(['$', '€', '£', '¥', '₹', '%']);
 const QUOTE_PAIRS: ReadonlyMap<string, string> = new Map([
   ['"', '"'],
@@ -52,17 +58,25 @@ export function questionFeatures(text: string): QuestionFeatures {
   const contrasts = new Set<string>();
   const questionWords = new Set<string>();
   const contentWords: string[] = [];
+  const positions: number[] = [];
+  const content = (word: string, at: number): void => {
+    contentWords.push(word);
+    positions.push(at);
+  };
+  const connectors: number[] = [];
   let negated = false;
-  for (const token of tokens) {
-    const { lower, canonical } = token;
+  for (const [at, token] of tokens.entries()) {
+    const { canonical } = token;
+    const lower = withoutClitic(token.lower);
+    if (CONNECTORS.has(lower)) connectors.push(at);
     if (token.hasDigit && !token.hasLetter) {
       numbers.push(withCurrency(normalised, token, normaliseNumber(lower)));
       continue;
     }
     if (token.hasDigit || lower.includes('@') || lower.includes('/') || lower.includes('#')) {
       // "2fa" is vocabulary, not an id: the word lists know it.
-      if (isCommonWord(lower)) contentWords.push(canonical);
-      else identifiers.push(lower);
+      if (isCommonWord(lower)) content(canonical, at);
+      else identifiers.push(token.lower);
       continue;
     }
     const numberWord = NUMBER_WORDS.get(lower);
@@ -70,18 +84,19 @@ export function questionFeatures(text: string): QuestionFeatures {
       numbers.push(numberWord);
       continue;
     }
-    if (NEGATIONS.has(lower) || canonical === 'not') {
+    if (NEGATIONS.has(lower) || canonical === 'not' || isNegatedForm(lower)) {
       negated = true;
       continue;
     }
     if (DISTINCT_QUESTION_WORDS.has(lower)) {
-      questionWords.add(lower);
+      // "why?" asks; "what happens when it ends" does not ask when.
+      if (opensClause(normalised, token)) questionWords.add(lower);
       continue;
     }
     const contrast = CONTRASTS.get(lower) ?? CONTRASTS.get(stem(lower)) ?? CONTRASTS.get(canonical);
     if (contrast !== undefined) contrasts.add(contrast);
     if (isEntity(token)) entities.push(lower);
-    if (!isStopword(canonical) && !isStopword(lower)) contentWords.push(canonical);
+    if (!isStopword(canonical) && !isStopword(lower)) content(canonical, at);
   }
   const mustMatch: MustMatch = {
     numbers,
@@ -92,34 +107,31 @@ export function questionFeatures(text: string): QuestionFeatures {
     contrasts: [...contrasts].sort(),
     questionWords: [...questionWords].sort(),
   };
-  return { mustMatch, signature: digest(JSON.stringify(mustMatch)), contentWords };
+  return { mustMatch, signature: digest(JSON.stringify(mustMatch)), contentWords, positions, connectors };
 }
 
-/**
- * Same meaning needs the same order: the content words both questions use must appear in the same
- * relative order. Word swaps that change who does what to whom (PAWS-style pairs) fail this, while a
- * paraphrase with other words passes. Compares 32-bit word hashes, which is what the store keeps.
- */
-export function sameOrder(a: readonly number[], b: readonly number[]): boolean {
-  const inB = new Set(b);
-  const inA = new Set(a);
-  const sharedA = firstOccurrences(a.filter((word) => inB.has(word)));
-  const sharedB = firstOccurrences(b.filter((word) => inA.has(word)));
-  if (sharedA.length !== sharedB.length) return false;
-  for (let i = 0; i < sharedA.length; i += 1) if (sharedA[i] !== sharedB[i]) return false;
-  return true;
+/** The token starts a sentence or clause, or ends the question ("..., why?"). */
+function opensClause(text: string, token: Token): boolean {
+  if (token.sentenceStart) return true;
+  let before = token.start - 1;
+  while (before >= 0 && text[before] === ' ') before -= 1;
+  let after = token.start + token.surface.length;
+  while (after < text.length && text[after] === ' ') after += 1;
+  return text[before] === ',' || text[after] === '?' || after >= text.length;
 }
 
-function firstOccurrences(words: readonly number[]): number[] {
-  const seen = new Set<number>();
-  const out: number[] = [];
-  for (const word of words) {
-    if (seen.has(word)) continue;
-    seen.add(word);
-    out.push(word);
+/** "uninsured", "nonrefundable", "unverified": a prefix negation of a word we know. */
+function isNegatedForm(lower: string): boolean {
+  for (const prefix of ['un', 'non', 'non-']) {
+    if (!lower.startsWith(prefix) || lower.length - prefix.length < 4) continue;
+    const rest = lower.slice(prefix.length);
+    if (isCommonWord(rest) || NEGATABLE.has(stem(rest))) return true;
   }
-  return out;
+  return false;
 }
+
+/** Stems that take a negating prefix in support questions (unpaid, unread, nonrefundable...). */
+const NEGATABLE: ReadonlySet<string> = new Set(['insur', 'paid', 'read', 'verifi', 'refundabl', 'availabl', 'deliver', 'ship', 'open', 'us', 'sign', 'lock', 'block', 'return', 'cancel', 'track', 'authoriz', 'known', 'expect', 'success', 'sav', 'confirm', 'activ', 'fund', 'approv', 'process', 'register', 'link', 'secur', 'protect']);
 
 /** FNV-1a over the word: the order check's unit (the store keeps hashes, never the words). */
 export function wordHash(word: string): number {
@@ -158,7 +170,8 @@ function foldPhrases(tokens: readonly Token[]): Token[] {
  * ordinary word, or an acronym in capitals. Lower-case names are missed (then similarity decides).
  */
 function isEntity(token: Token): boolean {
-  const { surface, lower } = token;
+  const { surface } = token;
+  const lower = withoutClitic(token.lower);
   const first = surface[0] ?? '';
   if (first === first.toLowerCase() || lower === 'i') return false;
   if (isStopword(lower) || NEGATIONS.has(lower)) return false;

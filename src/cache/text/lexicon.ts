@@ -29,7 +29,7 @@ const NUMBER_WORDS_LIST: ReadonlyArray<readonly [string, string]> = [
   ['zero', '0'], ['one', '1'], ['two', '2'], ['three', '3'], ['four', '4'], ['five', '5'], ['six', '6'], ['seven', '7'],
   ['eight', '8'], ['nine', '9'], ['ten', '10'], ['eleven', '11'], ['twelve', '12'], ['fifteen', '15'], ['twenty', '20'],
   ['thirty', '30'], ['forty', '40'], ['fifty', '50'], ['hundred', '100'], ['thousand', '1000'], ['million', '1000000'],
-  ['once', '1x'], ['twice', '2x'], ['single', '1'], ['double', '2x'], ['dozen', '12'], ['half', '0.5'],
+  ['twice', '2x'], ['single', '1'], ['double', '2x'], ['dozen', '12'], ['half', '0.5'],
   ['first', '1st'], ['second', '2nd'], ['third', '3rd'], ['fourth', '4th'], ['fifth', '5th'], ['last', 'last'],
 ];
 export const NUMBER_WORDS: ReadonlyMap<string, string> = new Map(NUMBER_WORDS_LIST);
@@ -47,7 +47,7 @@ const CONTRAST_GROUPS: readonly (readonly string[])[] = [
   ['decrease', 'lower', 'reduce', 'less', 'least', 'fewer', 'shorten', 'downgrade', 'minimum', 'min', 'below', 'smaller', 'shorter', 'cheaper', 'cheap'],
   ['buy', 'purchase', 'import', 'upload', 'receive', 'incoming', 'deposit', 'credit', 'inbound'],
   ['sell', 'export', 'download', 'send', 'outgoing', 'withdraw', 'withdrawal', 'debit', 'outbound'],
-  ['accept', 'approve', 'confirm', 'succeed', 'success', 'successful', 'valid'],
+  ['accept', 'approve', 'succeed', 'success', 'successful', 'valid'],
   ['reject', 'decline', 'refuse', 'fail', 'failure', 'invalid', 'deny'],
   ['start', 'begin', 'resume', 'continue', 'restart', 'renew', 'reactivate'],
   ['stop', 'end', 'pause', 'suspend', 'cancel', 'terminate', 'expire'],
@@ -75,7 +75,7 @@ const CONTRAST_GROUPS: readonly (readonly string[])[] = [
   ['refund', 'exchange', 'replace', 'replacement', 'repair', 'credit'],
   ['free', 'premium', 'trial', 'pro', 'basic', 'standard', 'plus'],
   ['male', 'female'],
-  ['mine', 'yours', 'someone', 'else', 'other', 'another', 'his', 'her', 'their'],
+  ['someone', 'else', 'another', 'his', 'her', 'their'],
   ['adult', 'child', 'kid', 'minor', 'infant', 'senior', 'student'],
   ['north', 'south', 'east', 'west'],
   ['true', 'false'],
@@ -120,7 +120,7 @@ export const CONTRASTS: ReadonlyMap<string, string> = (() => {
     ['annual', 'annually', 'yearly'],
     ['business', 'company', 'corporate', 'enterprise'],
     ['child', 'kid', 'minor'],
-    ['someone', 'else', 'other', 'another'],
+    ['someone', 'else', 'another'],
     ['fast', 'faster', 'express', 'priority', 'overnight'],
     ['transfer', 'wire'],
     ['crypto', 'bitcoin'],
@@ -140,7 +140,7 @@ export const PHRASES: ReadonlyMap<string, string> = new Map([
   ['turn on', 'enable'], ['switch on', 'enable'], ['turned on', 'enable'], ['turn off', 'disable'], ['switch off', 'disable'], ['turned off', 'disable'],
   ['set up', 'setup'], ['money back', 'refund'], ['e mail', 'email'], ['check out', 'checkout'], ['pay out', 'payout'],
   ['two factor', '2fa'], ['2 factor', '2fa'], ['multi factor', '2fa'], ['customer service', 'support'], ['customer support', 'support'],
-  ['phone number', 'phone'], ['credit card', 'card'], ['debit card', 'card'], ['bank card', 'card'], ['how long', 'duration'], ['how much', 'price'],
+  ['phone number', 'phone'], ['how long', 'duration'], ['how much', 'price'],
   ['how many', 'count'], ['sign-up', 'signup'], ['log-in', 'login'], ['log-out', 'logout'],
 ]);
 
@@ -182,7 +182,8 @@ export const SYNONYMS: ReadonlyMap<string, string> = (() => {
     ['data', 'information', 'info', 'details', 'detail'],
     ['export', 'download'],
     ['see', 'view', 'find', 'check', 'look', 'locate'],
-    ['use', 'usage', 'using'],
+    ['use', 'usage', 'using', 'apply', 'redeem'],
+    ['verify', 'confirm', 'validate', 'verification', 'confirmation'],
     ['setup', 'configure', 'configuration', 'install', 'installation'],
   ];
   const map = new Map<string, string>();

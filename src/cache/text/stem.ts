@@ -3,18 +3,23 @@
 export function stem(word: string): string {
   if (word.length <= 3) return word;
   const rules: ReadonlyArray<readonly [string, string]> = [
+    ['ically', 'ic'],
+    ['ally', 'al'],
+    ['ily', 'y'],
+    ['ly', ''],
     ['ies', 'y'],
     ['sses', 'ss'],
     ['ing', ''],
     ['ed', ''],
     ['es', ''],
     ['s', ''],
-    ['ly', ''],
   ];
   for (const [suffix, replacement] of rules) {
     if (!word.endsWith(suffix)) continue;
     if (suffix === 's' && (word.endsWith('ss') || word.endsWith('us') || word.endsWith('is'))) continue;
     if (suffix === 'es' && !/(?:ch|sh|x|z|ss)es$/.test(word)) continue;
+    // "apply", "only", "early", "reply" are not adverbs: only long words lose a plain -ly.
+    if ((suffix === 'ly' || suffix === 'ily') && word.length - suffix.length < 5) continue;
     const base = word.slice(0, word.length - suffix.length) + replacement;
     if (base.length < 3) continue;
     // "stopped" -> "stop", "shipping" -> "ship": undo a doubled final consonant.

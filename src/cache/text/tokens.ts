@@ -3,7 +3,7 @@
  * canonical form (lower case, light stemming, support-domain synonyms) for similarity. Written as a
  * character scan instead of one big regex, so there is nothing to backtrack.
  */
-import { COMMON_WORDS, STOPWORDS, SYNONYMS } from './lexicon';
+import { COMMON_WORDS, CONTRASTS, STOPWORDS, SYNONYMS } from './lexicon';
 import { stem } from './stem';
 
 export interface Token {
@@ -83,7 +83,15 @@ export function isStopword(canonical: string): boolean {
 }
 
 export function isCommonWord(lower: string): boolean {
-  return COMMON_WORDS.has(lower) || STOPWORDS.has(lower) || SYNONYMS.has(lower) || SYNONYMS.has(stem(lower)) || COMMON_WORDS.has(stem(lower));
+  const word = withoutClitic(lower);
+  const stemmed = stem(word);
+  return COMMON_WORDS.has(word) || STOPWORDS.has(word) || SYNONYMS.has(word) || SYNONYMS.has(stemmed) || COMMON_WORDS.has(stemmed) || CONTRASTS.has(word) || CONTRASTS.has(stemmed);
+}
+
+/** "what's" -> "what", "customer's" -> "customer" (n't is handled apart: it is a negation). */
+export function withoutClitic(lower: string): string {
+  const apostrophe = lower.search(/['\u2019]/);
+  return apostrophe > 0 ? lower.slice(0, apostrophe) : lower;
 }
 
 /** Lower-case word -> what similarity compares: contractions expanded, stemmed, synonyms folded. */
