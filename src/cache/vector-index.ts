@@ -3,11 +3,11 @@
  * match exactly (scope, API, model, embedder, digest of the earlier context, must-match features), so a
  * search only ever scores candidates that could be a hit. Within a partition:
  * - sparse vectors (lexical embedder): an inverted index; a query scores only entries sharing a feature;
- * - dense vectors (ONNX, provider): contiguous Float32Array rows; above PROJECT_FROM rows a 64-dimension
- *   random projection ranks all rows cheaply and only the best PREFILTER rows get an exact dot product.
+ * - dense vectors (ONNX, provider): contiguous Float32Array rows with 64-bit sign hashes; the hashes rank
+ *   every row cheaply and only the best RESCORE rows get an exact dot product.
  * Removal swaps the last row in (dense) or leaves a tombstone that compaction clears (sparse).
  */
-import { dot, type Vector } from './embed/types';
+import { dot, LIGHT_FEATURE_BIT, type Vector } from './embed/types';
 
 export interface IndexedEntry {
   readonly id: string;
@@ -76,32 +76,50 @@ export class SemanticIndex {
   }
 }
 
+/**
+ * Inverted index over sparse unit vectors, exact. Features are heavy (words, word pairs) or light
+ * (character n-grams, LIGHT_FEATURE_BIT set). A search adds up query x entry weights along the postings
+ * of the query's heavy features only (short sequential scans into one accumulator), then bounds what
+ * the light features could add (|q_light| x |x_light|, Cauchy-Schwarz) and computes the exact score only
+ * for entries whose bound reaches minScore. An entry sharing no heavy feature scores at most |q_light|,
+ * which is below any useful threshold; when it is not, every light list is scanned too.
+ */
 class SparsePartition implements Partition {
   private readonly slots: (IndexedEntry | undefined)[] = [];
   private readonly slotOf = new Map<string, number>();
-  /** Feature -> [slot, weight, slot, weight...]. */
-  private readonly postings = new Map<number, number[]>();
+  /** Feature -> slots that have it and their weights (append-only; dead slots are skipped and compacted away). */
+  private readonly postings = new Map<number, Postings>();
   private dead = 0;
+  /** Per slot: partial score of the running search, the search that set it, and the entry's light norm. */
+  private scores = new Float32Array(64);
+  private seen = new Uint32Array(64);
+  private lightNorms = new Float32Array(64);
+  private epoch = 0;
 
   get size(): number {
     return this.slotOf.size;
   }
 
   add(entry: IndexedEntry): void {
-    if (entry.vector.kind !== 'sparse') return;
+    if (entry.vector.kind !== 'sparse' || !inSparseSpace(entry.vector.indices)) return;
     const slot = this.slots.length;
     this.slots.push(entry);
     this.slotOf.set(entry.id, slot);
+    if (slot >= this.seen.length) this.grow();
     const { indices, values } = entry.vector;
+    let light = 0;
     for (let i = 0; i < indices.length; i += 1) {
       const feature = indices[i] as number;
+      const weight = values[i] as number;
+      if ((feature & LIGHT_FEATURE_BIT) !== 0) light += weight * weight;
       let list = this.postings.get(feature);
       if (!list) {
-        list = [];
+        list = new Postings();
         this.postings.set(feature, list);
       }
-      list.push(slot, values[i] as number);
+      list.push(slot, weight);
     }
+    this.lightNorms[slot] = Math.sqrt(light);
   }
 
   remove(id: string): void {
@@ -114,23 +132,66 @@ class SparsePartition implements Partition {
   }
 
   search(query: Vector, minScore: number, limit: number): Candidate[] {
-    if (query.kind !== 'sparse') return [];
-    const scores = new Map<number, number>();
+    if (query.kind !== 'sparse' || !inSparseSpace(query.indices)) return [];
+    let lightMass = 0;
     for (let i = 0; i < query.indices.length; i += 1) {
-      const list = this.postings.get(query.indices[i] as number);
+      if (((query.indices[i] as number) & LIGHT_FEATURE_BIT) !== 0) lightMass += (query.values[i] as number) ** 2;
+    }
+    const queryLight = Math.sqrt(lightMass);
+    const scanLight = queryLight >= minScore;
+    this.epoch = (this.epoch + 1) >>> 0 || 1;
+    const touched: number[] = [];
+    for (let i = 0; i < query.indices.length; i += 1) {
+      const feature = query.indices[i] as number;
+      if (!scanLight && (feature & LIGHT_FEATURE_BIT) !== 0) continue;
+      const list = this.postings.get(feature);
       if (!list) continue;
       const weight = query.values[i] as number;
-      for (let k = 0; k < list.length; k += 2) {
-        const slot = list[k] as number;
-        scores.set(slot, (scores.get(slot) ?? 0) + weight * (list[k + 1] as number));
+      const { slots, weights, length } = list;
+      for (let k = 0; k < length; k += 1) {
+        const slot = slots[k] as number;
+        const product = weight * (weights[k] as number);
+        if (this.seen[slot] === this.epoch) {
+          this.scores[slot] = (this.scores[slot] as number) + product;
+        } else {
+          this.seen[slot] = this.epoch;
+          this.scores[slot] = product;
+          touched.push(slot);
+        }
       }
     }
     const found: Candidate[] = [];
-    for (const [slot, score] of scores) {
+    let table: QueryTable | undefined;
+    for (const slot of touched) {
       const entry = this.slots[slot];
-      if (entry && score >= minScore) found.push({ entry, score });
+      if (!entry || entry.vector.kind !== 'sparse') continue;
+      const partial = this.scores[slot] as number;
+      if (!scanLight && partial + queryLight * (this.lightNorms[slot] as number) < minScore) continue;
+      let score = partial;
+      if (!scanLight) {
+        table ??= QueryTable.of(query);
+        const { indices, values } = entry.vector;
+        for (let f = 0; f < indices.length; f += 1) {
+          const feature = indices[f] as number;
+          if ((feature & LIGHT_FEATURE_BIT) !== 0) score += (values[f] as number) * table.weight(feature);
+        }
+      }
+      if (score >= minScore) found.push({ entry, score });
     }
     return found.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  private grow(): void {
+    const size = this.seen.length * 2;
+    const scores = new Float32Array(size);
+    scores.set(this.scores);
+    this.scores = scores;
+    const seen = new Uint32Array(size);
+    seen.set(this.seen);
+    this.seen = seen;
+    const lightNorms = new Float32Array(size);
+    lightNorms.set(this.lightNorms);
+    this.lightNorms = lightNorms;
   }
 
   private compact(): void {
@@ -143,19 +204,88 @@ class SparsePartition implements Partition {
   }
 }
 
-const PROJECTED = 64;
-const PROJECT_FROM = 512;
-const PREFILTER = 64;
+/** Sparse features live in [0, 2^20) (the lexical embedder's hash space); larger indices wrap. */
+const SPARSE_SPACE = 1 << 20;
 
+/** Feature -> weight of one query, open addressing in power-of-two arrays at most half full. */
+class QueryTable {
+  private constructor(
+    private readonly keys: Int32Array,
+    private readonly weights: Float32Array,
+    private readonly mask: number,
+  ) {}
+
+  static of(query: { readonly indices: Uint32Array; readonly values: Float32Array }): QueryTable {
+    let size = 16;
+    while (size < query.indices.length * 2) size *= 2;
+    const table = new QueryTable(new Int32Array(size).fill(-1), new Float32Array(size), size - 1);
+    for (let i = 0; i < query.indices.length; i += 1) {
+      const key = query.indices[i] as number;
+      let at = Math.imul(key, 0x9e3779b1) >>> 0 & table.mask;
+      while (table.keys[at] !== -1 && table.keys[at] !== key) at = (at + 1) & table.mask;
+      table.keys[at] = key;
+      table.weights[at] = query.values[i] as number;
+    }
+    return table;
+  }
+
+  weight(key: number): number {
+    let at = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask;
+    for (;;) {
+      const found = this.keys[at] as number;
+      if (found === key) return this.weights[at] as number;
+      if (found === -1) return 0;
+      at = (at + 1) & this.mask;
+    }
+  }
+}
+
+function inSparseSpace(indices: Uint32Array): boolean {
+  for (let i = 0; i < indices.length; i += 1) if ((indices[i] as number) >= SPARSE_SPACE) return false;
+  return true;
+}
+
+/** Growable parallel arrays of slots and weights. */
+class Postings {
+  slots = new Int32Array(4);
+  weights = new Float32Array(4);
+  length = 0;
+
+  push(slot: number, weight: number): void {
+    if (this.length === this.slots.length) {
+      const slots = new Int32Array(this.slots.length * 2);
+      slots.set(this.slots);
+      this.slots = slots;
+      const weights = new Float32Array(this.weights.length * 2);
+      weights.set(this.weights);
+      this.weights = weights;
+    }
+    this.slots[this.length] = slot;
+    this.weights[this.length] = weight;
+    this.length += 1;
+  }
+}
+
+const HASH_BITS = 64;
+/** Rows rescored exactly per search: the best by Hamming distance of their sign hashes. */
+const RESCORE = 128;
+
+/**
+ * Dense vectors in one Float32Array (rows of `dimensions`), each with a 64-bit sign hash (SimHash: the
+ * signs of 64 fixed random projections). A search hashes the query, ranks every row by Hamming distance
+ * (two XORs and popcounts per row), and computes exact dot products only for the RESCORE nearest rows.
+ * Two vectors at angle θ differ in each bit with probability θ/π, so a row similar enough to be a hit
+ * (cos >= 0.8: θ <= 37°, about 13 bits of 64) ranks far ahead of unrelated rows (about 32 bits).
+ */
 class DensePartition implements Partition {
   private rows = new Float32Array(0);
-  private projected = new Float32Array(0);
+  private hashes = new Uint32Array(0);
   private readonly ids: IndexedEntry[] = [];
   private readonly rowOf = new Map<string, number>();
   private readonly projection: Float32Array;
 
   constructor(readonly dimensions: number) {
-    this.projection = gaussianMatrix(PROJECTED, dimensions, 0x5eed);
+    this.projection = gaussianMatrix(HASH_BITS, dimensions, 0x5eed);
   }
 
   get size(): number {
@@ -167,7 +297,9 @@ class DensePartition implements Partition {
     const row = this.ids.length;
     if ((row + 1) * this.dimensions > this.rows.length) this.grow(Math.max(64, row * 2));
     this.rows.set(entry.vector.values, row * this.dimensions);
-    this.projected.set(this.project(entry.vector.values), row * PROJECTED);
+    const [low, high] = this.hash(entry.vector.values);
+    this.hashes[row * 2] = low;
+    this.hashes[row * 2 + 1] = high;
     this.ids.push(entry);
     this.rowOf.set(entry.id, row);
   }
@@ -180,7 +312,7 @@ class DensePartition implements Partition {
     if (row !== last) {
       const moved = this.ids[last] as IndexedEntry;
       this.rows.copyWithin(row * this.dimensions, last * this.dimensions, (last + 1) * this.dimensions);
-      this.projected.copyWithin(row * PROJECTED, last * PROJECTED, (last + 1) * PROJECTED);
+      this.hashes.copyWithin(row * 2, last * 2, last * 2 + 2);
       this.ids[row] = moved;
       this.rowOf.set(moved.id, row);
     }
@@ -190,19 +322,33 @@ class DensePartition implements Partition {
   search(query: Vector, minScore: number, limit: number): Candidate[] {
     if (query.kind !== 'dense' || query.values.length !== this.dimensions) return [];
     const count = this.ids.length;
-    let rowsToScore: number[];
-    if (count <= PROJECT_FROM) {
-      rowsToScore = Array.from({ length: count }, (_, i) => i);
-    } else {
-      const q = this.project(query.values);
-      const approx = new Float32Array(count);
-      for (let r = 0; r < count; r += 1) approx[r] = dotAt(this.projected, r * PROJECTED, q, PROJECTED);
-      rowsToScore = topRows(approx, PREFILTER);
-    }
     const found: Candidate[] = [];
-    for (const r of rowsToScore) {
+    const rescore = (r: number): void => {
       const score = dotAt(this.rows, r * this.dimensions, query.values, this.dimensions);
       if (score >= minScore) found.push({ entry: this.ids[r] as IndexedEntry, score });
+    };
+    if (count <= RESCORE) {
+      for (let r = 0; r < count; r += 1) rescore(r);
+    } else {
+      const [low, high] = this.hash(query.values);
+      const distances = new Uint8Array(count);
+      const histogram = new Uint32Array(HASH_BITS + 1);
+      for (let r = 0; r < count; r += 1) {
+        const d = popcount(((this.hashes[r * 2] as number) ^ low) >>> 0) + popcount(((this.hashes[r * 2 + 1] as number) ^ high) >>> 0);
+        distances[r] = d;
+        histogram[d] = (histogram[d] as number) + 1;
+      }
+      let cutoff = 0;
+      for (let taken = 0; cutoff <= HASH_BITS; cutoff += 1) {
+        taken += histogram[cutoff] as number;
+        if (taken >= RESCORE) break;
+      }
+      let budget = RESCORE;
+      for (let r = 0; r < count && budget > 0; r += 1) {
+        if ((distances[r] as number) > cutoff) continue;
+        rescore(r);
+        budget -= 1;
+      }
     }
     return found.sort((a, b) => b.score - a.score).slice(0, limit);
   }
@@ -211,16 +357,27 @@ class DensePartition implements Partition {
     const next = new Float32Array(rows * this.dimensions);
     next.set(this.rows);
     this.rows = next;
-    const nextProjected = new Float32Array(rows * PROJECTED);
-    nextProjected.set(this.projected);
-    this.projected = nextProjected;
+    const nextHashes = new Uint32Array(rows * 2);
+    nextHashes.set(this.hashes);
+    this.hashes = nextHashes;
   }
 
-  private project(values: Float32Array): Float32Array {
-    const out = new Float32Array(PROJECTED);
-    for (let p = 0; p < PROJECTED; p += 1) out[p] = dotAt(this.projection, p * this.dimensions, values, this.dimensions);
-    return out;
+  private hash(values: Float32Array): [number, number] {
+    let low = 0;
+    let high = 0;
+    for (let bit = 0; bit < HASH_BITS; bit += 1) {
+      if (dotAt(this.projection, bit * this.dimensions, values, this.dimensions) < 0) continue;
+      if (bit < 32) low |= 1 << bit;
+      else high |= 1 << (bit - 32);
+    }
+    return [low >>> 0, high >>> 0];
   }
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
 
 function dotAt(matrix: Float32Array, offset: number, vector: Float32Array, length: number): number {
@@ -233,22 +390,6 @@ function dotAt(matrix: Float32Array, offset: number, vector: Float32Array, lengt
   }
   for (; i < length; i += 1) a += (matrix[offset + i] as number) * (vector[i] as number);
   return a + b;
-}
-
-/** Indices of the `k` largest values (a partial selection: one pass with a small sorted buffer). */
-function topRows(values: Float32Array, k: number): number[] {
-  const best: number[] = [];
-  let floor = -Infinity;
-  for (let r = 0; r < values.length; r += 1) {
-    const v = values[r] as number;
-    if (best.length >= k && v <= floor) continue;
-    let at = best.length;
-    while (at > 0 && (values[best[at - 1] as number] as number) < v) at -= 1;
-    best.splice(at, 0, r);
-    if (best.length > k) best.pop();
-    floor = values[best[best.length - 1] as number] as number;
-  }
-  return best;
 }
 
 /** Deterministic N(0,1) matrix (xorshift + Box-Muller): every process projects the same way. */

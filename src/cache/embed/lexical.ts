@@ -1,12 +1,12 @@
 /**
  * The default embedder: no model, no network. Content words (stemmed, synonyms folded, stopwords and
  * must-match tokens removed), their bigrams (word order counts a little) and character trigrams of
- * each word (typos and morphology), hashed into a sparse 2^20-dimensional unit vector.
+ * each word (typos and morphology), hashed into a sparse 2^20-dimensional unit vector (words and pairs in
+ * the lower half, trigrams in the upper: LIGHT_FEATURE_BIT).
  */
 import { questionFeatures } from '../text/features';
-import type { Embedder, Vector } from './types';
+import { LIGHT_FEATURE_BIT, type Embedder, type Vector } from './types';
 
-const DIMENSIONS = 1 << 20;
 const WORD_WEIGHT = 1;
 const BIGRAM_WEIGHT = 0.5;
 /** Shared by all the trigrams of one word, so a long word does not outweigh a short one. */
@@ -23,8 +23,8 @@ export class LexicalEmbedder implements Embedder {
 
 export function lexicalVector(words: readonly string[]): Vector | undefined {
   const weights = new Map<number, number>();
-  const add = (feature: string, weight: number): void => {
-    const index = hash(feature) & (DIMENSIONS - 1);
+  const add = (feature: string, weight: number, light = false): void => {
+    const index = (hash(feature) & (LIGHT_FEATURE_BIT - 1)) | (light ? LIGHT_FEATURE_BIT : 0);
     weights.set(index, (weights.get(index) ?? 0) + weight);
   };
   words.forEach((word, i) => {
@@ -33,7 +33,7 @@ export function lexicalVector(words: readonly string[]): Vector | undefined {
     if (next !== undefined) add(`b:${word} ${next}`, BIGRAM_WEIGHT);
     const padded = `^${word}$`;
     const grams = Math.max(1, padded.length - 2);
-    for (let k = 0; k + 3 <= padded.length; k += 1) add(`c:${padded.slice(k, k + 3)}`, TRIGRAM_WEIGHT / grams);
+    for (let k = 0; k + 3 <= padded.length; k += 1) add(`c:${padded.slice(k, k + 3)}`, TRIGRAM_WEIGHT / grams, true);
   });
   if (weights.size === 0) return undefined;
   const entries = [...weights].sort((a, b) => a[0] - b[0]);

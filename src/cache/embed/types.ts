@@ -5,6 +5,12 @@
  * meet: the embedder id is part of the index partition.
  */
 
+/**
+ * Sparse feature indices with this bit set are light (character n-grams: many, small weights, long
+ * posting lists); the index scans only the heavy ones and bounds what the light ones can add.
+ */
+export const LIGHT_FEATURE_BIT = 1 << 19;
+
 /** L2-normalised, so a dot product is the cosine similarity. */
 export type Vector =
   | { readonly kind: 'dense'; readonly values: Float32Array }
