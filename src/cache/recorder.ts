@@ -57,7 +57,10 @@ export class CompletionRecorder implements ResponseTransform {
     if (this.sse) {
       const end = this.sse.parser.end();
       if (end.truncated || end.error) this.fail('partial_stream');
-      this.read(this.sse.decoder.end(), '');
+      // The decoder reports a stream that ended before its terminator as an error event: a partial stream.
+      const tail = this.sse.decoder.end();
+      if (tail.some((event) => event.type === 'error')) this.fail('partial_stream');
+      else this.read(tail, '');
     } else {
       this.readBuffered(Buffer.concat(this.chunks));
     }
