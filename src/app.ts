@@ -83,6 +83,7 @@ export class App {
       baseDir: configDir,
       onError: (operation) => metrics.cacheStores.inc({ result: `redis_${operation}_error` }),
     });
+    if (!(await cache.ready())) log.warn('cache store (redis) not reachable at startup: lookups miss until it is');
     const build = (config: RuntimeConfig): Pipeline => new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts, cache });
     let pipeline = build(store.config);
     store.onChange((config) => {

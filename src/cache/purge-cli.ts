@@ -34,6 +34,10 @@ export async function runCachePurge(options: { tenant?: string; config?: string 
     let failure: unknown;
     const cache = createResponseCache(config.cache, { baseDir: path.dirname(path.resolve(file)), onError: (_operation, error) => (failure ??= error) });
     try {
+      if (!(await cache.ready(5000))) {
+        io.stderr(`purge failed: redis not reachable${failure instanceof Error ? ` (${failure.message})` : ''}\n`);
+        return 1;
+      }
       const removed = await cache.purge(tenant);
       io.stdout(`purged ${removed} cached answers of tenant ${tenant}\n`);
       return 0;

@@ -136,6 +136,22 @@ export class RedisCacheStore implements CacheStore {
     return Number(removed);
   }
 
+  /** Commands fail at once while disconnected (no offline queue): startup waits for the connection once. */
+  async ready(timeoutMs: number): Promise<boolean> {
+    if (this.client.status === 'ready') return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.client.off('ready', onReady);
+        resolve(false);
+      }, timeoutMs);
+      const onReady = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.client.once('ready', onReady);
+    });
+  }
+
   async close(): Promise<void> {
     this.mirrors.clear();
     try {

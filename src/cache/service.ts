@@ -79,6 +79,11 @@ export class ResponseCache {
     return 'stored';
   }
 
+  /** Waits for the store (Redis) to answer; false after `timeoutMs` (lookups then miss until it does). */
+  ready(timeoutMs = 5000): Promise<boolean> {
+    return this.backend.ready(timeoutMs);
+  }
+
   purge(tenant: string): Promise<number> {
     return this.backend.purge(tenant);
   }

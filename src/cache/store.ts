@@ -22,6 +22,8 @@ export interface CacheStore {
   forget(tenant: string, id: string): void;
   /** Removes every entry of the tenant; resolves with how many there were. */
   purge(tenant: string): Promise<number>;
+  /** Resolves true once the store answers (at once for memory), false after `timeoutMs`. */
+  ready(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,10 @@ export class MemoryCacheStore implements CacheStore {
     const count = this.tenants.get(tenant)?.entries.size ?? 0;
     this.tenants.delete(tenant);
     return Promise.resolve(count);
+  }
+
+  ready(): Promise<boolean> {
+    return Promise.resolve(true);
   }
 
   close(): Promise<void> {
