@@ -49,7 +49,9 @@ export class HttpEmbedder implements Embedder {
       }
       return { kind: 'dense', values: vector };
     } catch (error) {
-      onFailure?.(error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError') ? 'timeout' : 'unreachable');
+      // The timeout surfaces as a DOMException (not always `instanceof Error`): compare the name.
+      const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+      onFailure?.(name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable');
       return undefined;
     }
   }
