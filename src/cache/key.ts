@@ -47,7 +47,9 @@ export function cacheKeys(request: CanonicalRequest, servedModel: string, caller
   const scope = scopeOf(policy.scope, caller);
   if (scope === undefined) return { ok: false, reason: 'scope' };
   const params = withoutIgnored(request.body);
-  const exact = digest({ v: 1, scope, api, model: servedModel, body: params });
+  // Gemini streams through another endpoint with the same body: one answer serves both.
+  const keyApi = api === 'gemini.stream_generate_content' ? 'gemini.generate_content' : api;
+  const exact = digest({ v: 1, scope, api: keyApi, model: servedModel, body: params });
   return { ok: true, keys: { api, scope, exact, ...semanticParts(request, servedModel, scope) } };
 }
 
@@ -84,7 +86,8 @@ function semanticParts(request: CanonicalRequest, servedModel: string, scope: st
   } catch {
     return {};
   }
-  return { semantic: { question, context: digest({ v: 1, scope, api: request.api, model: servedModel, body: withoutIgnored(blanked) }) } };
+  const keyApi = request.api === 'gemini.stream_generate_content' ? 'gemini.generate_content' : request.api;
+  return { semantic: { question, context: digest({ v: 1, scope, api: keyApi, model: servedModel, body: withoutIgnored(blanked) }) } };
 }
 
 function withoutIgnored(body: JsonObject): JsonObject {

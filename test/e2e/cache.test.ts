@@ -6,10 +6,13 @@
  */
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
+import { createHash } from 'node:crypto';
 import { TEST_KEYS } from '../support/sidecar';
 import { auditOfLastRequest, startGateway, type Gateway } from './harness';
 
 const ADMIN_TOKEN = 'admin-token-for-cache-tests';
+const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 const openai = (gateway: Gateway, key: string = TEST_KEYS.acme) => new OpenAI({ apiKey: key, baseURL: `${gateway.edge.url}/v1`, maxRetries: 0 });
 const anthropic = (gateway: Gateway) => new Anthropic({ apiKey: TEST_KEYS.acme, baseURL: gateway.edge.url, maxRetries: 0 });
 
@@ -38,6 +41,7 @@ describe('tenant scope, semantic mode', () => {
   beforeEach(() => {
     gateway.mocks.openai.clearRequests();
     gateway.mocks.anthropic.clearRequests();
+    gateway.mocks.gemini.clearRequests();
   });
 
   it('answers a repeated request from the cache, with the header and the audit saying so', async () => {
@@ -99,6 +103,18 @@ describe('tenant scope, semantic mode', () => {
     expect((await auditOfLastRequest(gateway))?.cache).toMatchObject({ result: 'hit' });
   });
 
+  it('replays a hit as the Gemini SSE stream @google/genai reads', async () => {
+    const client = new GoogleGenAI({ apiKey: TEST_KEYS.acme, httpOptions: { baseUrl: gateway.edge.url } });
+    const params = { model: 'gemini-flash', contents: 'Can I change my delivery address?', config: { temperature: 0 } };
+    const stored = await client.models.generateContent(params);
+    await settled(gateway);
+    let text = '';
+    for await (const chunk of await client.models.generateContentStream(params)) text += chunk.text ?? '';
+    expect(text).toBe(stored.text);
+    expect(gateway.mocks.gemini.requests()).toHaveLength(1);
+    expect((await auditOfLastRequest(gateway))?.cache).toMatchObject({ result: 'hit' });
+  });
+
   it("never serves one tenant's answer to another", async () => {
     await openai(gateway).chat.completions.create(ask('What is the price of the team plan?'));
     await settled(gateway);
@@ -147,6 +163,44 @@ describe('tenant scope, semantic mode', () => {
     expect(body.removed).toBeGreaterThan(0);
     const after = await openai(gateway).chat.completions.create(ask('Do you ship to Canada?')).withResponse();
     expect(after.response.headers.get('x-llmgw-cache')).toBe('miss');
+  });
+});
+
+describe('budget on a hit', () => {
+  let gateway: Gateway;
+  beforeAll(async () => {
+    // frugal: 200 tokens a day. acme keeps the default (a hit costs nothing); frugal pays the replayed usage.
+    gateway = await startGateway({
+      cache: { defaults: { enabled: true }, tenants: { frugal: { chargeOnHit: 'usage' } } },
+      tenants: {
+        acme: { apiKeys: [{ id: 'acme-key', sha256: sha256(TEST_KEYS.acme) }], budget: { tenant: { tokensPerDay: 100_000 } } },
+        frugal: { apiKeys: [{ id: 'frugal-key', sha256: sha256(TEST_KEYS.frugal) }], budget: { defaultMaxOutputTokens: 64, tenant: { tokensPerDay: 100_000 } } },
+      },
+    });
+  });
+  afterAll(async () => {
+    await gateway.close();
+  });
+  const used = async (tenant: string): Promise<number> => {
+    const budget = gateway.sidecar.app.config.tenants.get(tenant)?.budget;
+    if (!budget) throw new Error('no tenant');
+    const [limit] = await gateway.sidecar.app.budgets.usage(budget);
+    return limit?.used ?? -1;
+  };
+
+  it.each([
+    ['acme', 'nothing by default', false],
+    ['frugal', 'the replayed usage when the tenant says so', true],
+  ])('%s: a hit costs %s', async (tenant, _what, charged) => {
+    const key = tenant === 'acme' ? TEST_KEYS.acme : TEST_KEYS.frugal;
+    const first = await openai(gateway, key).chat.completions.create(ask('How much is express delivery?'));
+    await settled(gateway);
+    const afterMiss = await used(tenant);
+    expect(afterMiss).toBe((first.usage?.prompt_tokens ?? 0) + (first.usage?.completion_tokens ?? 0));
+    const hit = await openai(gateway, key).chat.completions.create(ask('How much is express delivery?')).withResponse();
+    expect(hit.response.headers.get('x-llmgw-cache')).toBe('hit');
+    await settled(gateway);
+    expect(await used(tenant)).toBe(charged ? afterMiss * 2 : afterMiss);
   });
 });
 
