@@ -38,7 +38,7 @@ export interface CacheEvalReport {
   readonly nearMissPairs: number;
   readonly falseHits: number;
   readonly byKind: ReadonlyMap<string, { readonly pairs: number; readonly hits: number }>;
-  readonly lookupMs: { readonly p50: number; readonly p99: number; readonly entries: number };
+  readonly lookupMs: { readonly p50: number; readonly p99: number; readonly cpuP99: number; readonly entries: number };
   readonly outcomes: readonly PairOutcome[];
 }
 
@@ -108,7 +108,7 @@ export async function evaluatePairs(pairs: readonly CachePair[], policy: TenantC
 }
 
 /** Every a stored in one tenant, then every b looked up: per-lookup latency, embedding included. */
-async function lookupLatency(pairs: readonly CachePair[], policy: TenantCachePolicy): Promise<{ p50: number; p99: number; entries: number }> {
+async function lookupLatency(pairs: readonly CachePair[], policy: TenantCachePolicy): Promise<CacheEvalReport['lookupMs']> {
   const cache = new ResponseCache(new MemoryCacheStore());
   const caller = { tenant: 'latency' };
   for (const pair of pairs) {
@@ -116,18 +116,23 @@ async function lookupLatency(pairs: readonly CachePair[], policy: TenantCachePol
     if (found.kind === 'miss') await cache.keep(found.plan, completion(pair.a));
   }
   const samples: number[] = [];
+  const cpu: number[] = [];
   // Round 0 warms the JIT up and is not counted.
   for (let round = 0; round < 6; round += 1) {
     for (const pair of pairs) {
       const req = request(pair.b);
+      const cpuBefore = process.cpuUsage();
       const started = performance.now();
       await cache.lookup({ policy, request: req, servedModel: 'eval-model', caller });
-      if (round > 0) samples.push(performance.now() - started);
+      const used = process.cpuUsage(cpuBefore);
+      if (round > 0) {
+        samples.push(performance.now() - started);
+        cpu.push((used.user + used.system) / 1000);
+      }
     }
   }
-  samples.sort((x, y) => x - y);
-  const at = (q: number): number => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0;
-  return { p50: at(0.5), p99: at(0.99), entries: pairs.length };
+  const at = (values: number[], q: number): number => [...values].sort((x, y) => x - y)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0;
+  return { p50: at(samples, 0.5), p99: at(samples, 0.99), cpuP99: at(cpu, 0.99), entries: pairs.length };
 }
 
 export interface EvalIo {
@@ -162,7 +167,7 @@ export async function runCacheEval(args: readonly string[], io: EvalIo): Promise
   io.stdout(`${file}${split ? ` (split ${split})` : ''}: ${report.pairs} pairs, threshold ${policy.threshold}, embedder ${policy.embedder.id}\n`);
   io.stdout(`hit rate     ${pct(report.hitRate)} (${report.hits}/${report.samePairs} same pairs)\n`);
   io.stdout(`false hits   ${report.falseHits}/${report.nearMissPairs} near-miss pairs\n`);
-  io.stdout(`lookup       p50 ${report.lookupMs.p50.toFixed(3)} ms, p99 ${report.lookupMs.p99.toFixed(3)} ms (${report.lookupMs.entries} entries in one tenant, embedding included)\n`);
+  io.stdout(`lookup       p50 ${report.lookupMs.p50.toFixed(3)} ms, p99 ${report.lookupMs.p99.toFixed(3)} ms, CPU p99 ${report.lookupMs.cpuP99.toFixed(3)} ms (${report.lookupMs.entries} entries in one tenant, embedding included)\n`);
   for (const [kind, entry] of [...report.byKind].sort()) io.stdout(`  ${kind.padEnd(14)} ${String(entry.hits).padStart(4)}/${entry.pairs} hit\n`);
   if (args.includes('--verbose')) {
     for (const outcome of report.outcomes) {

@@ -175,7 +175,7 @@ export const SYNONYMS: ReadonlyMap<string, string> = (() => {
     ['discount', 'coupon', 'promo', 'voucher', 'promotion'],
     ['app', 'application'],
     ['website', 'site', 'web', 'portal'],
-    ['hour', 'hours', 'opening'],
+    ['hour', 'hours'],
     ['policy', 'policies', 'rule', 'rules', 'terms'],
     ['error', 'issue', 'problem', 'trouble', 'bug'],
     ['work', 'working', 'function', 'functioning'],
