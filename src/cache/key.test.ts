@@ -76,6 +76,10 @@ describe('semantic parts', () => {
     expect(keysOf({ ...base, temperature: 0.1 }).semantic?.context).not.toBe(a?.context);
   });
 
+  it('none for a long final turn (exact cache only)', () => {
+    expect(keysOf({ ...base, messages: [{ role: 'user', content: 'word '.repeat(500) }] }).semantic).toBeUndefined();
+  });
+
   it('none when the conversation does not end with plain user text', () => {
     expect(keysOf({ ...base, messages: [...base.messages, { role: 'assistant', content: 'Sure.' }] }).semantic).toBeUndefined();
     expect(keysOf({ ...base, messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'https://x/y.png' } }] }] }).semantic).toBeUndefined();

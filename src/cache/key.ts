@@ -11,6 +11,8 @@ import { isCacheableApi, type CacheableApi } from './entry';
 
 /** Body fields that do not change what the model answers (transport, bookkeeping, who is asking). */
 const IGNORED_FIELDS = new Set(['model', 'stream', 'stream_options', 'user', 'metadata', 'store', 'service_tier', 'safety_identifier', 'prompt_cache_key', 'prompt_cache_retention']);
+/** Longer final turns are looked up exactly, never semantically. */
+const MAX_QUESTION_CHARS = 2000;
 /** Fields whose output the cache cannot replay. */
 const UNREPLAYABLE_FIELDS = ['logprobs', 'top_logprobs', 'audio', 'modalities', 'prediction'];
 
@@ -78,7 +80,8 @@ function semanticParts(request: CanonicalRequest, servedModel: string, scope: st
   const final = request.segments.filter((segment) => segment.turn === last);
   if (final.some((segment: TextSegment) => segment.role !== 'user' || segment.channel !== 'user' || segment.encoding !== 'string')) return {};
   const question = final.map((segment) => segment.text).join('\n').trim();
-  if (question.length === 0) return {};
+  // Questions get paraphrased; long prompts (a pasted document) only repeat exactly: exact cache only.
+  if (question.length === 0 || question.length > MAX_QUESTION_CHARS) return {};
   const edits: JsonEdit[] = final.filter((segment) => segment.pointer.length > 0).map((segment) => ({ pointer: segment.pointer.slice(0), value: '' }));
   let blanked: JsonObject;
   try {
