@@ -51,6 +51,8 @@ describe('compatible wording', () => {
     ['a compound read either way', 'Is there a discount for students?', 'Is there a student discount?', true],
     ['the same words, in another sentence shape', 'How do I reset my password?', 'Reset my password: how?', true],
     ['a pronoun between is not a compound', 'How do I reset my password?', 'Password reset, how do I do it?', false],
+    ['a narrowing word added', 'How do I cancel my subscription?', 'How do I cancel my subscription renewal?', false],
+    ['a generic word added', 'How do I change my phone number?', 'How do I change the phone number on my account?', true],
     ['a substituted word', 'How do I reset my password on the website?', 'How do I reset my password in the app?', false],
     ['swapped roles around a preposition', 'Can I transfer money from savings to checking?', 'Can I transfer money from checking to savings?', false],
     ['swapped roles around a verb', 'Can managers see employee reports?', 'Can employees see manager reports?', false],

@@ -3,18 +3,36 @@
  * positions, which is what the store keeps):
  * - no substitution: when each question has a content word the other lacks ("reset my password on the
  *   website" / "in the app", "billing" / "shipping address"), they may ask different things, however
- *   similar the rest is. Words only one side adds or drops ("add a new user" / "add a user") are fine.
+ *   similar the rest is.
  * - no swapped roles: two shared words in opposite order are a swap ("from savings to checking" / "from
  *   checking to savings", "managers see employee reports" / "employees see manager reports") unless the
  *   pair is a compound read either way: side by side in both, or side by side in one and joined by a
  *   preposition in the other ("student discount" / "discount for students").
- * PAWS-style pairs fail this; paraphrases that drop words or move a modifier pass.
+ * - no narrowing: a content word only one side has must be a generic one (FILLERS): "cancel my
+ *   subscription" does not answer "cancel my subscription renewal".
+ * PAWS-style pairs fail this; paraphrases that drop filler words or move a modifier pass.
  */
+import { wordHash } from './features';
+import { canonicalWord } from './tokens';
+
 export interface Wording {
   readonly words: readonly number[];
   readonly positions: readonly number[];
   readonly connectors: readonly number[];
 }
+
+/** Words that rephrasing adds or drops without changing the question (canonical forms, hashed). */
+const FILLERS: ReadonlySet<number> = new Set(
+  (
+    'place make made do done doing get got go keep kept still again currently actually really exactly just possible possibly way step steps process ' +
+    'thing something anything anyone someone somebody option options method methods new quick quickly simply easily able allowed ' +
+    'there here today right sure also know tell show explain mean find need want like try trying wonder question issue please ' +
+    // Support questions say "on my account", "do you offer / have", "what should I do now" without asking more.
+    'account offer offered provide have available now once authentication'
+  )
+    .split(' ')
+    .map((word) => wordHash(canonicalWord(word))),
+);
 
 /** How far apart a compound's two words may be when a preposition joins them ("language of the app"). */
 const MAX_JOINED_SPAN = 4;
@@ -22,9 +40,12 @@ const MAX_JOINED_SPAN = 4;
 export function compatibleWording(a: Wording, b: Wording): boolean {
   const inA = firstPositions(a);
   const inB = firstPositions(b);
-  const onlyA = [...inA.keys()].some((word) => !inB.has(word));
-  const onlyB = [...inB.keys()].some((word) => !inA.has(word));
-  if (onlyA && onlyB) return false;
+  const extraA = [...inA.keys()].filter((word) => !inB.has(word));
+  const extraB = [...inB.keys()].filter((word) => !inA.has(word));
+  if (extraA.length > 0 && extraB.length > 0) return false;
+  // A word one side adds narrows the question ("cancel my subscription renewal", "update the app
+  // settings") unless it is one of the generic words phrasings add ("place an order", "a new user").
+  if (![...extraA, ...extraB].every((word) => FILLERS.has(word))) return false;
   const shared = [...inA.keys()].filter((word) => inB.has(word));
   for (let i = 0; i < shared.length; i += 1) {
     for (let j = i + 1; j < shared.length; j += 1) {
