@@ -15,6 +15,8 @@ describe('must-match features', () => {
     ['named entities in order', 'Do you ship from Berlin to Paris?', { entities: ['berlin', 'paris'] }],
     ['a capitalised ordinary word opening the sentence is not a name', 'Shipping to Canada?', { entities: ['canada'] }],
     ['contrast words', 'How do I turn off notifications?', { contrasts: ['disable'] }],
+    ['over and under are contrasts', 'Can kids under 12 fly alone?', { contrasts: ['below', 'child'], numbers: ['12'] }],
+    ['a capital letter alone is a label', 'Is plan A better than plan B?', { identifiers: ['a', 'b'] }],
     ['question words that ask', 'When will my refund arrive?', { questionWords: ['when'] }],
     ['a conjunction is not a question', 'What happens when my trial ends?', { questionWords: [] }],
   ])('%s', (_name, text, expected) => {

@@ -79,6 +79,11 @@ export function questionFeatures(text: string): QuestionFeatures {
       else identifiers.push(token.lower);
       continue;
     }
+    // "plan A", "Model S", "gate B": a capital letter alone (not the pronoun, not opening a sentence) is a label.
+    if (token.surface.length === 1 && token.surface !== 'I' && token.surface !== token.lower && !token.sentenceStart) {
+      identifiers.push(lower);
+      continue;
+    }
     const numberWord = NUMBER_WORDS.get(lower);
     if (numberWord !== undefined) {
       numbers.push(numberWord);

@@ -10,7 +10,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   (
     'a an the this that these those there here it its it\'s i me my mine myself we us our ours you your yours he him his she her they them their ' +
     'is am are was were be been being do does did done doing have has had having will would shall should can could may might must ' +
-    'of in on at by for with about as into onto over under to from up down out off through between ' +
+    'of in on at by for with about as into onto to from up down out off through between ' +
     'and or but if so because while than then also just only very really quite too any some such ' +
     'what which how whose whom way ' +
     'please pls plz kindly thanks thank thx hi hello hey dear sir madam team ' +
@@ -43,8 +43,8 @@ const CONTRAST_GROUPS: readonly (readonly string[])[] = [
   ['disable', 'deactivate', 'lock', 'block', 'freeze', 'deny', 'forbid', 'ban'],
   ['add', 'create', 'insert', 'open', 'join', 'subscribe', 'include', 'attach', 'install'],
   ['remove', 'delete', 'erase', 'close', 'leave', 'unsubscribe', 'exclude', 'detach', 'uninstall', 'drop'],
-  ['increase', 'raise', 'higher', 'more', 'most', 'extend', 'upgrade', 'maximum', 'max', 'above', 'greater', 'larger', 'bigger', 'longer', 'expensive'],
-  ['decrease', 'lower', 'reduce', 'less', 'least', 'fewer', 'shorten', 'downgrade', 'minimum', 'min', 'below', 'smaller', 'shorter', 'cheaper', 'cheap'],
+  ['increase', 'raise', 'higher', 'more', 'most', 'extend', 'upgrade', 'maximum', 'max', 'above', 'over', 'exceeding', 'greater', 'larger', 'bigger', 'longer', 'expensive'],
+  ['decrease', 'lower', 'reduce', 'less', 'least', 'fewer', 'shorten', 'downgrade', 'minimum', 'min', 'below', 'under', 'beneath', 'smaller', 'shorter', 'cheaper', 'cheap'],
   ['buy', 'purchase', 'import', 'upload', 'receive', 'incoming', 'deposit', 'credit', 'inbound'],
   ['sell', 'export', 'download', 'send', 'outgoing', 'withdraw', 'withdrawal', 'debit', 'outbound'],
   ['accept', 'approve', 'succeed', 'success', 'successful', 'valid'],
@@ -108,6 +108,8 @@ export const CONTRASTS: ReadonlyMap<string, string> = (() => {
     ['export', 'download'],
     ['import', 'upload'],
     ['before', 'earlier', 'prior'],
+    ['above', 'over', 'exceeding'],
+    ['below', 'under', 'beneath'],
     ['after', 'later'],
     ['login', 'signin'],
     ['logout', 'signout'],
