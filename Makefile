@@ -43,6 +43,7 @@ run: build
 bench: build policy
 	node dist/bench/run.js
 	node dist/bench/translation.js
+	node dist/bench/cache.js
 	node dist/test/guard-injection/bench-injection.js --corpus ../shared/corpus/injection-dev.jsonl
 	node dist/bench/output.js --corpus ../shared/corpus/pii-dev.jsonl
 	node dist/bench/injection-offload.js

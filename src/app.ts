@@ -21,6 +21,9 @@ import { BudgetAlerts } from './budget/alerts';
 import { PolicyService } from './policy/service';
 import type { RuntimeInputGuard } from './config/runtime';
 import { createTelemetry, type Telemetry } from './telemetry/setup';
+import { createResponseCache } from './cache/setup';
+import { cacheAdminHandler } from './cache/admin';
+import type { ResponseCache } from './cache/service';
 
 export interface AppOptions {
   readonly configPath: string;
@@ -47,6 +50,7 @@ export class App {
     private readonly auditSinks: AuditSinks | undefined,
     readonly policy: PolicyService<RuntimeInputGuard>,
     private readonly telemetry: Telemetry,
+    readonly cache: ResponseCache,
   ) {}
 
   static async start(options: AppOptions): Promise<App> {
@@ -85,9 +89,15 @@ export class App {
     // Policy bundles load before serving (a bad one stops startup); later configs apply once theirs load.
     const policy = new PolicyService<RuntimeInputGuard>(policyServiceHooks(metrics, log, telemetry.tenantLabel));
     await policy.configure(store.config.policy);
+    // The response cache is process-wide too (memory, or Redis shared by replicas); a failing Redis is a miss.
+    const cache = createResponseCache(store.config.cache, {
+      baseDir: configDir,
+      onError: (operation) => metrics.cacheStores.inc({ result: `redis_${operation}_error` }),
+    });
+    if (!(await cache.ready())) log.warn('cache store (redis) not reachable at startup: lookups miss until it is');
     const budgetObserver = telemetry.budgetObserver(alerts);
     const build = (config: RuntimeConfig): Pipeline =>
-      telemetry.wrap(new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts: budgetObserver, policy, tenantLabel: telemetry.tenantLabel }), audit);
+      telemetry.wrap(new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts: budgetObserver, policy, tenantLabel: telemetry.tenantLabel, cache }), audit);
     let pipeline = build(store.config);
     store.onChange((config) => {
       void policy.reconfigure(config.policy);
@@ -114,7 +124,7 @@ export class App {
           const source = store.config.admin.token;
           return source ? store.secrets.value(source) || undefined : undefined;
         },
-        handle: budgetUsageHandler(() => store.config, budgets),
+        handle: adminHandler(budgetUsageHandler(() => store.config, budgets), cacheAdminHandler(() => store.config, cache)),
       },
       readiness: [
         { name: 'draining', check: () => (app?.draining ? 'shutting down' : undefined) },
@@ -128,7 +138,7 @@ export class App {
     const bound = await extProc.start();
     const adminPort = await admin.start();
     if (options.watchConfig) store.watchFile();
-    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, policy, telemetry);
+    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, policy, telemetry, cache);
     log.info({ ...app.addresses }, 'llmgw sidecar ready');
     return app;
   }
@@ -156,6 +166,7 @@ export class App {
     await this.extProc.shutdown();
     await this.admin.close();
     await this.budgets.close();
+    await this.cache.close();
     // Audit records of the streams that just ended must reach their sinks before the process exits.
     if (this.auditSinks) await this.auditSinks.close();
     else await this.audit.flush();
@@ -163,4 +174,17 @@ export class App {
     this.logger.info('stopped');
     this.logger.flush?.();
   }
+}
+
+/** The admin API: the cache's paths first (DELETE), then the read-only budget view (GET). */
+function adminHandler(
+  usage: ReturnType<typeof budgetUsageHandler>,
+  cache: ReturnType<typeof cacheAdminHandler>,
+): (path: string, query: URLSearchParams, method: string) => Promise<{ status: number; body: unknown; headers?: Readonly<Record<string, string>> }> {
+  return async (path, query, method) => {
+    const cached = await cache(method, path);
+    if (cached) return cached;
+    if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { error: 'method not allowed' } };
+    return usage(path, query);
+  };
 }

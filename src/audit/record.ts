@@ -105,6 +105,17 @@ export const auditRecordSchema = z.strictObject({
   policy: auditPolicySchema.optional(),
   /** Encrypted request and response bodies, for tenants listed in audit.bodies (see bodies.ts). */
   bodies: auditBodiesFieldSchema.optional(),
+  /** The response cache, when the tenant has it on: hit (exact or semantic), miss (and whether the answer was stored), or skip. */
+  cache: z
+    .strictObject({
+      result: z.enum(['hit', 'miss', 'skip']),
+      how: z.enum(['exact', 'semantic']).optional(),
+      similarity: z.number().optional(),
+      /** Why the request was not looked up, or why its answer was not stored. */
+      reason: z.string().optional(),
+      stored: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export type AuditRecord = z.infer<typeof auditRecordSchema>;

@@ -19,6 +19,7 @@ import type { Inspector, OutputGuard } from '../guard/registry';
 import { compileRedaction, type CompiledRedaction } from '../guard/pii/request-redaction';
 import type { ConfigDocument } from './schema';
 import { compilePolicy, type RuntimePolicy } from '../policy/config';
+import { CACHE_DISABLED, compileCachePolicies, type CacheConfig, type TenantCachePolicy } from '../cache/config';
 
 export interface TlsMaterial {
   readonly cert: Buffer;
@@ -78,6 +79,8 @@ export interface RuntimeTenant {
   readonly output: RuntimeOutputGuards;
   /** Request redaction (its own, or the top-level one); undefined: requests go as written. */
   readonly redaction?: CompiledRedaction;
+  /** Response cache policy (defaults merged with the tenant's override). */
+  readonly cache: TenantCachePolicy;
 }
 
 export interface RuntimeOutputGuards {
@@ -120,6 +123,8 @@ export interface RuntimeConfig {
   readonly policy?: RuntimePolicy<RuntimeInputGuard>;
   /** Metric label bounds (follow reloads) and traces (built once at startup). */
   readonly telemetry: TelemetryConfig;
+  /** Response cache settings; the store is built once at startup like the budget store. */
+  readonly cache: CacheConfig;
 }
 
 export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): RuntimeConfig {
@@ -237,6 +242,12 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
   };
   const globalRedaction = compileTenantRedaction(document.redaction, 'redaction');
 
+  const cachePolicies = compileCachePolicies(document.cache, {
+    tenantIds: new Set(Object.keys(document.tenants)),
+    resolve,
+    ...(secrets ? { secrets } : {}),
+    problem: (at, message) => problems.push({ path: at, message }),
+  });
   const tenants = new Map<string, RuntimeTenant>();
   const apiKeys = new Map<string, ApiKeyOwner>();
   for (const [id, tenant] of Object.entries(document.tenants)) {
@@ -248,6 +259,7 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
       inputGuards: tenant.guards ? compileGuards(tenant.guards, `tenants.${id}.guards`) : globalGuards,
       output: tenant.guards ? compileOutput(tenant.guards, `tenants.${id}.guards`) : globalOutput,
       ...(tenant.redaction ? { redaction: compileTenantRedaction(tenant.redaction, `tenants.${id}.redaction`) } : globalRedaction ? { redaction: globalRedaction } : {}),
+      cache: cachePolicies.get(id) ?? CACHE_DISABLED,
     });
     tenants.set(id, runtimeTenant);
     for (const key of tenant.apiKeys) apiKeys.set(key.sha256, Object.freeze({ tenant: runtimeTenant, keyId: key.id }));
@@ -286,5 +298,6 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     budgetAlerts: document.budgetAlerts,
     ...(policy ? { policy } : {}),
     telemetry: document.telemetry,
+    cache: document.cache,
   });
 }

@@ -10,6 +10,7 @@ import { auditSinksSchema } from '../audit/config';
 import { redactionBaseSchema } from '../guard/pii/request-redaction';
 import { policyConfigSchemaWith } from '../policy/config';
 import { telemetrySchema } from '../telemetry/config';
+import { cacheSchema } from '../cache/config';
 
 const port = z.number().int().min(0).max(65535);
 const byteSize = z.number().int().positive();
@@ -209,6 +210,8 @@ export const configSchema = z
     policy: policyConfigSchemaWith(guardsSchema).optional(),
     /** Bounded tenant labels on metrics; optional OpenTelemetry traces (src/telemetry/config.ts). */
     telemetry: telemetrySchema.prefault({}),
+    /** Response cache: store (memory or Redis), defaults and per-tenant overrides (docs/notes-cache.md). */
+    cache: cacheSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     // Cross-references are checked here so every dangling name is reported with its own path.

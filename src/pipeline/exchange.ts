@@ -46,6 +46,7 @@ import { outputBlockError, outputOutcome } from './output/outcome';
 import type { AuditRedaction } from '../audit/record';
 import { translateForProvider, translateResponse, type RequestTranslation } from './translation';
 import { startPolicyRun, type PolicyRun } from './policy-stage';
+import { CacheStage } from './cache-stage';
 import type { Decision, ExchangeContext, ExchangeEnd, Exchange, RequestHeaders, ResponseHeaders } from './types';
 
 const CONTINUE: Decision = { kind: 'continue' };
@@ -98,6 +99,8 @@ export class GatewayExchange implements Exchange {
   private responseMode: 'none' | 'buffered' | 'streamed' = 'none';
   /** The tenant policy's stage (src/pipeline/policy-stage.ts); absent without a `policy:` section. */
   private policy: PolicyRun | undefined;
+  /** The response cache's part in this exchange (lookup result, recorder); absent when the tenant has it off. */
+  private cache: CacheStage | undefined;
 
   constructor(
     private readonly deps: GatewayDeps,
@@ -209,6 +212,14 @@ export class GatewayExchange implements Exchange {
       const modified = obligations.forcedModel !== undefined || obligations.maxOutputTokens !== undefined;
       this.decisions.push({ stage: 'policy', action: modified ? 'modify' : 'allow', reason: `decision ${policy.decision?.decisionId ?? ''}` });
     }
+    // Cache after inspection and policy (a blocked or denied request never reaches it) and routing (the key
+    // names the model that serves, so answers of one model never stand in for another's). A request the
+    // gateway changed (redacted, capped by policy) is neither looked up nor stored.
+    if (this.deps.cache && redaction.segments.size === 0 && obligations.maxOutputTokens === undefined) {
+      const caller = { tenant: identity.tenant.id, ...(identity.keyId ? { keyId: identity.keyId } : {}), ...(identity.user ? { user: identity.user } : {}) };
+      this.cache = await CacheStage.lookup(this.deps.cache, { policy: identity.tenant.cache, request, servedModel: target.model.name, caller }, this.deps.metrics, this.log, this.deps.tenantLabel);
+      if (this.cache?.hit) return this.answerFromCache(request, identity);
+    }
     // Translation reads the body: a policy token cap goes into it first (the routed, possibly forced, model comes from the target).
     const translated = this.stage('translate', () => translateForProvider(withOutputCap(outbound, target, obligations.maxOutputTokens), target));
     if (!translated.ok) return this.reject('translate', translated.error);
@@ -281,8 +292,11 @@ export class GatewayExchange implements Exchange {
       this.responseTransforms.push(...stages.transforms);
     }
     if (mode === 'streamed' && this.addedIncludeUsage) this.responseTransforms.push(new OpenAiUsageStripper());
+    // Last in the chain: the cache records exactly what the client receives.
+    const cacheHeaders = this.cache?.onResponse(mode, headers.status, this.route?.model.upstreamModel ?? this.request.model) ?? [];
+    if (this.cache?.transform) this.responseTransforms.push(this.cache.transform);
     if (headers.status >= 400) this.errorCode ??= headers.status === 413 ? 'body_too_large' : 'upstream_error';
-    return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId], ...this.budgetHeaders, ...(translated?.setHeaders ?? [])] }, responseBodyMode: mode };
+    return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId], ...this.budgetHeaders, ...(translated?.setHeaders ?? []), ...cacheHeaders] }, responseBodyMode: mode };
   }
 
   onResponseBody(chunk: Buffer, endOfStream: boolean): Decision {
@@ -322,8 +336,17 @@ export class GatewayExchange implements Exchange {
   onEnd(outcome: ExchangeEnd): void {
     this.settleBudget();
     this.recordOutputGuards();
+    const cache = this.cache?.finish({
+      outcome,
+      status: this.status,
+      upstreamError: this.meter?.reading().upstreamError !== undefined,
+      decisions: this.decisions,
+      findings: this.findings.length + this.outputFindings.length,
+      redactions: this.redactions.reduce((sum, r) => sum + r.count, 0),
+      ...(this.meter?.reading().usage ? { usage: this.meter.reading().usage } : {}),
+    });
     // Passed-through requests are audited too: the record says what the gateway let through unread.
-    const record = this.auditRecord(outcome);
+    const record = { ...this.auditRecord(outcome), ...(cache ? { cache } : {}) };
     // Request metrics (tenant labels bounded) and the trace span are derived from this record by
     // src/telemetry/observed-exchange.ts.
     this.deps.audit.write(record);
@@ -401,6 +424,36 @@ export class GatewayExchange implements Exchange {
       this.deps.metrics.budgetSettleErrors.inc({ reason: 'failed' });
       this.log.error({ err: error }, 'budget settlement failed');
     });
+  }
+
+  /**
+   * A cache hit: the stored answer as JSON or SSE in the client's API. The budget is charged only when
+   * the tenant's policy says so (reserved and settled at once with the usage the answer first cost).
+   */
+  private async answerFromCache(request: CanonicalRequest, identity: Identity): Promise<Decision> {
+    const answer = this.cache?.answer(request);
+    const route = this.route;
+    if (!answer || !route) throw new Error('cache hit without an answer');
+    const usage = this.cache?.hitUsage;
+    if (identity.tenant.cache.chargeOnHit === 'usage' && usage && budgetApplies(identity.tenant.budget)) {
+      const charged = await this.deps.budgets.reserve({
+        tenant: identity.tenant.budget,
+        ...(identity.keyId ? { caller: `key:${identity.keyId}` } : identity.user ? { caller: `user:${identity.user}` } : {}),
+        model: { name: route.model.name, pricing: route.model.pricing, maxOutputTokens: route.model.maxOutputTokens },
+        estimate: { promptTokens: usage.inputTokens, requestedMaxOutputTokens: usage.outputTokens, n: 1, producesOutput: true },
+      });
+      if (!charged.ok) return this.reject('budget', apiError(charged.status, charged.code, charged.message, { headers: charged.headers }));
+      this.deps.budgets.settle(charged.reservation, usage).catch((error: unknown) => this.log.error({ err: error }, 'budget charge of a cache hit failed'));
+    }
+    this.status = 200;
+    return {
+      kind: 'respond',
+      status: 200,
+      headers: [...answer.headers, ['x-llmgw-request-id', this.context.requestId]],
+      body: answer.body,
+      details: 'llmgw_cache_hit',
+      metadata: { ...this.metadata(), cache: 'hit' },
+    };
   }
 
   private answerModels(api: ApiId): Decision {

@@ -13,6 +13,7 @@ import type { BudgetAlerts } from '../budget/alerts';
 import type { SidecarMetrics } from '../telemetry/metrics';
 import type { RuntimeInputGuard } from '../config/runtime';
 import type { PolicyService, RedactionLevel } from '../policy';
+import type { ResponseCache } from '../cache/service';
 import { GatewayExchange } from './exchange';
 import type { ExchangeContext, Pipeline } from './types';
 
@@ -21,6 +22,8 @@ export interface GatewayDeps {
   readonly router: BasicRouter;
   readonly budgets: BudgetService;
   readonly alerts?: Pick<BudgetAlerts, 'observe'>;
+  /** The response cache (process-wide, like the budget store); absent: no caching. */
+  readonly cache?: ResponseCache;
   readonly audit: AuditSink;
   readonly metrics: SidecarMetrics;
   readonly logger: Logger;
@@ -42,6 +45,7 @@ export interface GatewayPipelineOptions {
   readonly logger: Logger;
   readonly budgets: BudgetService;
   readonly alerts?: Pick<BudgetAlerts, 'observe'>;
+  readonly cache?: ResponseCache;
   readonly now?: () => number;
   readonly policy?: Pick<PolicyService<RuntimeInputGuard>, 'snapshot'>;
   readonly tenantLabel?: (tenant: string) => string;
@@ -51,8 +55,8 @@ export class GatewayPipeline implements Pipeline {
   private readonly deps: GatewayDeps;
 
   constructor(options: GatewayPipelineOptions) {
-    const { config, secrets, audit, metrics, logger, budgets, alerts, now = Date.now, policy, tenantLabel } = options;
-    this.deps = { config, router: new BasicRouter(config, secrets), budgets, ...(alerts ? { alerts } : {}), audit, metrics, logger, now, ...(policy ? { policy } : {}), ...(tenantLabel ? { tenantLabel } : {}) };
+    const { config, secrets, audit, metrics, logger, budgets, alerts, now = Date.now, policy, tenantLabel, cache } = options;
+    this.deps = { config, router: new BasicRouter(config, secrets), budgets, ...(alerts ? { alerts } : {}), ...(cache ? { cache } : {}), audit, metrics, logger, now, ...(policy ? { policy } : {}), ...(tenantLabel ? { tenantLabel } : {}) };
   }
 
   /** `audit`: where this exchange's record goes instead of the pipeline's sink (the telemetry observer's tee). */

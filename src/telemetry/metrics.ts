@@ -57,6 +57,10 @@ export interface SidecarMetrics {
   readonly policyShadowDisagreements: Counter<'tenant' | 'rule'>;
   /** Request metrics after the OpenTelemetry GenAI conventions, budgets left, breakers (genai-metrics.ts). */
   readonly genai: GenAiMetrics;
+  /** Response cache lookups by tenant and result (hit_exact, hit_semantic, miss, skip). */
+  readonly cacheLookups: Counter<'tenant' | 'result'>;
+  /** Answers kept in the cache (stored) or not, by reason (a fixed vocabulary). */
+  readonly cacheStores: Counter<'result'>;
 }
 
 export function createMetrics(): SidecarMetrics {
@@ -189,5 +193,7 @@ export function createMetrics(): SidecarMetrics {
       registers: [registry],
     }),
     genai: createGenAiMetrics(registry),
+    cacheLookups: new Counter({ name: 'llmgw_cache_lookups_total', help: 'Response cache lookups, by tenant and result', labelNames: ['tenant', 'result'], registers: [registry] }),
+    cacheStores: new Counter({ name: 'llmgw_cache_stores_total', help: 'Answers stored in the response cache, or why not', labelNames: ['result'], registers: [registry] }),
   };
 }

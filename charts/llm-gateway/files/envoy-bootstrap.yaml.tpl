@@ -283,12 +283,13 @@ static_resources:
                             code: not_found
                     # Default: any other local reply of Envoy's own (400 bad request, 500 from an ext_proc
                     # failure, 502...), keeping Envoy's text as the message.
+                    # SSE is never Envoy's: it is a cache hit the sidecar replays (immediate_response), passed untouched.
                     - filter:
                         extension_filter:
                           name: envoy.access_loggers.extension_filters.cel
                           typed_config:
                             "@type": type.googleapis.com/envoy.extensions.access_loggers.filters.cel.v3.ExpressionFilter
-                            expression: "!('content-type' in response.headers) || !response.headers['content-type'].startsWith('application/json')"
+                            expression: "!('content-type' in response.headers) || !(response.headers['content-type'].startsWith('application/json') || response.headers['content-type'].startsWith('text/event-stream'))"
                       body_format_override:
                         json_format:
                           error:
