@@ -11,6 +11,8 @@ export const KEYS = {
   batch: 'sk-policy-batch',
   always: 'sk-policy-always',
   structured: 'sk-policy-structured',
+  masking: 'sk-policy-masking',
+  restoring: 'sk-policy-restoring',
 } as const;
 
 /** Never inside business hours, whatever the clock says when the test runs. */
@@ -33,6 +35,9 @@ export function policyTestConfig(bundle: NonNullable<ConfigInput['policy']>['def
       untrusted: tenant(KEYS.untrusted, 'untrusted-key'),
       hours: { apiKeys: [{ id: 'batch-key', sha256: sha256(KEYS.batch) }, { id: 'always-key', sha256: sha256(KEYS.always) }] },
       structured: tenant(KEYS.structured, 'structured-key'),
+      // The same standard tier, with request redaction: irreversible (mask) and reversible placeholders.
+      masking: { ...tenant(KEYS.masking, 'masking-key'), redaction: { actions: { EMAIL_ADDRESS: 'mask' } } },
+      restoring: { ...tenant(KEYS.restoring, 'restoring-key'), redaction: { actions: { EMAIL_ADDRESS: 'reversible' } } },
     },
     policy: {
       defaultBundle: bundle,
@@ -49,6 +54,8 @@ export function policyTestConfig(bundle: NonNullable<ConfigInput['policy']>['def
           attributes: { business_hours_keys: ['batch-key'], business_hours: NEVER },
         },
         structured: { tier: 'standard', apps: { 'structured-key': 'etl' }, attributes: { structured_output_apps: ['etl'] } },
+        masking: { tier: 'standard' },
+        restoring: { tier: 'standard' },
       },
       ...extra,
     },

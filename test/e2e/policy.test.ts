@@ -117,7 +117,7 @@ describe('max tokens by tier', () => {
 describe('external providers only after PII redaction', () => {
   const personal = 'Please draft a reply to jane.doe@example.com about her invoice.';
 
-  it('personal data to an external provider: denied (no redaction stage to honour the obligation: fail closed)', async () => {
+  it('personal data to an external provider from a tenant without redaction: denied (the obligation cannot be honoured: fail closed)', async () => {
     const error = await denial(chat(KEYS.standard, personal));
     expect(error).toMatchObject({ status: 403, code: 'policy_denied' });
     expect(error.message).toContain('redaction_unavailable');
@@ -125,6 +125,24 @@ describe('external providers only after PII redaction', () => {
     const audit = await auditOfLastRequest(gateway);
     expect(audit?.policy).toMatchObject({ allow: false, reasons: ['redaction_unavailable'], routedModel: 'gpt-4o-mini' });
     expect(JSON.stringify(audit)).not.toContain('jane.doe');
+  });
+
+  it('a tenant whose redaction masks the data: the obligation is honoured and only the masked text leaves', async () => {
+    const answer = await chat(KEYS.masking, personal);
+    expect(answer.choices[0]?.message.content).toBeTruthy();
+    const sent = JSON.stringify(gateway.mocks.openai.requests()[0]?.json);
+    expect(sent).not.toContain('jane.doe');
+    expect(sent).toContain('[REDACTED]');
+    const audit = await auditOfLastRequest(gateway);
+    expect(audit?.policy).toMatchObject({ allow: true, obligations: { redaction: 'irreversible' } });
+    expect(audit?.redactions).toEqual([{ direction: 'request', type: 'EMAIL_ADDRESS', action: 'mask', count: 1 }]);
+  });
+
+  it('reversible placeholders do not meet an irreversible obligation: denied, nothing sent', async () => {
+    const error = await denial(chat(KEYS.restoring, personal));
+    expect(error).toMatchObject({ status: 403, code: 'policy_denied' });
+    expect(error.message).toContain('redaction_unavailable');
+    expect(gateway.mocks.openai.requests()).toHaveLength(0);
   });
 
   it('the same request to a model inside the mesh goes through', async () => {
