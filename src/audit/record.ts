@@ -36,6 +36,18 @@ export const auditFindingSchema = z.strictObject({
   count: z.number().int().nonnegative().optional(),
 });
 
+/** How the model was chosen (src/route): by name, alias or `auto`, and which fallbacks took over. */
+export const auditRouteSchema = z.strictObject({
+  selectedBy: z.enum(['explicit', 'alias', 'auto']),
+  /** The catalog model selection named, before breakers and cool-downs. */
+  selected: z.string(),
+  /** The catalog model that served (differs from `selected` after a fallback). */
+  model: z.string(),
+  reason: z.string(),
+  /** Models passed over, with why (breaker open, keys cooling...). */
+  skipped: z.array(z.string()),
+});
+
 export const auditRecordSchema = z.strictObject({
   kind: z.literal('llmgw.audit'),
   version: z.literal(AUDIT_RECORD_VERSION),
@@ -54,6 +66,8 @@ export const auditRecordSchema = z.strictObject({
   modelServed: z.string().nullable(),
   provider: z.string().nullable(),
   cluster: z.string().nullable(),
+  /** Present once a request was routed. */
+  route: auditRouteSchema.optional(),
   tokens: tokenCounts,
   costUsd: z.number().nonnegative(),
   latencyMs: z.strictObject({
@@ -72,6 +86,7 @@ export const auditRecordSchema = z.strictObject({
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 export type AuditDecision = z.infer<typeof auditDecisionSchema>;
 export type AuditFinding = z.infer<typeof auditFindingSchema>;
+export type AuditRoute = z.infer<typeof auditRouteSchema>;
 
 export function auditJsonSchema(): object {
   return {

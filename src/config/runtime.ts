@@ -16,6 +16,7 @@ import type { BudgetAlertsConfig } from '../budget/alerts';
 import { builtinGuards } from '../guard/builtin';
 import type { Inspector } from '../guard/registry';
 import type { ConfigDocument } from './schema';
+import type { Capabilities, RoutingConfig } from '../route/config';
 
 export interface TlsMaterial {
   readonly cert: Buffer;
@@ -52,6 +53,11 @@ export interface RuntimeModel {
   readonly pricing: ModelPricing;
   readonly contextWindow?: number;
   readonly maxOutputTokens?: number;
+  readonly kind: 'chat' | 'embedding';
+  readonly capabilities: Readonly<Capabilities>;
+  readonly tier: 'basic' | 'advanced';
+  /** Names of the models that take over, in order (validated: they exist, no cycles). */
+  readonly fallbacks: readonly string[];
 }
 
 export interface RuntimeInputGuard {
@@ -71,6 +77,10 @@ export interface RuntimeTenant {
   readonly budget: CompiledTenantBudget;
   /** The input detectors for this tenant (its own list, or the top-level one). */
   readonly inputGuards: readonly RuntimeInputGuard[];
+  /** Alias -> model name: the top-level aliases with the tenant's own on top. */
+  readonly aliases: ReadonlyMap<string, string>;
+  /** Ceiling on the estimated cost of a request `auto` may choose (USD). */
+  readonly maxCostPerRequestUsd?: number;
 }
 
 export interface ApiKeyOwner {
@@ -104,6 +114,8 @@ export interface RuntimeConfig {
   readonly budgetAlerts: BudgetAlertsConfig;
   /** Audit sinks; built once at startup like the budget store. */
   readonly audit: AuditSinksConfig;
+  /** `auto`, breakers and cool-downs (breaker storage is built once at startup, like the budget store). */
+  readonly routing: RoutingConfig;
 }
 
 export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): RuntimeConfig {
@@ -171,6 +183,10 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
         pricing: Object.freeze({ ...model.pricing }),
         contextWindow: model.contextWindow,
         maxOutputTokens: model.maxOutputTokens,
+        kind: model.kind,
+        capabilities: Object.freeze({ ...model.capabilities }),
+        tier: model.tier,
+        fallbacks: Object.freeze([...model.fallbacks]),
       }),
     );
   }
@@ -205,6 +221,8 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
       maxRequestBytes: tenant.maxRequestBytes ?? document.gateway.maxRequestBytes,
       budget: tenant.budget ? compileTenantBudget(id, tenant.budget) : unlimitedTenantBudget(id),
       inputGuards: tenant.guards ? compileGuards(tenant.guards, `tenants.${id}.guards`) : globalGuards,
+      aliases: new Map(Object.entries({ ...document.aliases, ...(tenant.aliases ?? {}) })),
+      ...(tenant.maxCostPerRequestUsd === undefined ? {} : { maxCostPerRequestUsd: tenant.maxCostPerRequestUsd }),
     });
     tenants.set(id, runtimeTenant);
     for (const key of tenant.apiKeys) apiKeys.set(key.sha256, Object.freeze({ tenant: runtimeTenant, keyId: key.id }));
@@ -231,5 +249,6 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     budgets: document.budgets,
     audit: document.audit,
     budgetAlerts: document.budgetAlerts,
+    routing: document.routing,
   });
 }

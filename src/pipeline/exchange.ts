@@ -32,6 +32,7 @@ import { AUDIT_RECORD_VERSION } from '../audit/record';
 import { budgetApplies, costUsd, estimateRequest, streamedOutputTokens, type Reservation } from '../budget';
 import { CLIENT_CREDENTIAL_HEADERS, identify, type Identity } from '../tenant/identify';
 import type { RouteFailure, RouteTarget } from '../route/router';
+import { routeAudit } from '../route/audit';
 import type { JsonObject } from '../extproc/struct';
 import type { GatewayDeps } from './gateway';
 import { modelBody, modelListBody, visibleModels } from './model-list';
@@ -164,7 +165,7 @@ export class GatewayExchange implements Exchange {
     if (refusal) return refusal;
 
     const routed = this.stage('route', () =>
-      this.deps.router.route({ family: request.family, model: request.model, tenant: identity.tenant, path: this.path }, this.requestHeaders),
+      this.deps.router.route({ family: request.family, model: request.model, tenant: identity.tenant, path: this.path, facts: request }, this.requestHeaders),
     );
     if (!routed.ok) return this.reject('route', this.routeError(routed.failure));
     const target = routed.target;
@@ -207,6 +208,8 @@ export class GatewayExchange implements Exchange {
 
   onResponseHeaders(headers: ResponseHeaders): Decision {
     this.status = headers.status;
+    // The provider's answer feeds its breaker and, on 429, cools the key it was sent with.
+    this.route?.ticket.observe(headers.status, headers.headers);
     if (this.passthrough || !this.request || headers.endOfStream) return { kind: 'continue', responseBodyMode: 'none' };
     const contentType = (headers.headers.get('content-type') ?? '').toLowerCase();
     const mode = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
@@ -247,6 +250,7 @@ export class GatewayExchange implements Exchange {
   }
 
   onEnd(outcome: ExchangeEnd): void {
+    this.route?.ticket.release();
     this.settleBudget();
     // Passed-through requests are audited too: the record says what the gateway let through unread.
     const record = this.auditRecord(outcome);
@@ -356,6 +360,11 @@ export class GatewayExchange implements Exchange {
         return modelNotAllowed(failure.model);
       case 'model_api_mismatch':
         return invalidRequest(`This model is served through the ${failure.providerApi} API; call it with that API.`, 'model');
+      case 'no_model_fits':
+        return apiError(400, 'no_model_fits', `No model available to this tenant fits the request (${failure.reason}).`, { param: 'model' });
+      case 'model_unavailable':
+        this.log.warn({ model: failure.model, reason: failure.reason }, 'model and its fallbacks unavailable');
+        return apiError(503, 'upstream_unavailable', 'The provider for this model is not available right now.');
       case 'provider_credential_unavailable':
         // An operator problem (missing key file): logged loudly, never explained to the client.
         this.log.error({ provider: failure.provider }, 'provider credential unavailable');
@@ -387,6 +396,8 @@ export class GatewayExchange implements Exchange {
     if (this.route) {
       metadata.model = this.route.model.name;
       metadata.provider = this.route.provider.name;
+      metadata.route_selected_by = this.route.selectedBy;
+      metadata.route_reason = this.route.reason;
     }
     if (this.findings.length > 0) {
       metadata.findings = this.findings.map((finding) => ({ detector: finding.detector, type: finding.type, score: finding.score }));
@@ -436,6 +447,7 @@ export class GatewayExchange implements Exchange {
       modelServed: this.route?.model.upstreamModel ?? null,
       provider: this.route?.provider.name ?? null,
       cluster: this.route?.cluster ?? null,
+      ...(this.route ? { route: routeAudit(this.route) } : {}),
       tokens,
       costUsd: cost,
       latencyMs: {

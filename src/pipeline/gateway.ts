@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config/runtime';
 import type { SecretStore } from '../config/secrets';
 import type { AuditSink } from '../audit/sink';
-import { BasicRouter } from '../route/router';
+import { Router, type RouteHealth } from '../route/router';
+import type { ApiCompatibility } from '../route/select';
 import type { BudgetService } from '../budget';
 import type { BudgetAlerts } from '../budget/alerts';
 import type { SidecarMetrics } from '../telemetry/metrics';
@@ -16,7 +17,7 @@ import type { ExchangeContext, Pipeline } from './types';
 
 export interface GatewayDeps {
   readonly config: RuntimeConfig;
-  readonly router: BasicRouter;
+  readonly router: Router;
   readonly budgets: BudgetService;
   readonly alerts?: BudgetAlerts;
   readonly audit: AuditSink;
@@ -35,14 +36,19 @@ export interface GatewayPipelineOptions {
   readonly budgets: BudgetService;
   readonly alerts?: BudgetAlerts;
   readonly now?: () => number;
+  /** Breakers and key cool-downs shared by every pipeline of the process (they outlive reloads). */
+  readonly routeHealth?: RouteHealth;
+  /** Which provider APIs a client API can be served through (translation); default the same API only. */
+  readonly apiCompatibility?: ApiCompatibility;
 }
 
 export class GatewayPipeline implements Pipeline {
   private readonly deps: GatewayDeps;
 
   constructor(options: GatewayPipelineOptions) {
-    const { config, secrets, audit, metrics, logger, budgets, alerts, now = Date.now } = options;
-    this.deps = { config, router: new BasicRouter(config, secrets), budgets, ...(alerts ? { alerts } : {}), audit, metrics, logger, now };
+    const { config, secrets, audit, metrics, logger, budgets, alerts, now = Date.now, routeHealth, apiCompatibility } = options;
+    const router = new Router(config, secrets, { ...(routeHealth ? { health: routeHealth } : {}), ...(apiCompatibility ? { compatible: apiCompatibility } : {}) });
+    this.deps = { config, router, budgets, ...(alerts ? { alerts } : {}), audit, metrics, logger, now };
   }
 
   newExchange(context: ExchangeContext): GatewayExchange {

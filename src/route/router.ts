@@ -1,11 +1,20 @@
 /**
- * Basic routing: the requested model names a provider, the provider names the Envoy cluster (written
- * into the cluster header, with clear_route_cache) and how its credential is sent. The full engine
- * (aliases, `auto`, failover, translation) builds on this; until translation exists, a model whose
- * provider speaks another API than the client's is refused with a clear message.
+ * Routing: which model serves a request (explicit, alias or `auto`: select.ts), and when that model's
+ * breaker is open or all its provider's keys cool down after 429s, which of its fallbacks serves instead
+ * (chain.ts). The chosen provider names the Envoy cluster (written into the cluster header, with
+ * clear_route_cache), the upstream path and the credential, taken from the provider's pool skipping
+ * cooling keys. Until translation exists, a model whose provider speaks another API than the client's
+ * is refused with a clear message (or skipped when it is a fallback).
+ *
+ * Every target carries a ticket: the exchange reports the provider's answer on it (breaker outcome, a
+ * 429 cools the key), or releases it when no answer came, so a half-open probe slot is never lost.
  */
 import type { ApiFamily, RuntimeConfig, RuntimeModel, RuntimeProvider, RuntimeTenant } from '../config/runtime';
-import type { SecretStore } from '../config/secrets';
+import type { SecretSource, SecretStore } from '../config/secrets';
+import { BreakerBoard, breakerKey, type BreakerPermit } from './breaker';
+import { fallbackChain } from './chain';
+import { KeyCooldowns, retryAfterSeconds } from './cooldown';
+import { sameApiOnly, selectModel, type ApiCompatibility, type SelectedBy, type SelectionFacts } from './select';
 
 export interface RouteRequest {
   readonly family: ApiFamily;
@@ -13,6 +22,14 @@ export interface RouteRequest {
   readonly tenant: RuntimeTenant;
   /** The client's path with its query string. */
   readonly path: string;
+  /** What `auto` reads (prompt, tools, images...); without it, a request for `auto` fits nothing. */
+  readonly facts?: SelectionFacts;
+}
+
+/** The provider's answer, reported once per target; undefined status: no answer (client gone...). */
+export interface RouteTicket {
+  observe(status: number, headers: ReadonlyMap<string, string>): void;
+  release(): void;
 }
 
 export interface RouteTarget {
@@ -27,67 +44,190 @@ export interface RouteTarget {
   readonly bodyModel?: string;
   /** Which key of the provider's pool was used (index, never the key). */
   readonly keyIndex: number;
+  readonly selectedBy: SelectedBy;
+  /** The model selection named before breakers and cool-downs were considered. */
+  readonly selectedModel: string;
+  /** Models passed over for this one, with why (breaker open, keys cooling...). */
+  readonly skipped: readonly string[];
+  /** The rest of the chain, in order (for the per-attempt upstream filter). */
+  readonly alternatives: readonly RuntimeModel[];
   readonly reason: string;
+  readonly ticket: RouteTicket;
 }
 
 export type RouteFailure =
   | { readonly code: 'model_not_found'; readonly model: string }
   | { readonly code: 'model_not_allowed'; readonly model: string }
+  | { readonly code: 'no_model_fits'; readonly model: string; readonly reason: string }
   | { readonly code: 'model_api_mismatch'; readonly model: string; readonly providerApi: ApiFamily }
+  | { readonly code: 'model_unavailable'; readonly model: string; readonly reason: string }
   | { readonly code: 'provider_credential_unavailable'; readonly provider: string };
 
 export type RouteResult = { readonly ok: true; readonly target: RouteTarget } | { readonly ok: false; readonly failure: RouteFailure };
 
-export class BasicRouter {
+/** Process-wide routing state that outlives config reloads. */
+export interface RouteHealth {
+  readonly breakers: BreakerBoard;
+  readonly cooldowns: KeyCooldowns;
+}
+
+export interface RouterOptions {
+  /** Breakers and cool-downs; default: fresh in-memory ones (tests, single-use routers). */
+  readonly health?: RouteHealth;
+  /** Which provider APIs a client API can be served through; default the same API only. */
+  readonly compatible?: ApiCompatibility;
+}
+
+export function inMemoryRouteHealth(config: RuntimeConfig, clock: () => number = Date.now): RouteHealth {
+  return { breakers: new BreakerBoard(() => config.routing.breaker, { clock }), cooldowns: new KeyCooldowns(clock) };
+}
+
+const DEFAULT_API: Record<ApiFamily, SelectionFacts['api']> = { openai: 'openai.chat_completions', anthropic: 'anthropic.messages', gemini: 'gemini.generate_content' };
+
+export class Router {
   /** Round-robin position per provider, so a pool of keys shares the load (and the provider's limits). */
   private readonly nextKey = new Map<string, number>();
+  private readonly health: RouteHealth;
+  private readonly compatible: ApiCompatibility;
 
   constructor(
     private readonly config: RuntimeConfig,
     private readonly secrets: SecretStore,
-  ) {}
+    options: RouterOptions = {},
+  ) {
+    this.health = options.health ?? inMemoryRouteHealth(config);
+    this.compatible = options.compatible ?? sameApiOnly;
+  }
 
   route(request: RouteRequest, clientHeaders: ReadonlyMap<string, string>): RouteResult {
-    const model = this.config.models.get(request.model);
-    if (!model) return { ok: false, failure: { code: 'model_not_found', model: request.model } };
-    if (!request.tenant.mayUseModel(model.name)) return { ok: false, failure: { code: 'model_not_allowed', model: model.name } };
+    const facts: SelectionFacts = request.facts ?? { api: DEFAULT_API[request.family], family: request.family, model: request.model, tools: [], segments: [], media: [] };
+    const selection = selectModel({ ...facts, model: request.model }, request.tenant, this.config, this.compatible);
+    if (!selection.ok) {
+      if (selection.code === 'no_model_fits') return { ok: false, failure: { code: 'no_model_fits', model: selection.model, reason: selection.reason } };
+      return { ok: false, failure: { code: selection.code, model: selection.model } };
+    }
+    const primary = selection.model;
+    const chain = fallbackChain(primary, this.config.models);
+    const skipped: string[] = [];
+    let credentialProblem: string | undefined;
+    for (let index = 0; index < chain.length; index += 1) {
+      const model = chain[index];
+      const provider = model.provider;
+      if (model !== primary && !request.tenant.mayUseModel(model.name)) {
+        skipped.push(`${model.name}: denied by the tenant`);
+        continue;
+      }
+      if (!this.compatible(facts.api, provider.api)) {
+        if (model === primary) return { ok: false, failure: { code: 'model_api_mismatch', model: model.name, providerApi: provider.api } };
+        skipped.push(`${model.name}: served through the ${provider.api} API`);
+        continue;
+      }
+      const key = this.pickKey(provider);
+      if (key === 'cooling') {
+        skipped.push(`${model.name}: every ${provider.name} key cooling down after 429`);
+        continue;
+      }
+      if (key === 'missing') {
+        credentialProblem ??= provider.name;
+        skipped.push(`${model.name}: ${provider.name} credential unavailable`);
+        continue;
+      }
+      const breaker = breakerKey(provider.name, model.name);
+      const permit = this.health.breakers.tryAcquire(breaker);
+      if (!permit) {
+        skipped.push(`${model.name}: breaker open`);
+        continue;
+      }
+      return { ok: true, target: this.target(request, clientHeaders, { model, key, breaker, permit, selectedBy: selection.selectedBy, selectionReason: selection.reason, primary, skipped, alternatives: chain.slice(index + 1) }) };
+    }
+    if (credentialProblem !== undefined && skipped.length === 1) return { ok: false, failure: { code: 'provider_credential_unavailable', provider: credentialProblem } };
+    return { ok: false, failure: { code: 'model_unavailable', model: primary.name, reason: skipped.join('; ') } };
+  }
+
+  private target(
+    request: RouteRequest,
+    clientHeaders: ReadonlyMap<string, string>,
+    chosen: {
+      model: RuntimeModel;
+      key: { index: number; source?: SecretSource; value?: string };
+      breaker: string;
+      permit: BreakerPermit;
+      selectedBy: SelectedBy;
+      selectionReason: string;
+      primary: RuntimeModel;
+      skipped: string[];
+      alternatives: RuntimeModel[];
+    },
+  ): RouteTarget {
+    const { model, key } = chosen;
     const provider = model.provider;
-    if (provider.api !== request.family) {
-      return { ok: false, failure: { code: 'model_api_mismatch', model: model.name, providerApi: provider.api } };
-    }
     const setHeaders: [string, string][] = [[this.config.gateway.clusterHeader, provider.cluster]];
-    let keyIndex = -1;
-    if (provider.auth !== 'none') {
-      keyIndex = this.pickKey(provider);
-      const key = keyIndex >= 0 ? this.secrets.value(provider.keys[keyIndex]) : '';
-      if (!key) return { ok: false, failure: { code: 'provider_credential_unavailable', provider: provider.name } };
-      setHeaders.push(credentialHeader(provider, key));
-    }
+    if (key.value !== undefined) setHeaders.push(credentialHeader(provider, key.value));
     for (const [name, value] of provider.headers) {
       if (!clientHeaders.has(name)) setHeaders.push([name, value]);
     }
+    const fallbackNote = model === chosen.primary ? '' : `; fallback ${model.name} (${chosen.skipped.join('; ')})`;
     return {
-      ok: true,
-      target: {
-        model,
-        provider,
-        cluster: provider.cluster,
-        upstreamPath: upstreamPath(request, model, provider),
-        setHeaders,
-        bodyModel: request.family !== 'gemini' && model.upstreamModel !== request.model ? model.upstreamModel : undefined,
-        keyIndex,
-        reason: 'explicit model',
+      model,
+      provider,
+      cluster: provider.cluster,
+      upstreamPath: upstreamPath(request, model, provider),
+      setHeaders,
+      bodyModel: request.family !== 'gemini' && model.upstreamModel !== request.model ? model.upstreamModel : undefined,
+      keyIndex: key.index,
+      selectedBy: chosen.selectedBy,
+      selectedModel: chosen.primary.name,
+      skipped: chosen.skipped,
+      alternatives: chosen.alternatives,
+      reason: `${chosen.selectionReason}${chosen.permit === 'probe' ? '; half-open probe' : ''}${fallbackNote}`,
+      ticket: this.ticket(provider, chosen.breaker, chosen.permit, key.source),
+    };
+  }
+
+  private ticket(provider: RuntimeProvider, breaker: string, permit: BreakerPermit, source: SecretSource | undefined): RouteTicket {
+    let done = false;
+    const { breakers, cooldowns } = this.health;
+    const settings = this.config.routing.cooldown;
+    return {
+      observe: (status, headers) => {
+        if (done) return;
+        done = true;
+        if (status === 429) {
+          // Rate limiting says nothing about the provider's health: cool the key, leave the breaker be.
+          if (source) cooldowns.cool(provider.name, source, retryAfterSeconds(headers, Date.now()), settings);
+          breakers.release(breaker, permit);
+          return;
+        }
+        breakers.record(breaker, permit, status < 500);
+      },
+      release: () => {
+        if (done) return;
+        done = true;
+        breakers.release(breaker, permit);
       },
     };
   }
 
-  private pickKey(provider: RuntimeProvider): number {
-    if (provider.keys.length === 0) return -1;
-    const position = this.nextKey.get(provider.name) ?? 0;
-    this.nextKey.set(provider.name, (position + 1) % provider.keys.length);
-    return position % provider.keys.length;
+  /** The next key of the pool that is not cooling (round robin); 'cooling' when all are, 'missing' when unreadable. */
+  private pickKey(provider: RuntimeProvider): { index: number; source?: SecretSource; value?: string } | 'cooling' | 'missing' {
+    if (provider.auth === 'none') return { index: -1 };
+    const count = provider.keys.length;
+    if (count === 0) return 'missing';
+    const start = this.nextKey.get(provider.name) ?? 0;
+    for (let offset = 0; offset < count; offset += 1) {
+      const index = (start + offset) % count;
+      const source = provider.keys[index];
+      if (this.health.cooldowns.isCooling(provider.name, source)) continue;
+      this.nextKey.set(provider.name, (index + 1) % count);
+      const value = this.secrets.value(source);
+      return value ? { index, source, value } : 'missing';
+    }
+    return 'cooling';
   }
 }
+
+/** The earlier name of the router, kept for callers that construct it directly. */
+export { Router as BasicRouter };
 
 function credentialHeader(provider: RuntimeProvider, key: string): [string, string] {
   switch (provider.auth) {
