@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigStore } from './config/store';
 import type { RuntimeConfig } from './config/runtime';
+import type { RouteHealth } from './route/router';
 import { ExtProcServer, type BoundAddresses } from './extproc/server';
 import { GatewayPipeline } from './pipeline/gateway';
 import type { Pipeline } from './pipeline/types';
@@ -18,6 +19,8 @@ import { createLogger } from './telemetry/logger';
 import { createMetrics, type SidecarMetrics } from './telemetry/metrics';
 import { auditSinkHooks, budgetAlertHooks, budgetEventHooks } from './telemetry/domain-hooks';
 import { BudgetAlerts } from './budget/alerts';
+import { BREAKERS_PATH, breakersAdminView, createRouteHealth } from './route/setup';
+import { breakerEventHooks, registerRouteMetrics } from './telemetry/route-metrics';
 
 export interface AppOptions {
   readonly configPath: string;
@@ -42,6 +45,7 @@ export class App {
     readonly audit: AuditSink,
     readonly budgets: BudgetService,
     private readonly auditSinks: AuditSinks | undefined,
+    readonly routeHealth: RouteHealth & { close(): Promise<void> },
   ) {}
 
   static async start(options: AppOptions): Promise<App> {
@@ -74,7 +78,10 @@ export class App {
     metrics.budgetStoreUp.set((await budgets.start()) ? 1 : 0);
     warmUpTokenizers();
     const alerts = new BudgetAlerts(store.config.budgetAlerts, budgetAlertHooks(metrics, log));
-    const build = (config: RuntimeConfig): Pipeline => new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts });
+    // Breakers and key cool-downs are process-wide: a reload must not forget an open breaker.
+    const routeHealth = createRouteHealth(() => store.config, { baseDir: configDir, events: breakerEventHooks(log) });
+    registerRouteMetrics(metrics.registry, () => routeHealth);
+    const build = (config: RuntimeConfig): Pipeline => new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts, routeHealth });
     let pipeline = build(store.config);
     store.onChange((config) => {
       pipeline = build(config);
@@ -91,6 +98,7 @@ export class App {
       metrics,
     });
     let app: App | undefined;
+    const budgetUsage = budgetUsageHandler(() => store.config, budgets);
     const admin = new AdminServer({
       host: adminConfig.host,
       port: adminConfig.port,
@@ -100,7 +108,7 @@ export class App {
           const source = store.config.admin.token;
           return source ? store.secrets.value(source) || undefined : undefined;
         },
-        handle: budgetUsageHandler(() => store.config, budgets),
+        handle: async (path, query) => (path === BREAKERS_PATH ? breakersAdminView(routeHealth) : budgetUsage(path, query)),
       },
       readiness: [
         { name: 'draining', check: () => (app?.draining ? 'shutting down' : undefined) },
@@ -114,7 +122,7 @@ export class App {
     const bound = await extProc.start();
     const adminPort = await admin.start();
     if (options.watchConfig) store.watchFile();
-    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks);
+    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, routeHealth);
     log.info({ ...app.addresses }, 'llmgw sidecar ready');
     return app;
   }
@@ -141,6 +149,7 @@ export class App {
     await this.extProc.shutdown();
     await this.admin.close();
     await this.budgets.close();
+    await this.routeHealth.close();
     // Audit records of the streams that just ended must reach their sinks before the process exits.
     if (this.auditSinks) await this.auditSinks.close();
     else await this.audit.flush();
