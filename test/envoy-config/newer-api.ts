@@ -7,9 +7,23 @@
 import type { NewerApiAllowance } from './strict-proto';
 
 /** The oldest Envoy the shipped envoy/*.yaml and the Helm chart's bootstrap must load on (README). */
-export const MIN_SUPPORTED_ENVOY = '1.32';
+export const MIN_SUPPORTED_ENVOY = '1.33';
 
 export const NEWER_ENVOY_API: readonly NewerApiAllowance[] = [
+  {
+    kind: 'field',
+    message: 'envoy.config.route.v3.RateLimit',
+    field: 'hits_addend',
+    addedIn: '1.33',
+    reason: 'charge the provider-reported token count (llmgw:total_tokens metadata) to the tenant\'s rate-limit descriptor',
+  },
+  {
+    kind: 'field',
+    message: 'envoy.config.route.v3.RateLimit',
+    field: 'apply_on_stream_done',
+    addedIn: '1.33',
+    reason: 'tokens are known only when the response ends, so that descriptor is sent to the rate-limit service then',
+  },
   {
     kind: 'field',
     message: 'envoy.config.common.mutation_rules.v3.HeaderMutation',

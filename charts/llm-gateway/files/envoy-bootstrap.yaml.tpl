@@ -304,6 +304,31 @@ static_resources:
                       domains: ["*"]
                       # SRE: per-request body buffer; equal to the listener limit above.
                       per_request_buffer_limit_bytes: {{ .Values.envoy.bufferLimitBytes | int64 }}
+{{- if .Values.envoy.rateLimit.enabled }}
+                      # Descriptors for the rate-limit filter (its limits: envoy/ratelimit-config.yaml). Set on
+                      # the virtual host so every provider route shares them; a route with rate_limits of its
+                      # own replaces them.
+                      rate_limits:
+                        # Requests per tenant: (tenant=<id>).
+                        - actions:
+                            - metadata:
+                                descriptor_key: tenant
+                                metadata_key: { key: llmgw, path: [{ key: tenant }] }
+                                source: DYNAMIC
+                                skip_if_absent: true
+                        # Tokens per tenant: (tenant=<id>, unit=tokens), charged with the usage the sidecar
+                        # writes on the last response chunk. A request without usage (refused, failed) has
+                        # no total_tokens and is charged nothing.
+                        - actions:
+                            - metadata:
+                                descriptor_key: tenant
+                                metadata_key: { key: llmgw, path: [{ key: tenant }] }
+                                source: DYNAMIC
+                                skip_if_absent: true
+                            - generic_key: { descriptor_key: unit, descriptor_value: tokens }
+                          hits_addend: { format: "%DYNAMIC_METADATA(llmgw:total_tokens)%" }
+                          apply_on_stream_done: true
+{{- end }}
                       routes:
                         # The sidecar names the provider cluster in x-llmgw-cluster and asks Envoy to
                         # re-select the route (clear_route_cache). Clients cannot set it: the connection
@@ -416,8 +441,26 @@ static_resources:
                           untyped: ["envoy.filters.http.jwt_authn"]
                         receiving_namespaces:
                           untyped: ["llmgw"]
-                  # A global rate limit on request counts and token costs (envoy.filters.http.ratelimit,
-                  # descriptors from llmgw metadata) goes here when a rate-limit service is deployed.
+{{- if .Values.envoy.rateLimit.enabled }}
+                  # 3. Global rate limit (envoyproxy/ratelimit or any rate-limit service), after the sidecar so
+                  #    its descriptors read the sidecar's metadata (llmgw:tenant, llmgw:total_tokens; see the
+                  #    virtual host's rate_limits). Request counts are checked as the request leaves for the
+                  #    provider; tokens are charged when the stream ends (apply_on_stream_done, hits_addend =
+                  #    the provider-reported total), so a tenant over its token rate is refused from its next
+                  #    request on. The sidecar's budgets are the exact control (reserve before, settle after);
+                  #    this is the coarse mesh-wide line SREs already run. Cost control: it fails open.
+                  - name: envoy.filters.http.ratelimit
+                    typed_config:
+                      "@type": type.googleapis.com/envoy.extensions.filters.http.ratelimit.v3.RateLimit
+                      domain: llmgw
+                      # SRE: a slow rate-limit service must not become the request latency.
+                      timeout: 0.05s
+                      failure_mode_deny: false
+                      rate_limit_service:
+                        transport_api_version: V3
+                        grpc_service:
+                          envoy_grpc: { cluster_name: llmgw_ratelimit }
+{{- end }}
                   - name: envoy.filters.http.router
                     typed_config:
                       "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
@@ -693,6 +736,26 @@ static_resources:
               - endpoint:
                   address:
                     socket_address: { address: {{ .Values.envoy.jwt.jwksHost }}, port_value: {{ .Values.envoy.jwt.jwksPort | int64 }} }
+
+{{- end }}
+{{- if .Values.envoy.rateLimit.enabled }}
+    # The global rate-limit service (envoyproxy/ratelimit speaks this gRPC API on 8081). SRE: point it at
+    # your deployment; while none answers, the filter lets requests through (failure_mode_deny: false).
+    - name: llmgw_ratelimit
+      type: STRICT_DNS
+      connect_timeout: 0.25s
+      typed_extension_protocol_options:
+        envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+          "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+          explicit_http_config:
+            http2_protocol_options: {}
+      load_assignment:
+        cluster_name: llmgw_ratelimit
+        endpoints:
+          - lb_endpoints:
+              - endpoint:
+                  address:
+                    socket_address: { address: {{ .Values.envoy.rateLimit.host }}, port_value: {{ .Values.envoy.rateLimit.port }} }
 
 {{- end }}
     # Admin, reachable only through the envoy_ops listener's two routes.
