@@ -81,7 +81,11 @@ export class App {
     // Breakers and key cool-downs are process-wide: a reload must not forget an open breaker.
     const routeHealth = createRouteHealth(() => store.config, { baseDir: configDir, events: breakerEventHooks(log) });
     registerRouteMetrics(metrics.registry, () => routeHealth);
-    const build = (config: RuntimeConfig): Pipeline => new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts, routeHealth });
+    const build = (config: RuntimeConfig): Pipeline => {
+      const gateway = new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts, routeHealth });
+      // One sidecar serves both ext_proc filters: router-level, and per attempt (upstream filter).
+      return { newExchange: (context) => gateway.exchangeFor(context) };
+    };
     let pipeline = build(store.config);
     store.onChange((config) => {
       pipeline = build(config);

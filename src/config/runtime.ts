@@ -36,6 +36,8 @@ export interface RuntimeProvider {
   readonly keys: readonly SecretSource[];
   readonly pathPrefix: string;
   readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** Envoy cluster with this provider first and others as lower priorities (per-attempt fallback). */
+  readonly failoverCluster?: string;
 }
 
 export interface ModelPricing {
@@ -158,6 +160,7 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
         keys,
         pathPrefix: provider.pathPrefix,
         headers: Object.entries(provider.headers),
+        ...(provider.failoverCluster ? { failoverCluster: provider.failoverCluster } : {}),
       }),
     );
   }

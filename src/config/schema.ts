@@ -105,6 +105,12 @@ export const providerSchema = z.strictObject({
   pathPrefix: z.string().regex(/^(\/[^\s?#]*)?$/, 'empty or an absolute path without query').default(''),
   /** Extra headers some providers require (for example anthropic-version). */
   headers: z.record(headerName, z.string()).default({}),
+  /**
+   * Envoy cluster for per-attempt fallback (docs/notes-route.md): its priority-0 endpoints are this
+   * provider's, lower priorities other providers' (endpoint metadata `llmgw.provider`). A request to a
+   * model with fallbacks on other providers goes there; the upstream filter adapts each attempt.
+   */
+  failoverCluster: identifier.optional(),
 });
 
 export const pricingSchema = z.strictObject({

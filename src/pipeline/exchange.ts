@@ -33,6 +33,7 @@ import { budgetApplies, costUsd, estimateRequest, streamedOutputTokens, type Res
 import { CLIENT_CREDENTIAL_HEADERS, identify, type Identity } from '../tenant/identify';
 import type { RouteFailure, RouteTarget } from '../route/router';
 import { routeAudit } from '../route/audit';
+import { ATTEMPT_HEADER, failoverClusterFor, servedRoute } from '../route/attempts';
 import type { JsonObject } from '../extproc/struct';
 import type { GatewayDeps } from './gateway';
 import { modelBody, modelListBody, visibleModels } from './model-list';
@@ -78,6 +79,8 @@ export class GatewayExchange implements Exchange {
    */
   private responseTransforms: ResponseTransform[] = [];
   private readonly decisions: AuditDecision[] = [];
+  /** Token of this request in the attempt registry, when Envoy sends it to a failover cluster. */
+  private attemptToken: string | undefined;
   /** What the input detectors found (block and flag guards); recorded in audit, never with text. */
   private findings: readonly GuardedFinding[] = [];
 
@@ -195,8 +198,22 @@ export class GatewayExchange implements Exchange {
     const rewritten = this.stage('rewrite', () =>
       rewriteRequest(request, { ...(target.bodyModel ? { model: target.bodyModel } : {}), ...(this.addedIncludeUsage ? { includeUsage: true } : {}) }),
     );
-    const setHeaders: Array<readonly [string, string]> = [...target.setHeaders];
+    let setHeaders: Array<readonly [string, string]> = [...target.setHeaders];
     if (target.upstreamPath !== this.path) setHeaders.push([':path', target.upstreamPath]);
+    const failover = failoverClusterFor(target);
+    if (failover) {
+      // Envoy's retries walk the failover cluster's priorities; the upstream filter adapts each attempt.
+      const clusterHeader = this.deps.config.gateway.clusterHeader;
+      this.attemptToken = this.deps.router.routeHealth.attempts.register({
+        request: { family: request.family, model: request.model, tenant: identity.tenant, path: this.path, facts: request },
+        api: request.api,
+        clientHeaders: this.requestHeaders,
+        primary: target,
+        chain: [target.model, ...target.alternatives],
+        attempts: 0,
+      });
+      setHeaders = [...setHeaders.filter(([name]) => name !== clusterHeader), [clusterHeader, failover], [ATTEMPT_HEADER, this.attemptToken]];
+    }
     return {
       kind: 'mutate',
       headers: { set: setHeaders },
@@ -208,8 +225,15 @@ export class GatewayExchange implements Exchange {
 
   onResponseHeaders(headers: ResponseHeaders): Decision {
     this.status = headers.status;
-    // The provider's answer feeds its breaker and, on 429, cools the key it was sent with.
-    this.route?.ticket.observe(headers.status, headers.headers);
+    // The provider's answer feeds its breaker and, on 429, cools the key it was sent with; when the
+    // upstream filter ran, it reported every attempt itself and the route is the model that served.
+    const attempts = this.deps.router.routeHealth.attempts.get(this.attemptToken);
+    if (attempts && attempts.attempts > 0 && this.route) {
+      this.route.ticket.release();
+      this.route = servedRoute(this.route, attempts);
+    } else {
+      this.route?.ticket.observe(headers.status, headers.headers);
+    }
     if (this.passthrough || !this.request || headers.endOfStream) return { kind: 'continue', responseBodyMode: 'none' };
     const contentType = (headers.headers.get('content-type') ?? '').toLowerCase();
     const mode = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
@@ -251,6 +275,7 @@ export class GatewayExchange implements Exchange {
 
   onEnd(outcome: ExchangeEnd): void {
     this.route?.ticket.release();
+    if (this.attemptToken) this.deps.router.routeHealth.attempts.delete(this.attemptToken);
     this.settleBudget();
     // Passed-through requests are audited too: the record says what the gateway let through unread.
     const record = this.auditRecord(outcome);

@@ -13,7 +13,8 @@ import type { BudgetService } from '../budget';
 import type { BudgetAlerts } from '../budget/alerts';
 import type { SidecarMetrics } from '../telemetry/metrics';
 import { GatewayExchange } from './exchange';
-import type { ExchangeContext, Pipeline } from './types';
+import { UpstreamAttemptExchange, isUpstreamAttempt, type AttemptTranslator } from './upstream-exchange';
+import type { Exchange, ExchangeContext, Pipeline } from './types';
 
 export interface GatewayDeps {
   readonly config: RuntimeConfig;
@@ -40,18 +41,29 @@ export interface GatewayPipelineOptions {
   readonly routeHealth?: RouteHealth;
   /** Which provider APIs a client API can be served through (translation); default the same API only. */
   readonly apiCompatibility?: ApiCompatibility;
+  /** Translation for per-attempt fallback to a provider in another API. */
+  readonly attemptTranslator?: AttemptTranslator;
 }
 
 export class GatewayPipeline implements Pipeline {
   private readonly deps: GatewayDeps;
+  private readonly translator: AttemptTranslator | undefined;
 
   constructor(options: GatewayPipelineOptions) {
-    const { config, secrets, audit, metrics, logger, budgets, alerts, now = Date.now, routeHealth, apiCompatibility } = options;
+    const { config, secrets, audit, metrics, logger, budgets, alerts, now = Date.now, routeHealth, apiCompatibility, attemptTranslator } = options;
+    this.translator = attemptTranslator;
     const router = new Router(config, secrets, { ...(routeHealth ? { health: routeHealth } : {}), ...(apiCompatibility ? { compatible: apiCompatibility } : {}) });
     this.deps = { config, router, budgets, ...(alerts ? { alerts } : {}), audit, metrics, logger, now };
   }
 
   newExchange(context: ExchangeContext): GatewayExchange {
     return new GatewayExchange(this.deps, context);
+  }
+
+  /** The exchange for an ext_proc stream: per-attempt (upstream filter) or router-level. */
+  exchangeFor(context: ExchangeContext): Exchange {
+    // The per-attempt upstream filter asks Envoy for the host's metadata; the router-level filter does not.
+    if (isUpstreamAttempt(context)) return new UpstreamAttemptExchange({ router: this.deps.router, logger: this.deps.logger, ...(this.translator ? { translator: this.translator } : {}) }, context);
+    return this.newExchange(context);
   }
 }

@@ -6,6 +6,7 @@ import { parseConfigText } from '../config/load';
 import { compileConfig } from '../config/runtime';
 import { SecretStore } from '../config/secrets';
 import { BreakerBoard } from './breaker';
+import { AttemptRegistry } from './attempts';
 import { KeyCooldowns } from './cooldown';
 import { Router, type RouteResult } from './router';
 
@@ -38,7 +39,7 @@ tenants:
 );
 let now = 1_000_000;
 const clock = (): number => now;
-const health = { breakers: new BreakerBoard(() => config.routing.breaker, { clock }), cooldowns: new KeyCooldowns(clock) };
+const health = { breakers: new BreakerBoard(() => config.routing.breaker, { clock }), cooldowns: new KeyCooldowns(clock), attempts: new AttemptRegistry() };
 const router = new Router(config, secrets, { health });
 const none = new Map<string, string>();
 const route = (model = 'primary', tenant = 't'): RouteResult =>

@@ -12,6 +12,7 @@
 import type { ApiFamily, RuntimeConfig, RuntimeModel, RuntimeProvider, RuntimeTenant } from '../config/runtime';
 import type { SecretSource, SecretStore } from '../config/secrets';
 import { BreakerBoard, breakerKey, type BreakerPermit } from './breaker';
+import { AttemptRegistry } from './attempts';
 import { fallbackChain } from './chain';
 import { KeyCooldowns, retryAfterSeconds } from './cooldown';
 import { sameApiOnly, selectModel, type ApiCompatibility, type SelectedBy, type SelectionFacts } from './select';
@@ -69,6 +70,8 @@ export type RouteResult = { readonly ok: true; readonly target: RouteTarget } | 
 export interface RouteHealth {
   readonly breakers: BreakerBoard;
   readonly cooldowns: KeyCooldowns;
+  /** Requests whose attempts the per-attempt upstream filter adapts (fallback across providers). */
+  readonly attempts: AttemptRegistry;
 }
 
 export interface RouterOptions {
@@ -79,7 +82,7 @@ export interface RouterOptions {
 }
 
 export function inMemoryRouteHealth(config: RuntimeConfig, clock: () => number = Date.now): RouteHealth {
-  return { breakers: new BreakerBoard(() => config.routing.breaker, { clock }), cooldowns: new KeyCooldowns(clock) };
+  return { breakers: new BreakerBoard(() => config.routing.breaker, { clock }), cooldowns: new KeyCooldowns(clock), attempts: new AttemptRegistry() };
 }
 
 const DEFAULT_API: Record<ApiFamily, SelectionFacts['api']> = { openai: 'openai.chat_completions', anthropic: 'anthropic.messages', gemini: 'gemini.generate_content' };
@@ -99,6 +102,19 @@ export class Router {
     this.compatible = options.compatible ?? sameApiOnly;
   }
 
+  get clusterHeader(): string {
+    return this.config.gateway.clusterHeader;
+  }
+
+  get routeHealth(): RouteHealth {
+    return this.health;
+  }
+
+  /** Whether a request in `api` can be served by a provider speaking `providerApi`. */
+  canServe(api: SelectionFacts['api'], providerApi: ApiFamily): boolean {
+    return this.compatible(api, providerApi);
+  }
+
   route(request: RouteRequest, clientHeaders: ReadonlyMap<string, string>): RouteResult {
     const facts: SelectionFacts = request.facts ?? { api: DEFAULT_API[request.family], family: request.family, model: request.model, tools: [], segments: [], media: [] };
     const selection = selectModel({ ...facts, model: request.model }, request.tenant, this.config, this.compatible);
@@ -112,36 +128,49 @@ export class Router {
     let credentialProblem: string | undefined;
     for (let index = 0; index < chain.length; index += 1) {
       const model = chain[index];
-      const provider = model.provider;
       if (model !== primary && !request.tenant.mayUseModel(model.name)) {
         skipped.push(`${model.name}: denied by the tenant`);
         continue;
       }
-      if (!this.compatible(facts.api, provider.api)) {
-        if (model === primary) return { ok: false, failure: { code: 'model_api_mismatch', model: model.name, providerApi: provider.api } };
-        skipped.push(`${model.name}: served through the ${provider.api} API`);
+      if (!this.compatible(facts.api, model.provider.api)) {
+        if (model === primary) return { ok: false, failure: { code: 'model_api_mismatch', model: model.name, providerApi: model.provider.api } };
+        skipped.push(`${model.name}: served through the ${model.provider.api} API`);
         continue;
       }
-      const key = this.pickKey(provider);
-      if (key === 'cooling') {
-        skipped.push(`${model.name}: every ${provider.name} key cooling down after 429`);
+      const tried = this.tryModel(model);
+      if (typeof tried === 'string') {
+        if (tried.endsWith('credential unavailable')) credentialProblem ??= model.provider.name;
+        skipped.push(`${model.name}: ${tried}`);
         continue;
       }
-      if (key === 'missing') {
-        credentialProblem ??= provider.name;
-        skipped.push(`${model.name}: ${provider.name} credential unavailable`);
-        continue;
-      }
-      const breaker = breakerKey(provider.name, model.name);
-      const permit = this.health.breakers.tryAcquire(breaker);
-      if (!permit) {
-        skipped.push(`${model.name}: breaker open`);
-        continue;
-      }
+      const { key, breaker, permit } = tried;
       return { ok: true, target: this.target(request, clientHeaders, { model, key, breaker, permit, selectedBy: selection.selectedBy, selectionReason: selection.reason, primary, skipped, alternatives: chain.slice(index + 1) }) };
     }
     if (credentialProblem !== undefined && skipped.length === 1) return { ok: false, failure: { code: 'provider_credential_unavailable', provider: credentialProblem } };
     return { ok: false, failure: { code: 'model_unavailable', model: primary.name, reason: skipped.join('; ') } };
+  }
+
+  /**
+   * One attempt of a request that Envoy sent to `model`'s provider (the per-attempt upstream filter): its
+   * key, path and headers, or why this model cannot take the attempt now (breaker open, keys cooling).
+   */
+  attempt(request: RouteRequest, model: RuntimeModel, clientHeaders: ReadonlyMap<string, string>, selectedBy: SelectedBy, primary: RuntimeModel): RouteTarget | string {
+    const tried = this.tryModel(model);
+    if (typeof tried === 'string') return `${model.name}: ${tried}`;
+    const { key, breaker, permit } = tried;
+    return this.target(request, clientHeaders, { model, key, breaker, permit, selectedBy, selectionReason: `attempt on ${model.provider.name}`, primary, skipped: [], alternatives: [] });
+  }
+
+  /** A key and a breaker permit for the model, or why not. */
+  private tryModel(model: RuntimeModel): { key: { index: number; source?: SecretSource; value?: string }; breaker: string; permit: BreakerPermit } | string {
+    const provider = model.provider;
+    const key = this.pickKey(provider);
+    if (key === 'cooling') return `every ${provider.name} key cooling down after 429`;
+    if (key === 'missing') return `${provider.name} credential unavailable`;
+    const breaker = breakerKey(provider.name, model.name);
+    const permit = this.health.breakers.tryAcquire(breaker);
+    if (!permit) return 'breaker open';
+    return { key, breaker, permit };
   }
 
   private target(

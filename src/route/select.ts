@@ -19,7 +19,9 @@ import type { CanonicalRequest } from '../llm/canonical';
 import type { AutoSelectConfig } from './config';
 
 /** The parts of a request that selection reads. */
-export type SelectionFacts = Pick<CanonicalRequest, 'api' | 'family' | 'model' | 'maxOutputTokens' | 'tools' | 'responseFormat' | 'segments' | 'media'>;
+export type SelectionFacts = Pick<CanonicalRequest, 'api' | 'family' | 'model' | 'maxOutputTokens' | 'tools' | 'responseFormat' | 'segments' | 'media'> & {
+  readonly stream?: boolean;
+};
 
 export type SelectedBy = 'explicit' | 'alias' | 'auto';
 

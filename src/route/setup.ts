@@ -7,6 +7,7 @@ import { createRedisClient, type RedisClientOptions } from '../budget/redis-stor
 import type { RuntimeConfig } from '../config/runtime';
 import { BreakerBoard, type BreakerEvents } from './breaker';
 import { RedisBreakerStore } from './breaker-redis';
+import { AttemptRegistry } from './attempts';
 import { KeyCooldowns } from './cooldown';
 import type { RouteHealth } from './router';
 
@@ -24,7 +25,7 @@ export function createRouteHealth(config: () => RuntimeConfig, options: RouteHea
     ...(options.events ? { events: options.events } : {}),
   });
   const cooldowns = new KeyCooldowns(options.clock);
-  return { breakers, cooldowns, close: () => breakers.close() };
+  return { breakers, cooldowns, attempts: new AttemptRegistry(), close: () => breakers.close() };
 }
 
 export const BREAKERS_PATH = '/admin/v1/breakers';
