@@ -95,12 +95,15 @@ export class RedisBreakerStore implements SharedBreakerStore {
   }
 }
 
+function isPhase(value: string): value is BreakerPhase {
+  return value === 'closed' || value === 'open' || value === 'half_open';
+}
+
 function parseState(reply: unknown): BreakerState {
   if (!Array.isArray(reply) || reply.length < 6) throw new Error('unexpected breaker script reply');
   const [phase, fails, wstart, wtotal, wfail, until] = reply.map((value) => String(value ?? ''));
-  const known: readonly BreakerPhase[] = ['closed', 'open', 'half_open'];
   return {
-    phase: known.includes(phase as BreakerPhase) ? (phase as BreakerPhase) : 'closed',
+    phase: isPhase(phase) ? phase : 'closed',
     consecutiveFailures: Number(fails) || 0,
     windowStartMs: Number(wstart) || 0,
     windowTotal: Number(wtotal) || 0,
