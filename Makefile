@@ -42,6 +42,7 @@ run: build
 # About 2 minutes. BENCH_JSON=path also writes the figures as JSON; see bench/README.md for settings.
 bench: build
 	node dist/bench/run.js
+	node dist/bench/translation.js
 	node dist/test/guard-injection/bench-injection.js --corpus ../shared/corpus/injection-dev.jsonl
 
 # Detector quality on the dev corpora (figures in the README come from these).

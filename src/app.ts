@@ -21,6 +21,8 @@ import { auditSinkHooks, budgetAlertHooks, budgetEventHooks } from './telemetry/
 import { BudgetAlerts } from './budget/alerts';
 import { BREAKERS_PATH, breakersAdminView, createRouteHealth } from './route/setup';
 import { breakerEventHooks, registerRouteMetrics } from './telemetry/route-metrics';
+import { createTelemetry, type Telemetry } from './telemetry/setup';
+import { attemptTranslator } from './pipeline/attempt-translation';
 
 export interface AppOptions {
   readonly configPath: string;
@@ -45,6 +47,7 @@ export class App {
     readonly audit: AuditSink,
     readonly budgets: BudgetService,
     private readonly auditSinks: AuditSinks | undefined,
+    private readonly telemetry: Telemetry,
     readonly routeHealth: RouteHealth & { close(): Promise<void> },
   ) {}
 
@@ -54,10 +57,12 @@ export class App {
     const store = new ConfigStore(options.configPath, {
       onLoaded: (config, trigger) => {
         metrics.configLoads.inc({ result: 'ok', trigger });
+        metrics.genai.configLastLoad.set({ result: 'ok' }, Date.now() / 1000);
         logger?.info({ source: config.source, trigger }, 'config loaded');
       },
       onInvalid: (error, trigger) => {
         metrics.configLoads.inc({ result: 'invalid', trigger });
+        metrics.genai.configLastLoad.set({ result: 'invalid' }, Date.now() / 1000);
         logger?.error({ source: error.source, problems: error.problems, trigger }, 'config invalid; keeping the previous one');
       },
     });
@@ -78,13 +83,16 @@ export class App {
     metrics.budgetStoreUp.set((await budgets.start()) ? 1 : 0);
     warmUpTokenizers();
     const alerts = new BudgetAlerts(store.config.budgetAlerts, budgetAlertHooks(metrics, log));
+    const telemetry = createTelemetry({ config: () => store.config, metrics, logger: log, baseDir: configDir });
+    const budgetObserver = telemetry.budgetObserver(alerts);
     // Breakers and key cool-downs are process-wide: a reload must not forget an open breaker.
     const routeHealth = createRouteHealth(() => store.config, { baseDir: configDir, events: breakerEventHooks(log) });
     registerRouteMetrics(metrics.registry, () => routeHealth);
     const build = (config: RuntimeConfig): Pipeline => {
-      const gateway = new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts, routeHealth });
-      // One sidecar serves both ext_proc filters: router-level, and per attempt (upstream filter).
-      return { newExchange: (context) => gateway.exchangeFor(context) };
+      const gateway = new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts: budgetObserver, routeHealth, attemptTranslator });
+      const observed = telemetry.wrap(gateway, audit);
+      // One sidecar serves both ext_proc filters: router-level (observed, audited) and per attempt.
+      return { newExchange: (context) => gateway.attemptExchange(context) ?? observed.newExchange(context) };
     };
     let pipeline = build(store.config);
     store.onChange((config) => {
@@ -126,7 +134,7 @@ export class App {
     const bound = await extProc.start();
     const adminPort = await admin.start();
     if (options.watchConfig) store.watchFile();
-    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, routeHealth);
+    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, telemetry, routeHealth);
     log.info({ ...app.addresses }, 'llmgw sidecar ready');
     return app;
   }
@@ -157,6 +165,7 @@ export class App {
     // Audit records of the streams that just ended must reach their sinks before the process exits.
     if (this.auditSinks) await this.auditSinks.close();
     else await this.audit.flush();
+    await this.telemetry.shutdown();
     this.logger.info('stopped');
     this.logger.flush?.();
   }

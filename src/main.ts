@@ -21,6 +21,8 @@ const USAGE = `usage:
   llmgw audit verify DIR [--key-file FILE]... [--json]
                                 check the tamper-evident audit files; exit 0 verified, 1 broken link,
                                 2 usage or unreadable input, 3 not fully verifiable (no or unknown key)
+  llmgw audit decrypt FILE... --key-file FILE [--key-file FILE]...
+                                print audit records with their encrypted bodies (audit.bodies) opened
 `;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -35,6 +37,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'eval':
       return evaluate(rest);
     case 'audit': {
+      if (rest[0] === 'decrypt') {
+        const { runAuditDecrypt } = await import('./audit/decrypt');
+        return runAuditDecrypt(rest.slice(1));
+      }
       if (rest[0] !== 'verify') {
         process.stderr.write(USAGE);
         return 2;

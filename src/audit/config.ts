@@ -29,6 +29,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { createRedisClient, redisConnectionSchema, type RedisClientOptions } from '../budget/redis-store';
 import type { Cluster, Redis } from 'ioredis';
+import { auditBodiesSchema } from './bodies';
 import { FanoutSink } from './fanout';
 import { TenantFileSink, type AuditSinkEvents, type DropReason } from './file-sink';
 import { auditKeyFromFile } from './key-file';
@@ -118,6 +119,8 @@ export const auditSinksSchema = z
     files: auditFilesSchema.optional(),
     redisStreams: auditRedisStreamsSchema.optional(),
     s3: auditS3Schema.optional(),
+    /** Per tenant: the forwarded request and the delivered response, encrypted into the record (bodies.ts). */
+    bodies: auditBodiesSchema.optional(),
     routes: z
       .strictObject({
         /** Sinks for tenants without their own route and for unidentified requests (default: all configured). */

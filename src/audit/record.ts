@@ -5,6 +5,7 @@
  * truth; schemas/audit-record.schema.json is generated from it (`make schemas`) and a test keeps them equal.
  */
 import { z } from 'zod';
+import { auditBodiesFieldSchema } from './bodies';
 
 export const AUDIT_RECORD_VERSION = 1;
 
@@ -81,6 +82,8 @@ export const auditRecordSchema = z.strictObject({
   errorCode: z.string().nullable(),
   decisions: z.array(auditDecisionSchema),
   findings: z.array(auditFindingSchema),
+  /** Encrypted request and response bodies, for tenants listed in audit.bodies (see bodies.ts). */
+  bodies: auditBodiesFieldSchema.optional(),
 });
 
 export type AuditRecord = z.infer<typeof auditRecordSchema>;

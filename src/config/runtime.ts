@@ -13,6 +13,7 @@ import { compileTenantBudget, unlimitedTenantBudget, type CompiledTenantBudget }
 import type { BudgetStoreConfig } from '../budget/setup';
 import type { AuditSinksConfig } from '../audit/config';
 import type { BudgetAlertsConfig } from '../budget/alerts';
+import type { TelemetryConfig } from '../telemetry/config';
 import { builtinGuards } from '../guard/builtin';
 import type { Inspector } from '../guard/registry';
 import type { ConfigDocument } from './schema';
@@ -118,6 +119,8 @@ export interface RuntimeConfig {
   readonly audit: AuditSinksConfig;
   /** `auto`, breakers and cool-downs (breaker storage is built once at startup, like the budget store). */
   readonly routing: RoutingConfig;
+  /** Metric label bounds (follow reloads) and traces (built once at startup). */
+  readonly telemetry: TelemetryConfig;
 }
 
 export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): RuntimeConfig {
@@ -253,5 +256,6 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     audit: document.audit,
     budgetAlerts: document.budgetAlerts,
     routing: document.routing,
+    telemetry: document.telemetry,
   });
 }

@@ -8,6 +8,7 @@ import { budgetStoreSchema } from '../budget/setup';
 import { budgetAlertsSchema } from '../budget/alerts';
 import { auditSinksSchema } from '../audit/config';
 import { aliasesSchema, capabilitiesSchema, checkRouteReferences, routingSchema } from '../route/config';
+import { telemetrySchema } from '../telemetry/config';
 
 const port = z.number().int().min(0).max(65535);
 const byteSize = z.number().int().positive();
@@ -202,6 +203,8 @@ export const configSchema = z
     budgetAlerts: budgetAlertsSchema.prefault({}),
     /** Where budgets are kept (Redis across replicas, memory for one) and what a Redis outage does. */
     budgets: budgetStoreSchema.default(budgetStoreSchema.parse({})),
+    /** Bounded tenant labels on metrics; optional OpenTelemetry traces (src/telemetry/config.ts). */
+    telemetry: telemetrySchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     // Cross-references are checked here so every dangling name is reported with its own path.

@@ -41,6 +41,7 @@ import { ResponseMeter } from './response-meter';
 import { OpenAiUsageStripper } from './usage-stripper';
 import { runTransforms, type ResponseTransform } from './transform';
 import { inspectRequest, type GuardedFinding } from './inspect';
+import { translateForProvider, translateResponse, type RequestTranslation } from './translation';
 import type { Decision, ExchangeContext, ExchangeEnd, Exchange, RequestHeaders, ResponseHeaders } from './types';
 
 const CONTINUE: Decision = { kind: 'continue' };
@@ -73,6 +74,8 @@ export class GatewayExchange implements Exchange {
   private budgetHeaders: ReadonlyArray<readonly [string, string]> = [];
   /** Usage was asked for upstream on the client's behalf and must be taken out of the stream again. */
   private addedIncludeUsage = false;
+  /** Set when the provider speaks another API than the client: request rewritten, response translated back. */
+  private translation: RequestTranslation | undefined;
   /**
    * What the provider's response body goes through on its way to the client, in order: translation to
    * the client's API, output guards, placeholder restoration, usage removal. Built at response headers.
@@ -174,6 +177,10 @@ export class GatewayExchange implements Exchange {
     const target = routed.target;
     this.route = target;
     this.decisions.push({ stage: 'route', action: 'allow', reason: target.reason });
+    const translated = this.stage('translate', () => translateForProvider(request, target));
+    if (!translated.ok) return this.reject('translate', translated.error);
+    this.translation = translated.translation;
+    if (this.translation) this.decisions.push({ stage: 'translate', action: 'allow', reason: `${request.family} -> ${target.provider.api}` });
 
     // Budget after routing, so the reservation is priced on the model that will actually serve it. The
     // token estimate (a BPE pass over the prompt) is only worth its cost when a limit can apply.
@@ -194,13 +201,19 @@ export class GatewayExchange implements Exchange {
     if (request.stream) this.stopKeepAlive = this.deps.budgets.keepAlive(budget.reservation);
 
     // Budgets settle on the provider's usage: OpenAI streams report it only when asked, so ask.
-    this.addedIncludeUsage = request.api === 'openai.chat_completions' && request.stream && request.includeUsage !== true;
-    const rewritten = this.stage('rewrite', () =>
-      rewriteRequest(request, { ...(target.bodyModel ? { model: target.bodyModel } : {}), ...(this.addedIncludeUsage ? { includeUsage: true } : {}) }),
-    );
+    // (A translated request always asks; the translator then honours what the client asked.)
+    const translation = this.translation;
+    this.addedIncludeUsage = !translation && request.api === 'openai.chat_completions' && request.stream && request.includeUsage !== true;
+    const rewritten = translation
+      ? translation.body
+      : this.stage('rewrite', () =>
+          rewriteRequest(request, { ...(target.bodyModel ? { model: target.bodyModel } : {}), ...(this.addedIncludeUsage ? { includeUsage: true } : {}) }),
+        );
     let setHeaders: Array<readonly [string, string]> = [...target.setHeaders];
-    if (target.upstreamPath !== this.path) setHeaders.push([':path', target.upstreamPath]);
-    const failover = failoverClusterFor(target);
+    if (translation) setHeaders.push(...translation.setHeaders);
+    else if (target.upstreamPath !== this.path) setHeaders.push([':path', target.upstreamPath]);
+    // Per-attempt fallback starts from a body in the client's API (a translated primary stays on its cluster).
+    const failover = translation ? undefined : failoverClusterFor(target);
     if (failover) {
       // Envoy's retries walk the failover cluster's priorities; the upstream filter adapts each attempt.
       const clusterHeader = this.deps.config.gateway.clusterHeader;
@@ -236,11 +249,17 @@ export class GatewayExchange implements Exchange {
     }
     if (this.passthrough || !this.request || headers.endOfStream) return { kind: 'continue', responseBodyMode: 'none' };
     const contentType = (headers.headers.get('content-type') ?? '').toLowerCase();
-    const mode = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
-    if (mode !== 'none') this.meter = new ResponseMeter(this.request.api, mode, headers.status);
+    let mode: 'streamed' | 'buffered' | 'none' = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
+    // Translation comes first in the chain; usage is metered in the provider's API, before it.
+    const translated = this.translation ? translateResponse(this.request, this.translation, headers.status, mode, this.context.requestId) : undefined;
+    if (translated) {
+      mode = translated.mode;
+      this.responseTransforms.push(translated.transform);
+    }
+    if (mode !== 'none') this.meter = new ResponseMeter(this.translation?.providerApi ?? this.request.api, mode, headers.status);
     if (mode === 'streamed' && this.addedIncludeUsage) this.responseTransforms.push(new OpenAiUsageStripper());
     if (headers.status >= 400) this.errorCode ??= headers.status === 413 ? 'body_too_large' : 'upstream_error';
-    return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId], ...this.budgetHeaders] }, responseBodyMode: mode };
+    return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId], ...this.budgetHeaders, ...(translated?.setHeaders ?? [])] }, responseBodyMode: mode };
   }
 
   onResponseBody(chunk: Buffer, endOfStream: boolean): Decision {
@@ -279,15 +298,9 @@ export class GatewayExchange implements Exchange {
     this.settleBudget();
     // Passed-through requests are audited too: the record says what the gateway let through unread.
     const record = this.auditRecord(outcome);
+    // Request metrics (tenant labels bounded) and the trace span are derived from this record by
+    // src/telemetry/observed-exchange.ts.
     this.deps.audit.write(record);
-    const tenant = record.tenant ?? 'unknown';
-    const model = this.route?.model.name ?? 'unknown';
-    this.deps.metrics.requests.inc({ tenant, api: this.api ?? 'unknown', model, outcome });
-    if (record.tokens.source !== 'none') {
-      this.deps.metrics.tokens.inc({ tenant, model, type: 'input' }, record.tokens.input);
-      this.deps.metrics.tokens.inc({ tenant, model, type: 'output' }, record.tokens.output);
-    }
-    if (record.costUsd > 0) this.deps.metrics.costUsd.inc({ tenant, model }, record.costUsd);
     this.log.info(
       { outcome, status: record.status, api: record.api, model: record.modelServed, tokensIn: record.tokens.input, tokensOut: record.tokens.output, ms: Math.round(record.latencyMs.total) },
       'request finished',

@@ -20,7 +20,7 @@ export interface GatewayDeps {
   readonly config: RuntimeConfig;
   readonly router: Router;
   readonly budgets: BudgetService;
-  readonly alerts?: BudgetAlerts;
+  readonly alerts?: Pick<BudgetAlerts, 'observe'>;
   readonly audit: AuditSink;
   readonly metrics: SidecarMetrics;
   readonly logger: Logger;
@@ -35,7 +35,7 @@ export interface GatewayPipelineOptions {
   readonly metrics: SidecarMetrics;
   readonly logger: Logger;
   readonly budgets: BudgetService;
-  readonly alerts?: BudgetAlerts;
+  readonly alerts?: Pick<BudgetAlerts, 'observe'>;
   readonly now?: () => number;
   /** Breakers and key cool-downs shared by every pipeline of the process (they outlive reloads). */
   readonly routeHealth?: RouteHealth;
@@ -56,14 +56,17 @@ export class GatewayPipeline implements Pipeline {
     this.deps = { config, router, budgets, ...(alerts ? { alerts } : {}), audit, metrics, logger, now };
   }
 
-  newExchange(context: ExchangeContext): GatewayExchange {
-    return new GatewayExchange(this.deps, context);
+  /** `audit`: where this exchange's record goes instead of the pipeline's sink (the telemetry observer's tee). */
+  newExchange(context: ExchangeContext, audit?: AuditSink): GatewayExchange {
+    return new GatewayExchange(audit ? { ...this.deps, audit } : this.deps, context);
   }
 
-  /** The exchange for an ext_proc stream: per-attempt (upstream filter) or router-level. */
-  exchangeFor(context: ExchangeContext): Exchange {
-    // The per-attempt upstream filter asks Envoy for the host's metadata; the router-level filter does not.
-    if (isUpstreamAttempt(context)) return new UpstreamAttemptExchange({ router: this.deps.router, logger: this.deps.logger, ...(this.translator ? { translator: this.translator } : {}) }, context);
-    return this.newExchange(context);
+  /**
+   * The exchange of a per-attempt (upstream filter) stream, or undefined for a router-level one: the
+   * upstream filter asks Envoy for the host's metadata, the router-level filter does not.
+   */
+  attemptExchange(context: ExchangeContext): Exchange | undefined {
+    if (!isUpstreamAttempt(context)) return undefined;
+    return new UpstreamAttemptExchange({ router: this.deps.router, logger: this.deps.logger, ...(this.translator ? { translator: this.translator } : {}) }, context);
   }
 }

@@ -49,6 +49,7 @@ const audit = new MemorySink();
 const health = inMemoryRouteHealth(config);
 const pipeline = new GatewayPipeline({ config, secrets, audit, metrics: createMetrics(), logger: pino({ level: 'silent' }), budgets, routeHealth: health });
 
+const exchangeFor = (ctx: ExchangeContext): Exchange => pipeline.attemptExchange(ctx) ?? pipeline.newExchange(ctx);
 const hostMetadata = (provider: string): string => `filter_metadata { key: "llmgw" value { fields { key: "provider" value { string_value: "${provider}" } } } }`;
 const context = (requestId: string, provider?: string): ExchangeContext => ({ requestId, attributes: provider === undefined ? {} : { 'xds.upstream_host_metadata': hostMetadata(provider) }, metadata: {} });
 const request = (extra: Record<string, string> = {}, requestPath = '/v1/chat/completions') => ({
@@ -66,7 +67,7 @@ const usageReply = Buffer.from(JSON.stringify({ id: 'x', object: 'chat.completio
 
 /** The router-level exchange up to the request body, and what it sent Envoy. */
 async function routed(model: string, requestId: string): Promise<{ exchange: Exchange; decision: Decision }> {
-  const exchange = pipeline.exchangeFor(context(requestId));
+  const exchange = exchangeFor(context(requestId));
   await exchange.onRequestHeaders(request({ authorization: 'Bearer sk-acme' }));
   return { exchange, decision: await exchange.onRequestBody(body(model)) };
 }
@@ -80,14 +81,14 @@ describe('per-attempt fallback (upstream filter)', () => {
     expect(token).toMatch(/^[0-9a-f]{32}$/);
 
     // Attempt 1: the primary's endpoint; the router-level work stands, only the token is taken out.
-    const first = pipeline.exchangeFor(context('r-1', 'primary'));
+    const first = exchangeFor(context('r-1', 'primary'));
     expect(await first.onRequestHeaders(request({ 'x-llmgw-attempt': token, authorization: 'Bearer sk-primary' }))).toEqual({ kind: 'mutate', headers: { remove: ['x-llmgw-attempt'] } });
     expect(await first.onRequestBody(body('gpt-4o'))).toEqual({ kind: 'continue' });
     await first.onResponseHeaders({ status: 503, headers: new Map(), endOfStream: false });
     first.onEnd('completed');
 
     // Attempt 2: the backup's endpoint: its key, its path, its model id.
-    const second = pipeline.exchangeFor(context('r-1', 'backup'));
+    const second = exchangeFor(context('r-1', 'backup'));
     const headers = await second.onRequestHeaders(request({ 'x-llmgw-attempt': token, authorization: 'Bearer sk-primary' }));
     expect(headers).toMatchObject({ kind: 'mutate', headers: { remove: expect.arrayContaining(['x-llmgw-attempt', 'authorization', 'x-api-key']) as unknown } });
     expect(set(headers)).toEqual(new Map([['authorization', 'Bearer sk-backup'], [':path', '/openai/v1/chat/completions']]));
@@ -118,7 +119,7 @@ describe('per-attempt fallback (upstream filter)', () => {
   ])('refuses an attempt: %s', async (_name, provider, withToken, status, code) => {
     const { exchange, decision } = await routed('big', 'r-2');
     const token = set(decision).get('x-llmgw-attempt') ?? '';
-    const attempt = pipeline.exchangeFor(context('r-2', provider));
+    const attempt = exchangeFor(context('r-2', provider));
     const refused = await attempt.onRequestHeaders(request(withToken ? { 'x-llmgw-attempt': token } : { 'x-llmgw-attempt': 'f'.repeat(32) }));
     expect(refused).toMatchObject({ kind: 'reject', status });
     expect(refused.kind === 'reject' && JSON.parse(refused.body.toString())).toMatchObject({ error: { code } });

@@ -13,9 +13,9 @@
  * final answer, meters it and audits it with the model that actually served.
  */
 import type { Logger } from 'pino';
-import type { ApiFamily, RuntimeModel } from '../config/runtime';
-import { apiError, parseRequest, renderError, rewriteRequest, type ApiError } from '../llm';
-import type { ParseableApiId } from '../llm/apis';
+import type { ApiFamily } from '../config/runtime';
+import { apiError, parseRequest, renderError, rewriteRequest, type ApiError, type CanonicalRequest } from '../llm';
+import type { RequestTranslation, ResponseTranslation, TranslationOutcome } from './translation';
 import { ATTEMPT_HEADER, HOST_METADATA_ATTRIBUTE, HOST_METADATA_NAMESPACE, HOST_METADATA_PROVIDER_KEY, type RoutedRequest } from '../route/attempts';
 import { hostMetadataString } from '../route/host-metadata';
 import type { Router, RouteTarget } from '../route/router';
@@ -23,12 +23,10 @@ import { CLIENT_CREDENTIAL_HEADERS } from '../tenant/identify';
 import { runTransforms, type ResponseTransform } from './transform';
 import type { Decision, Exchange, ExchangeContext, RequestHeaders, ResponseHeaders } from './types';
 
-/** Translation between APIs for one attempt (the translate module plugs in here). */
+/** Translation between APIs for one attempt: the same glue the router-level exchange uses (translation.ts). */
 export interface AttemptTranslator {
-  /** The body and path for a provider speaking `to`, from a request made in `from`; undefined: not supported. */
-  request(input: { from: ParseableApiId; to: ApiFamily; body: Buffer; model: RuntimeModel; stream: boolean; clientPath: string }): { body: Buffer; path: string } | undefined;
-  /** The provider's response back into the client's API. */
-  response(input: { from: ApiFamily; to: ParseableApiId; stream: boolean; status: number }): ResponseTransform | undefined;
+  request(request: CanonicalRequest, target: RouteTarget): TranslationOutcome;
+  response(request: CanonicalRequest, translation: RequestTranslation, status: number, mode: 'buffered' | 'streamed' | 'none', requestId: string): ResponseTranslation | undefined;
 }
 
 export interface UpstreamExchangeDeps {
@@ -50,6 +48,8 @@ export class UpstreamAttemptExchange implements Exchange {
   /** The body must be rewritten for this attempt (another model or API than the router-level choice). */
   private rewriteBody = false;
   private translated = false;
+  private parsed: CanonicalRequest | undefined;
+  private translation: RequestTranslation | undefined;
   private family: ApiFamily = 'openai';
   private transforms: ResponseTransform[] = [];
 
@@ -87,6 +87,7 @@ export class UpstreamAttemptExchange implements Exchange {
     if (first) return { kind: 'mutate', headers: { remove } };
     this.rewriteBody = true;
     this.translated = target.provider.api !== entry.request.family;
+    if (this.translated && !this.deps.translator) return this.reject(apiError(503, 'upstream_unavailable', 'The provider for this model is not available right now.'));
     const set = target.setHeaders.filter(([name]) => name !== this.deps.router.clusterHeader);
     if (!this.translated && target.upstreamPath !== headers.path) set.push([':path', target.upstreamPath]);
     return { kind: 'mutate', headers: { remove: [...remove, ...CLIENT_CREDENTIAL_HEADERS], set } };
@@ -96,15 +97,19 @@ export class UpstreamAttemptExchange implements Exchange {
     const entry = this.entry;
     const target = this.target;
     if (!this.rewriteBody || !entry || !target) return CONTINUE;
-    if (this.translated) {
-      const translated = this.deps.translator?.request({ from: entry.api, to: target.provider.api, body, model: target.model, stream: entry.request.facts?.stream ?? false, clientPath: entry.request.path });
-      if (!translated) return this.reject(apiError(503, 'upstream_unavailable', 'The provider for this model is not available right now.'));
-      return { kind: 'mutate', headers: { set: [[':path', `${target.provider.pathPrefix}${translated.path}`]] }, body: translated.body };
-    }
-    // Same API: the body as the router-level stages left it (redactions included), with this model's id.
-    if (entry.request.family === 'gemini') return CONTINUE; // the model is in the path, set at headers
-    const parsed = parseRequest(entry.api, body);
+    // The body as the router-level stages left it (redactions included), in the client's API.
+    const parsed = parseRequest(entry.api, body, { pathModel: entry.request.family === 'gemini' ? entry.request.model : undefined, pathStream: entry.request.facts?.stream });
     if (!parsed.ok) return this.reject(apiError(500, 'internal_error', 'The gateway failed to process the request.'));
+    this.parsed = parsed.request;
+    if (this.translated) {
+      const outcome = this.deps.translator?.request(parsed.request, target);
+      if (!outcome) return this.reject(apiError(503, 'upstream_unavailable', 'The provider for this model is not available right now.'));
+      if (!outcome.ok) return this.reject(outcome.error);
+      this.translation = outcome.translation;
+      if (!this.translation) return CONTINUE;
+      return { kind: 'mutate', headers: { set: [...this.translation.setHeaders] }, body: this.translation.body };
+    }
+    if (entry.request.family === 'gemini') return CONTINUE; // the model is in the path, set at headers
     return { kind: 'mutate', body: rewriteRequest(parsed.request, { model: target.model.upstreamModel }) };
   }
 
@@ -114,12 +119,13 @@ export class UpstreamAttemptExchange implements Exchange {
     if (!target || !entry) return { kind: 'continue', responseBodyMode: 'none' };
     target.ticket.observe(headers.status, headers.headers);
     entry.served = target.model;
-    if (!this.translated || headers.endOfStream) return { kind: 'continue', responseBodyMode: 'none' };
-    const stream = (headers.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
-    const transform = this.deps.translator?.response({ from: target.provider.api, to: entry.api, stream, status: headers.status });
-    if (!transform) return { kind: 'continue', responseBodyMode: 'none' };
-    this.transforms = [transform];
-    return { kind: 'continue', responseBodyMode: stream ? 'streamed' : 'buffered' };
+    if (!this.translation || !this.parsed || headers.endOfStream) return { kind: 'continue', responseBodyMode: 'none' };
+    const contentType = (headers.headers.get('content-type') ?? '').toLowerCase();
+    const mode = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
+    const translated = this.deps.translator?.response(this.parsed, this.translation, headers.status, mode, this.context.requestId);
+    if (!translated) return { kind: 'continue', responseBodyMode: 'none' };
+    this.transforms = [translated.transform];
+    return { kind: 'mutate', headers: { set: [...translated.setHeaders] }, responseBodyMode: translated.mode };
   }
 
   onResponseBody(chunk: Buffer, endOfStream: boolean): Decision {

@@ -9,6 +9,7 @@ import { BreakerBoard } from './breaker';
 import { AttemptRegistry } from './attempts';
 import { KeyCooldowns } from './cooldown';
 import { Router, type RouteResult } from './router';
+import { sameApiOnly } from './select';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'llmgw-failover-'));
 writeFileSync(path.join(dir, 'k1'), 'sk-one');
@@ -40,7 +41,8 @@ tenants:
 let now = 1_000_000;
 const clock = (): number => now;
 const health = { breakers: new BreakerBoard(() => config.routing.breaker, { clock }), cooldowns: new KeyCooldowns(clock), attempts: new AttemptRegistry() };
-const router = new Router(config, secrets, { health });
+// Same-API serving only here, so a fallback in another API is skipped (translation is tested elsewhere).
+const router = new Router(config, secrets, { health, compatible: sameApiOnly });
 const none = new Map<string, string>();
 const route = (model = 'primary', tenant = 't'): RouteResult =>
   router.route({ family: 'openai', model, tenant: config.tenants.get(tenant)!, path: '/v1/chat/completions' }, none);

@@ -69,10 +69,15 @@ describe('BasicRouter', () => {
     expect(result.ok && result.target.setHeaders).toContainEqual(['x-goog-api-key', 'g-key']);
   });
 
+  it('routes a model whose provider speaks another API (the pipeline translates)', () => {
+    const result = router.route({ family: 'openai', model: 'claude', tenant, path: '/v1/chat/completions' }, none);
+    expect(result).toMatchObject({ ok: true, target: { cluster: 'anthropic' } });
+    expect(result.ok && result.target.setHeaders).toContainEqual(['anthropic-version', '2023-06-01']);
+  });
+
   it.each([
     ['unknown model', { family: 'openai' as const, model: 'gpt-9' }, 'model_not_found'],
     ['denied model', { family: 'openai' as const, model: 'llama' }, 'model_not_allowed'],
-    ['other API', { family: 'openai' as const, model: 'claude' }, 'model_api_mismatch'],
   ])('refuses an %s', (_name, request, code) => {
     const result = router.route({ ...request, tenant, path: '/v1/chat/completions' }, none);
     expect(result.ok ? undefined : result.failure.code).toBe(code);

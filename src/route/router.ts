@@ -3,8 +3,9 @@
  * breaker is open or all its provider's keys cool down after 429s, which of its fallbacks serves instead
  * (chain.ts). The chosen provider names the Envoy cluster (written into the cluster header, with
  * clear_route_cache), the upstream path and the credential, taken from the provider's pool skipping
- * cooling keys. Until translation exists, a model whose provider speaks another API than the client's
- * is refused with a clear message (or skipped when it is a fallback).
+ * cooling keys. A model whose provider speaks another API than the client's is routed like any other
+ * when the client's API can be translated (the pipeline translates, src/pipeline/translation.ts);
+ * otherwise it is refused with a clear message (or skipped when it is a fallback).
  *
  * Every target carries a ticket: the exchange reports the provider's answer on it (breaker outcome, a
  * 429 cools the key), or releases it when no answer came, so a half-open probe slot is never lost.
@@ -15,7 +16,7 @@ import { BreakerBoard, breakerKey, type BreakerPermit } from './breaker';
 import { AttemptRegistry } from './attempts';
 import { fallbackChain } from './chain';
 import { KeyCooldowns, retryAfterSeconds } from './cooldown';
-import { sameApiOnly, selectModel, type ApiCompatibility, type SelectedBy, type SelectionFacts } from './select';
+import { sameApiOrTranslatable, selectModel, type ApiCompatibility, type SelectedBy, type SelectionFacts } from './select';
 
 export interface RouteRequest {
   readonly family: ApiFamily;
@@ -77,7 +78,7 @@ export interface RouteHealth {
 export interface RouterOptions {
   /** Breakers and cool-downs; default: fresh in-memory ones (tests, single-use routers). */
   readonly health?: RouteHealth;
-  /** Which provider APIs a client API can be served through; default the same API only. */
+  /** Which provider APIs a client API can be served through; default the same API, or any through translation. */
   readonly compatible?: ApiCompatibility;
 }
 
@@ -99,7 +100,7 @@ export class Router {
     options: RouterOptions = {},
   ) {
     this.health = options.health ?? inMemoryRouteHealth(config);
-    this.compatible = options.compatible ?? sameApiOnly;
+    this.compatible = options.compatible ?? sameApiOrTranslatable;
   }
 
   get clusterHeader(): string {

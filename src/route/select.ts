@@ -17,6 +17,7 @@
 import type { ApiFamily, RuntimeConfig, RuntimeModel, RuntimeTenant } from '../config/runtime';
 import type { CanonicalRequest } from '../llm/canonical';
 import type { AutoSelectConfig } from './config';
+import { isTranslatable } from '../llm/translate';
 
 /** The parts of a request that selection reads. */
 export type SelectionFacts = Pick<CanonicalRequest, 'api' | 'family' | 'model' | 'maxOutputTokens' | 'tools' | 'responseFormat' | 'segments' | 'media'> & {
@@ -33,6 +34,9 @@ export type Selection =
 export type ApiCompatibility = (clientApi: CanonicalRequest['api'], providerApi: ApiFamily) => boolean;
 
 export const sameApiOnly: ApiCompatibility = (clientApi, providerApi) => clientApi.split('.')[0] === providerApi;
+
+/** The same API, or any provider API when the client's API can be translated (src/llm/translate). */
+export const sameApiOrTranslatable: ApiCompatibility = (clientApi, providerApi) => sameApiOnly(clientApi, providerApi) || isTranslatable(clientApi);
 
 const IMAGE_TOKENS = 1000;
 

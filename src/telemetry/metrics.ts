@@ -3,6 +3,7 @@
  * can build several apps side by side without duplicate-registration errors.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createGenAiMetrics, type GenAiMetrics } from './genai-metrics';
 
 export interface SidecarMetrics {
   readonly registry: Registry;
@@ -48,6 +49,8 @@ export interface SidecarMetrics {
   readonly auditQueueDepth: Gauge<'sink'>;
   readonly auditWritten: Counter<'sink'>;
   readonly auditErrors: Counter<'sink' | 'op'>;
+  /** Request metrics after the OpenTelemetry GenAI conventions, budgets left, breakers (genai-metrics.ts). */
+  readonly genai: GenAiMetrics;
 }
 
 export function createMetrics(): SidecarMetrics {
@@ -161,5 +164,6 @@ export function createMetrics(): SidecarMetrics {
     auditQueueDepth: new Gauge({ name: 'llmgw_audit_queue_depth', help: 'Audit records waiting to be written, by sink', labelNames: ['sink'], registers: [registry] }),
     auditWritten: new Counter({ name: 'llmgw_audit_written_total', help: 'Audit records written, by sink', labelNames: ['sink'], registers: [registry] }),
     auditErrors: new Counter({ name: 'llmgw_audit_errors_total', help: 'Audit sink errors, by sink and operation', labelNames: ['sink', 'op'], registers: [registry] }),
+    genai: createGenAiMetrics(registry),
   };
 }

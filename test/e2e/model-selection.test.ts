@@ -29,12 +29,19 @@ describe('model selection through the gateway', () => {
     expect(gateway.edge.lastRecord()?.dynamicMetadata.kept.llmgw).toMatchObject({ route_selected_by: 'alias', route_reason: 'alias fast -> gpt-4o-mini' });
   });
 
-  it('auto picks the cheapest model that fits the request (OpenAI API: the OpenAI chat model)', async () => {
-    await openai().chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Hello there' }] });
-    expect((gateway.mocks.openai.requests()[0]?.json as { model?: string }).model).toBe('gpt-4o-mini');
+  it('auto picks the cheapest model that fits, across APIs through translation (OpenAI client, Gemini model)', async () => {
+    const completion = await openai().chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Hello there' }] });
+    expect(completion.choices[0]?.message.content).toContain('Hello there');
+    expect(gateway.mocks.openai.requests()).toHaveLength(0);
+    expect(gateway.mocks.gemini.requests()[0]?.path).toBe('/v1beta/models/gemini-2.0-flash:generateContent');
     const record = await auditOfLastRequest(gateway);
-    expect(record).toMatchObject({ modelRequested: 'auto', modelServed: 'gpt-4o-mini', route: { selectedBy: 'auto', model: 'gpt-4o-mini' } });
+    expect(record).toMatchObject({ modelRequested: 'auto', modelServed: 'gemini-2.0-flash', route: { selectedBy: 'auto', model: 'gemini-flash' } });
     expect(record?.route?.reason).toMatch(/^auto: cheapest model that fits/);
+  });
+
+  it('auto for a tenant limited to gpt-* picks among the models it may use', async () => {
+    await openai(TEST_KEYS.globex).chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Hello there' }] });
+    expect((gateway.mocks.openai.requests()[0]?.json as { model?: string }).model).toBe('gpt-4o-mini');
   });
 
   it('auto on the Gemini API: the model in the path is rewritten', async () => {

@@ -92,7 +92,7 @@ describe('chart metadata', () => {
 });
 
 describe('values references', () => {
-  const templateFiles = [...listFiles(path.join(CHART, 'templates')), BOOTSTRAP_TEMPLATE];
+  const templateFiles = [...listFiles(path.join(CHART, 'templates')), ...listFiles(path.join(CHART, 'files')).filter((file) => file.endsWith('.tpl'))];
   const references = templateFiles.flatMap((file) =>
     valuesReferences(fs.readFileSync(file, 'utf8')).map((keys) => ({ file: path.relative(CHART, file), keys })),
   );
@@ -198,10 +198,11 @@ describeWithHelm('the whole chart, rendered by helm', () => {
     ['defaults', [], {}],
     ['reference', ['ci/reference-values.yaml'], referenceValues],
     ['uds + mTLS', ['ci/uds-mtls-values.yaml'], udsMtlsValues],
+    ['multi-tenant', ['ci/multi-tenant-values.yaml'], readYaml(path.join(CHART, 'ci', 'multi-tenant-values.yaml'))],
   ];
 
   it.each(valueSets.map(([name, files]) => [name, files]))('lints with %s', (_name, files) => {
-    const run = helm(['lint', CHART, ...files.flatMap((file) => ['-f', path.join(CHART, file)])]);
+    const run = helm(['lint', '--strict', CHART, ...files.flatMap((file) => ['-f', path.join(CHART, file)])]);
     expect(run.stderr + run.stdout).toMatch(/0 chart\(s\) failed/);
   });
 

@@ -17,6 +17,8 @@ afterAll(async () => {
 
 const USER = 'Tell me a story about a robot who learns to paint.';
 const streamBody: JsonObject = { model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: USER }] };
+/** The same request answered as JSON (without stream_options, which the real API refuses without stream). */
+const jsonBody: JsonObject = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: USER }] };
 const chatStream = (headers: Record<string, string> = {}): Promise<RawResponse> => rawRequest(openai.url, '/v1/chat/completions', { body: streamBody, headers });
 
 /** Byte offsets where SSE events end (after each blank line), for LF or CRLF streams. */
@@ -86,10 +88,10 @@ describe('chunking', () => {
   });
 
   it('JSON is one write with content-length by default, chunked when chunking is asked for', async () => {
-    const plain = await rawRequest(openai.url, '/v1/chat/completions', { body: { ...streamBody, stream: false } });
+    const plain = await rawRequest(openai.url, '/v1/chat/completions', { body: jsonBody });
     expect(plain.headers['content-length']).toBe(String(rawBody(plain).length));
     expect(plain.headers['transfer-encoding']).toBeUndefined();
-    const split = await rawRequest(openai.url, '/v1/chat/completions', { body: { ...streamBody, stream: false }, headers: { 'x-mock-chunking': 'bytes' } });
+    const split = await rawRequest(openai.url, '/v1/chat/completions', { body: jsonBody, headers: { 'x-mock-chunking': 'bytes' } });
     expect(split.headers['content-length']).toBeUndefined();
     expect(split.headers['transfer-encoding']).toBe('chunked');
     expect(split.chunks.length).toBe(rawBody(split).length);
@@ -135,7 +137,7 @@ describe('gzip', () => {
   });
 
   it('compresses JSON with a content-length of the compressed size', async () => {
-    const res = await rawRequest(openai.url, '/v1/chat/completions', { body: { ...streamBody, stream: false }, headers: { 'accept-encoding': 'gzip' } });
+    const res = await rawRequest(openai.url, '/v1/chat/completions', { body: jsonBody, headers: { 'accept-encoding': 'gzip' } });
     expect(res.headers['content-encoding']).toBe('gzip');
     expect(res.headers['content-length']).toBe(String(rawBody(res).length));
     expect(at(bodyJson(res), 'choices', 0, 'message', 'content')).toBe(defaultReplyText('openai', USER));

@@ -63,6 +63,9 @@ open streams for up to sidecar.drainTimeoutSeconds, then 15 s of slack for the p
 {{- if gt (add (.Values.envoy.bufferLimitBytes | int64) 1048576) (.Values.sidecar.maxMessageBytes | int64) }}
 {{- fail "sidecar.maxMessageBytes must exceed envoy.bufferLimitBytes by at least 1 MiB (headers and gRPC framing), or large buffered bodies fail the ext_proc stream" }}
 {{- end }}
+{{- if and .Values.sidecar.audit.bodies.enabled (not .Values.sidecar.audit.bodies.tenants) }}
+{{- fail "sidecar.audit.bodies.enabled needs sidecar.audit.bodies.tenants (the tenants whose bodies are kept)" }}
+{{- end }}
 {{- if .Values.envoy.jwt.enabled }}
 {{- if or (not .Values.envoy.jwt.issuer) (not .Values.envoy.jwt.jwksUri) (not .Values.envoy.jwt.jwksHost) (not .Values.envoy.jwt.audiences) }}
 {{- fail "envoy.jwt.enabled needs envoy.jwt.issuer, audiences, jwksUri and jwksHost" }}
@@ -81,6 +84,40 @@ reaches it, message size, drain time, where probes reach the admin port) set by 
 {{- else }}
 {{- $_ := set $server "tcp" (dict "host" "127.0.0.1" "port" (.Values.sidecar.grpcPort | int64)) }}
 {{- end }}
-{{- $managed := dict "server" $server "admin" (dict "host" "0.0.0.0" "port" (.Values.sidecar.adminPort | int64)) "logging" (dict "level" .Values.sidecar.logLevel) }}
+{{- $admin := dict "host" "0.0.0.0" "port" (.Values.sidecar.adminPort | int64) }}
+{{- if .Values.sidecar.adminTokenSecret.name }}
+{{- $_ := set $admin "token" (dict "file" "/etc/llmgw/admin-token/token") }}
+{{- end }}
+{{- $managed := dict "server" $server "admin" $admin "logging" (dict "level" .Values.sidecar.logLevel) }}
+{{- $audit := dict }}
+{{- with .Values.sidecar.audit.files }}
+{{- if .enabled }}
+{{- $files := dict "dir" .mountPath "keyFile" "/etc/llmgw/audit-key/key" }}
+{{- if not (kindIs "invalid" .retentionDays) }}
+{{- $_ := set $files "retentionDays" (.retentionDays | int64) }}
+{{- end }}
+{{- $_ := set $audit "files" $files }}
+{{- end }}
+{{- end }}
+{{- with .Values.sidecar.audit.bodies }}
+{{- if .enabled }}
+{{- $_ := set $audit "bodies" (dict "key" (dict "file" "/etc/llmgw/audit-bodies-key/key") "tenants" .tenants "maxBytes" (.maxBytes | int64)) }}
+{{- end }}
+{{- end }}
+{{- if $audit }}
+{{- $_ := set $managed "audit" $audit }}
+{{- end }}
+{{- with .Values.sidecar.redis }}
+{{- if .enabled }}
+{{- $redis := dict "host" .host "port" (.port | int64) "db" (.db | int64) }}
+{{- if .passwordSecret }}
+{{- $_ := set $redis "password" (dict "env" "LLMGW_REDIS_PASSWORD") }}
+{{- end }}
+{{- if .tls }}
+{{- $_ := set $redis "tls" (dict "rejectUnauthorized" true) }}
+{{- end }}
+{{- $_ := set $managed "budgets" (dict "redis" $redis "onRedisFailure" .onFailure) }}
+{{- end }}
+{{- end }}
 {{- toYaml (mustMergeOverwrite (deepCopy .Values.sidecar.config) $managed) }}
 {{- end }}

@@ -7,6 +7,7 @@
 import { asArray, asNumber, asObject, asString, contentText } from './json';
 import { defaultReplyText, estimateTokens, limitText, newId, pickToolCall, splitDeltas, splitEvenly, type ToolSpec } from './text';
 import type { FlavorHandler, Json, JsonObject, JsonReply, ProviderReply, ProviderRequest, SseEvent, UsageOverrides } from './types';
+import { validateMessagesRequest } from './validate-anthropic';
 
 function errorType(status: number): string {
   switch (status) {
@@ -71,6 +72,8 @@ interface Parsed {
   readonly promptTokens: number;
   readonly lastUserText: string;
   readonly tools: ToolSpec[];
+  /** The last turn hands back tool results: the model answers in text then (no call loop). */
+  readonly answeringResult: boolean;
 }
 
 function parse(req: ProviderRequest, needMaxTokens: boolean): Parsed | JsonReply {
@@ -81,6 +84,8 @@ function parse(req: ProviderRequest, needMaxTokens: boolean): Parsed | JsonReply
   if (model === undefined) return anthropicError(400, 'model: Field required');
   const maxTokens = asNumber(body.max_tokens);
   if (needMaxTokens && maxTokens === undefined) return anthropicError(400, 'max_tokens: Field required');
+  const invalid = validateMessagesRequest(body, needMaxTokens);
+  if (invalid) return anthropicError(400, invalid.message);
   const messages = asArray(body.messages).map(asObject).filter((m): m is JsonObject => m !== undefined);
   if (messages.length === 0) return anthropicError(400, 'messages: Field required');
   const lastUser = [...messages].reverse().find((m) => m.role === 'user');
@@ -93,7 +98,9 @@ function parse(req: ProviderRequest, needMaxTokens: boolean): Parsed | JsonReply
           const name = asString(asObject(t)?.name);
           return name === undefined ? [] : [{ name, parameters: asObject(asObject(t)?.input_schema) }];
         });
-  return { model, maxTokens: maxTokens ?? 0, promptTokens: estimateTokens(promptText), lastUserText: contentText(lastUser?.content), tools };
+  const lastContent = messages[messages.length - 1]?.content;
+  const answeringResult = Array.isArray(lastContent) && lastContent.some((b) => asObject(b)?.type === 'tool_result');
+  return { model, maxTokens: maxTokens ?? 0, promptTokens: estimateTokens(promptText), lastUserText: contentText(lastUser?.content), tools, answeringResult };
 }
 
 function messages(req: ProviderRequest): ProviderReply {
@@ -101,7 +108,7 @@ function messages(req: ProviderRequest): ProviderReply {
   if ('kind' in p) return p;
   const stream = asObject(req.json)?.stream === true;
   const id = newId('msg_01', 22);
-  const call = req.replyText === undefined ? pickToolCall(p.tools, p.lastUserText) : undefined;
+  const call = req.replyText === undefined && !p.answeringResult ? pickToolCall(p.tools, p.lastUserText) : undefined;
 
   let content: JsonObject;
   let stopReason: string;

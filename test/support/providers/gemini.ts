@@ -8,6 +8,7 @@
 import { asArray, asNumber, asObject, asString, contentText } from './json';
 import { defaultReplyText, estimateTokens, limitText, newId, pickToolCall, splitDeltas, type ToolSpec } from './text';
 import type { FlavorHandler, Json, JsonObject, JsonReply, ProviderReply, ProviderRequest, SseEvent, UsageOverrides } from './types';
+import { validateGenerateRequest } from './validate-gemini';
 
 function statusName(code: number): string {
   const names: Record<number, string> = {
@@ -61,6 +62,8 @@ interface Parsed {
   readonly promptTokens: number;
   readonly lastUserText: string;
   readonly tools: ToolSpec[];
+  /** The last turn hands back function responses: the model answers in text then (no call loop). */
+  readonly answeringResult: boolean;
 }
 
 function parse(req: ProviderRequest): Parsed | JsonReply {
@@ -68,6 +71,8 @@ function parse(req: ProviderRequest): Parsed | JsonReply {
   if (!body) return geminiError(400, 'Invalid JSON payload received. Unexpected token.');
   const contents = asArray(body.contents).map(asObject).filter((c): c is JsonObject => c !== undefined);
   if (contents.length === 0) return geminiError(400, '* GenerateContentRequest.contents: contents is not specified\n');
+  const invalid = validateGenerateRequest(body);
+  if (invalid) return geminiError(400, `* GenerateContentRequest.${invalid.message}\n`);
   // A content without a role is the user's, as in single-turn requests.
   const lastUser = [...contents].reverse().find((c) => c.role === undefined || c.role === 'user');
   const system = asObject(body.systemInstruction ?? body.system_instruction);
@@ -83,14 +88,16 @@ function parse(req: ProviderRequest): Parsed | JsonReply {
       }
     }
   }
-  return { body, promptTokens: estimateTokens(promptText), lastUserText: contentText(lastUser?.parts), tools };
+  const lastParts = asArray(contents[contents.length - 1]?.parts);
+  const answeringResult = lastParts.some((part) => asObject(part)?.functionResponse !== undefined || asObject(part)?.function_response !== undefined);
+  return { body, promptTokens: estimateTokens(promptText), lastUserText: contentText(lastUser?.parts), tools, answeringResult };
 }
 
 function generate(req: ProviderRequest, model: string, stream: 'sse' | 'array' | 'none'): ProviderReply {
   const p = parse(req);
   if ('kind' in p) return p;
   const responseId = newId('', 22);
-  const call = req.replyText === undefined ? pickToolCall(p.tools, p.lastUserText) : undefined;
+  const call = req.replyText === undefined && !p.answeringResult ? pickToolCall(p.tools, p.lastUserText) : undefined;
   const base = { modelVersion: model, responseId };
   const candidate = (parts: Json[], finishReason?: string, index?: number): JsonObject => ({
     content: { parts, role: 'model' },

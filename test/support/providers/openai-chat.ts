@@ -6,6 +6,7 @@ import { asArray, asNumber, asObject, contentText } from './json';
 import { chatStreamError, functionTools, isReply, nowSeconds, openaiError, openaiHeaders, requireBody, requireModel } from './openai-common';
 import { defaultReplyText, estimateTokens, limitText, newId, pickToolCall, splitDeltas, splitEvenly, type ToolCall } from './text';
 import type { Json, JsonObject, ProviderReply, ProviderRequest, SseEvent, UsageOverrides } from './types';
+import { validateChatRequest } from './validate-openai';
 
 interface Generated {
   readonly text: string | null;
@@ -21,7 +22,9 @@ function generate(req: ProviderRequest, body: JsonObject): Generated | ProviderR
   const lastUser = [...messages].reverse().find((m) => m.role === 'user');
   const lastUserText = contentText(lastUser?.content);
   const promptTokens = estimateTokens(messages.map((m) => contentText(m.content)).join('\n'));
-  const call = req.replyText === undefined ? pickToolCall(functionTools(body), lastUserText) : undefined;
+  // After a tool result the model answers in text, as a real one would (no call loop).
+  const answeringResult = messages[messages.length - 1]?.role === 'tool';
+  const call = req.replyText === undefined && !answeringResult ? pickToolCall(functionTools(body), lastUserText) : undefined;
   if (call) {
     const args = JSON.stringify(call.args);
     return {
@@ -54,6 +57,8 @@ export function chatCompletions(req: ProviderRequest): ProviderReply {
   if (isReply(body)) return body;
   const model = requireModel(body);
   if (isReply(model)) return model;
+  const invalid = validateChatRequest(body);
+  if (invalid) return openaiError(400, invalid.message, undefined, invalid.param);
   const gen = generate(req, body);
   if ('kind' in gen) return gen;
   const id = newId('chatcmpl-');

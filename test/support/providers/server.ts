@@ -103,6 +103,14 @@ export function startMockProvider(options: MockProviderOptions): Promise<MockPro
     const body = await readBody(req);
     if (url.pathname.startsWith('/_mock/')) return control(req, res, url.pathname, body);
     const recorded = recorder.record(req, url, body);
+    let path = url.pathname;
+    if (options.pathPrefix !== undefined) {
+      if (!path.startsWith(`${options.pathPrefix}/`)) {
+        const reply = handler.error(404, `Not found: ${path} (this server lives under ${options.pathPrefix})`);
+        return sendReply(res, reply, { gzip: false, chunking: undefined, fault: {}, seed: 0, eol: handler.sseLineEnding, timers });
+      }
+      path = path.slice(options.pathPrefix.length);
+    }
 
     let directives: Directives;
     try {
@@ -124,7 +132,7 @@ export function startMockProvider(options: MockProviderOptions): Promise<MockPro
 
     const preq: ProviderRequest = {
       method: recorded.method,
-      path: url.pathname,
+      path,
       query: url.searchParams,
       headers: req.headers,
       body,

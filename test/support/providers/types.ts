@@ -64,6 +64,11 @@ export interface MockProviderOptions {
    * provider's own 401/400 error. Lets tests check that the gateway injects provider credentials.
    */
   readonly apiKey?: string;
+  /**
+   * Serve the API under this path prefix only (a self-hosted server such as Ollama's `/v1` behind a
+   * reverse proxy at `/ollama`): the prefix is stripped before routing, any other path is a 404.
+   */
+  readonly pathPrefix?: string;
 }
 
 export interface MockProviderHandle {
