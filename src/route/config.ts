@@ -49,6 +49,12 @@ export const breakerSchema = z.strictObject({
   openSeconds: z.number().positive().max(3600).default(30),
   /** Probes in flight at once while half-open (per process); one success closes, one failure re-opens. */
   halfOpenProbes: z.number().int().positive().max(100).default(1),
+  /**
+   * With no fallback left to take a request, `false` (default) still sends it to the model whose breaker
+   * is open or whose keys all cool down (its only chance; the provider answers for itself); `true`
+   * answers 503 at once (fail fast, no load on a failing or rate-limited provider).
+   */
+  failFast: z.boolean().default(false),
   /** Share breaker state across replicas. Without it each process keeps its own. */
   redis: redisConnectionSchema.optional(),
   /** Prefix of the breaker keys in Redis (the connection's own keyPrefix is the budget store's). */

@@ -8,7 +8,7 @@ import { SecretStore } from '../config/secrets';
 import { BreakerBoard } from './breaker';
 import { AttemptRegistry } from './attempts';
 import { KeyCooldowns } from './cooldown';
-import { Router, type RouteResult } from './router';
+import { Router, inMemoryRouteHealth, type RouteResult } from './router';
 import { sameApiOnly } from './select';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'llmgw-failover-'));
@@ -17,9 +17,7 @@ writeFileSync(path.join(dir, 'k2'), 'sk-two');
 writeFileSync(path.join(dir, 'b'), 'sk-backup');
 const secrets = new SecretStore(60_000);
 afterAll(() => secrets.close());
-const config = compileConfig(
-  parseConfigText(
-    `server: { tcp: { port: 1 } }
+const configText = `server: { tcp: { port: 1 } }
 providers:
   oai: { api: openai, cluster: openai, auth: bearer, keys: [{ file: k1 }, { file: k2 }] }
   backup: { api: openai, cluster: openai-backup, auth: bearer, keys: [{ file: b }] }
@@ -29,15 +27,12 @@ models:
   secondary: { provider: backup, upstreamModel: gpt-4o-mini, pricing: { input: 1, output: 2 }, fallbacks: [tertiary] }
   tertiary: { provider: backup, pricing: { input: 1, output: 2 } }
   claude: { provider: ant, pricing: { input: 1, output: 2 } }
-routing: { breaker: { consecutiveFailures: 2, openSeconds: 10 }, cooldown: { defaultSeconds: 5 } }
+routing: { breaker: { consecutiveFailures: 2, openSeconds: 10, failFast: true }, cooldown: { defaultSeconds: 5 } }
 tenants:
   t: {}
   no-secondary: { models: { allow: ["*"], deny: [secondary] } }
-`,
-    path.join(dir, 'c.yaml'),
-  ),
-  secrets,
-);
+`;
+const config = compileConfig(parseConfigText(configText, path.join(dir, 'c.yaml')), secrets);
 let now = 1_000_000;
 const clock = (): number => now;
 const health = { breakers: new BreakerBoard(() => config.routing.breaker, { clock }), cooldowns: new KeyCooldowns(clock), attempts: new AttemptRegistry() };
@@ -122,6 +117,24 @@ describe('failover through the fallback chain', () => {
     now += 5_000;
     expect(served(route())).toBe('primary');
     expect(JSON.stringify(health.cooldowns.cooling())).not.toContain('sk-');
+  });
+
+  it('without failFast, a model kept out by its breaker or cooling keys, with no fallback left, is still tried', () => {
+    const lenient = compileConfig(parseConfigText(configText.replace('failFast: true', 'failFast: false'), path.join(dir, 'c.yaml')), secrets);
+    const own = new Router(lenient, secrets, { health: inMemoryRouteHealth(lenient, clock), compatible: sameApiOnly });
+    const ask = (): RouteResult => own.route({ family: 'openai', model: 'tertiary', tenant: lenient.tenants.get('t')!, path: '/v1/chat/completions' }, none);
+    fail(ask());
+    fail(ask());
+    const opened = ask();
+    expect(served(opened)).toBe('tertiary');
+    expect(opened.ok && opened.target.reason).toBe('explicit model tertiary; no fallback available (tertiary: breaker open)');
+    // secondary and its fallback tertiary share the backup provider's one key: a 429 cools it for both.
+    const askSecondary = (): RouteResult => own.route({ family: 'openai', model: 'secondary', tenant: lenient.tenants.get('t')!, path: '/v1/chat/completions' }, none);
+    const limited = askSecondary();
+    if (limited.ok) limited.target.ticket.observe(429, new Map([['retry-after', '30']]));
+    const cooled = askSecondary();
+    expect(served(cooled)).toBe('secondary');
+    expect(cooled.ok && cooled.target.reason).toBe('explicit model secondary; no fallback available (secondary: every backup key cooling down after 429; tertiary: every backup key cooling down after 429)');
   });
 
   it('a ticket counts once, whatever is reported after', () => {

@@ -82,6 +82,11 @@ export interface RouterOptions {
   readonly compatible?: ApiCompatibility;
 }
 
+type PickedKey = { readonly index: number; readonly source?: SecretSource; readonly value?: string };
+type Tried =
+  | { readonly ok: true; readonly key: PickedKey; readonly breaker: string; readonly permit: BreakerPermit }
+  | { readonly ok: false; readonly reason: string; readonly heldBack?: boolean };
+
 export function inMemoryRouteHealth(config: RuntimeConfig, clock: () => number = Date.now): RouteHealth {
   return { breakers: new BreakerBoard(() => config.routing.breaker, { clock }), cooldowns: new KeyCooldowns(clock), attempts: new AttemptRegistry() };
 }
@@ -127,6 +132,8 @@ export class Router {
     const chain = fallbackChain(primary, this.config.models);
     const skipped: string[] = [];
     let credentialProblem: string | undefined;
+    /** The primary was kept out only by its open breaker or cooling keys: served anyway when nothing else can (no failFast). */
+    let primaryHeldBack = false;
     for (let index = 0; index < chain.length; index += 1) {
       const model = chain[index];
       if (model !== primary && !request.tenant.mayUseModel(model.name)) {
@@ -139,13 +146,24 @@ export class Router {
         continue;
       }
       const tried = this.tryModel(model);
-      if (typeof tried === 'string') {
-        if (tried.endsWith('credential unavailable')) credentialProblem ??= model.provider.name;
-        skipped.push(`${model.name}: ${tried}`);
+      if (!tried.ok) {
+        if (tried.reason.endsWith('credential unavailable')) credentialProblem ??= model.provider.name;
+        if (model === primary && tried.heldBack) primaryHeldBack = true;
+        skipped.push(`${model.name}: ${tried.reason}`);
         continue;
       }
       const { key, breaker, permit } = tried;
       return { ok: true, target: this.target(request, clientHeaders, { model, key, breaker, permit, selectedBy: selection.selectedBy, selectionReason: selection.reason, primary, skipped, alternatives: chain.slice(index + 1) }) };
+    }
+    if (primaryHeldBack && !this.config.routing.breaker.failFast) {
+      // No fallback can take it: the model itself is its only chance, so it is tried (its answer does not
+      // close the breaker early, probes still decide that; a still-limited key gets the provider's own 429).
+      const key = this.pickKey(primary.provider, true);
+      if (key !== 'cooling' && key !== 'missing') {
+        const reason = `${selection.reason}; no fallback available (${skipped.join('; ')})`;
+        const breaker = breakerKey(primary.provider.name, primary.name);
+        return { ok: true, target: this.target(request, clientHeaders, { model: primary, key, breaker, permit: 'closed', selectedBy: selection.selectedBy, selectionReason: reason, primary, skipped: [], alternatives: [] }) };
+      }
     }
     if (credentialProblem !== undefined && skipped.length === 1) return { ok: false, failure: { code: 'provider_credential_unavailable', provider: credentialProblem } };
     return { ok: false, failure: { code: 'model_unavailable', model: primary.name, reason: skipped.join('; ') } };
@@ -157,21 +175,21 @@ export class Router {
    */
   attempt(request: RouteRequest, model: RuntimeModel, clientHeaders: ReadonlyMap<string, string>, selectedBy: SelectedBy, primary: RuntimeModel): RouteTarget | string {
     const tried = this.tryModel(model);
-    if (typeof tried === 'string') return `${model.name}: ${tried}`;
+    if (!tried.ok) return `${model.name}: ${tried.reason}`;
     const { key, breaker, permit } = tried;
     return this.target(request, clientHeaders, { model, key, breaker, permit, selectedBy, selectionReason: `attempt on ${model.provider.name}`, primary, skipped: [], alternatives: [] });
   }
 
-  /** A key and a breaker permit for the model, or why not. */
-  private tryModel(model: RuntimeModel): { key: { index: number; source?: SecretSource; value?: string }; breaker: string; permit: BreakerPermit } | string {
+  /** A key and a breaker permit for the model, or why not (with the key when only the breaker refused). */
+  private tryModel(model: RuntimeModel): Tried {
     const provider = model.provider;
     const key = this.pickKey(provider);
-    if (key === 'cooling') return `every ${provider.name} key cooling down after 429`;
-    if (key === 'missing') return `${provider.name} credential unavailable`;
+    if (key === 'cooling') return { ok: false, reason: `every ${provider.name} key cooling down after 429`, heldBack: true };
+    if (key === 'missing') return { ok: false, reason: `${provider.name} credential unavailable` };
     const breaker = breakerKey(provider.name, model.name);
     const permit = this.health.breakers.tryAcquire(breaker);
-    if (!permit) return 'breaker open';
-    return { key, breaker, permit };
+    if (!permit) return { ok: false, reason: 'breaker open', heldBack: true };
+    return { ok: true, key, breaker, permit };
   }
 
   private target(
@@ -239,7 +257,7 @@ export class Router {
   }
 
   /** The next key of the pool that is not cooling (round robin); 'cooling' when all are, 'missing' when unreadable. */
-  private pickKey(provider: RuntimeProvider): { index: number; source?: SecretSource; value?: string } | 'cooling' | 'missing' {
+  private pickKey(provider: RuntimeProvider, ignoreCooling = false): PickedKey | 'cooling' | 'missing' {
     if (provider.auth === 'none') return { index: -1 };
     const count = provider.keys.length;
     if (count === 0) return 'missing';
@@ -247,7 +265,7 @@ export class Router {
     for (let offset = 0; offset < count; offset += 1) {
       const index = (start + offset) % count;
       const source = provider.keys[index];
-      if (this.health.cooldowns.isCooling(provider.name, source)) continue;
+      if (!ignoreCooling && this.health.cooldowns.isCooling(provider.name, source)) continue;
       this.nextKey.set(provider.name, (index + 1) % count);
       const value = this.secrets.value(source);
       return value ? { index, source, value } : 'missing';
