@@ -40,10 +40,14 @@ run: build
 
 # Sidecar vs a no-op ext_proc server, same Envoy-like driver (Go from bench/driver-go; Node fallback).
 # About 2 minutes. BENCH_JSON=path also writes the figures as JSON; see bench/README.md for settings.
-bench: build
+bench: build policy
 	node dist/bench/run.js
 	node dist/bench/translation.js
+	node dist/bench/cache.js
 	node dist/test/guard-injection/bench-injection.js --corpus ../shared/corpus/injection-dev.jsonl
+	node dist/bench/output.js --corpus ../shared/corpus/pii-dev.jsonl
+	node dist/bench/injection-offload.js
+	node --expose-gc dist/bench/policy.js
 
 # Detector quality on the dev corpora (figures in the README come from these).
 eval: build

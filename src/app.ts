@@ -17,12 +17,17 @@ import { budgetUsageHandler } from './budget/usage-api';
 import { AdminServer } from './telemetry/admin-server';
 import { createLogger } from './telemetry/logger';
 import { createMetrics, type SidecarMetrics } from './telemetry/metrics';
-import { auditSinkHooks, budgetAlertHooks, budgetEventHooks } from './telemetry/domain-hooks';
+import { auditSinkHooks, budgetAlertHooks, budgetEventHooks, policyServiceHooks } from './telemetry/domain-hooks';
 import { BudgetAlerts } from './budget/alerts';
 import { BREAKERS_PATH, breakersAdminView, createRouteHealth } from './route/setup';
 import { breakerEventHooks, registerRouteMetrics } from './telemetry/route-metrics';
-import { createTelemetry, type Telemetry } from './telemetry/setup';
 import { attemptTranslator } from './pipeline/attempt-translation';
+import { PolicyService } from './policy/service';
+import type { RuntimeInputGuard } from './config/runtime';
+import { createTelemetry, type Telemetry } from './telemetry/setup';
+import { createResponseCache } from './cache/setup';
+import { cacheAdminHandler } from './cache/admin';
+import type { ResponseCache } from './cache/service';
 
 export interface AppOptions {
   readonly configPath: string;
@@ -47,7 +52,9 @@ export class App {
     readonly audit: AuditSink,
     readonly budgets: BudgetService,
     private readonly auditSinks: AuditSinks | undefined,
+    readonly policy: PolicyService<RuntimeInputGuard>,
     private readonly telemetry: Telemetry,
+    readonly cache: ResponseCache,
     readonly routeHealth: RouteHealth & { close(): Promise<void> },
   ) {}
 
@@ -84,18 +91,28 @@ export class App {
     warmUpTokenizers();
     const alerts = new BudgetAlerts(store.config.budgetAlerts, budgetAlertHooks(metrics, log));
     const telemetry = createTelemetry({ config: () => store.config, metrics, logger: log, baseDir: configDir });
+    // Policy bundles load before serving (a bad one stops startup); later configs apply once theirs load.
+    const policy = new PolicyService<RuntimeInputGuard>(policyServiceHooks(metrics, log, telemetry.tenantLabel));
+    await policy.configure(store.config.policy);
+    // The response cache is process-wide too (memory, or Redis shared by replicas); a failing Redis is a miss.
+    const cache = createResponseCache(store.config.cache, {
+      baseDir: configDir,
+      onError: (operation) => metrics.cacheStores.inc({ result: `redis_${operation}_error` }),
+    });
+    if (!(await cache.ready())) log.warn('cache store (redis) not reachable at startup: lookups miss until it is');
     const budgetObserver = telemetry.budgetObserver(alerts);
     // Breakers and key cool-downs are process-wide: a reload must not forget an open breaker.
     const routeHealth = createRouteHealth(() => store.config, { baseDir: configDir, events: breakerEventHooks(log) });
     registerRouteMetrics(metrics.registry, () => routeHealth);
     const build = (config: RuntimeConfig): Pipeline => {
-      const gateway = new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts: budgetObserver, routeHealth, attemptTranslator });
+      const gateway = new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts: budgetObserver, policy, tenantLabel: telemetry.tenantLabel, cache, routeHealth, attemptTranslator });
       const observed = telemetry.wrap(gateway, audit);
       // One sidecar serves both ext_proc filters: router-level (observed, audited) and per attempt.
       return { newExchange: (context) => gateway.attemptExchange(context) ?? observed.newExchange(context) };
     };
     let pipeline = build(store.config);
     store.onChange((config) => {
+      void policy.reconfigure(config.policy);
       pipeline = build(config);
       if (log.level !== config.logging.level) log.level = config.logging.level;
     });
@@ -120,7 +137,7 @@ export class App {
           const source = store.config.admin.token;
           return source ? store.secrets.value(source) || undefined : undefined;
         },
-        handle: async (path, query) => (path === BREAKERS_PATH ? breakersAdminView(routeHealth) : budgetUsage(path, query)),
+        handle: adminHandler(budgetUsageHandler(() => store.config, budgets), cacheAdminHandler(() => store.config, cache), () => breakersAdminView(routeHealth)),
       },
       readiness: [
         { name: 'draining', check: () => (app?.draining ? 'shutting down' : undefined) },
@@ -134,7 +151,7 @@ export class App {
     const bound = await extProc.start();
     const adminPort = await admin.start();
     if (options.watchConfig) store.watchFile();
-    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, telemetry, routeHealth);
+    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, policy, telemetry, cache, routeHealth);
     log.info({ ...app.addresses }, 'llmgw sidecar ready');
     return app;
   }
@@ -158,9 +175,11 @@ export class App {
   async close(): Promise<void> {
     this.draining = true;
     this.store.close();
+    this.policy.close();
     await this.extProc.shutdown();
     await this.admin.close();
     await this.budgets.close();
+    await this.cache.close();
     await this.routeHealth.close();
     // Audit records of the streams that just ended must reach their sinks before the process exits.
     if (this.auditSinks) await this.auditSinks.close();
@@ -169,4 +188,19 @@ export class App {
     this.logger.info('stopped');
     this.logger.flush?.();
   }
+}
+
+/** The admin API: the cache's paths first (DELETE), then the read-only budget view (GET). */
+function adminHandler(
+  usage: ReturnType<typeof budgetUsageHandler>,
+  cache: ReturnType<typeof cacheAdminHandler>,
+  breakers: () => { status: number; body: unknown },
+): (path: string, query: URLSearchParams, method: string) => Promise<{ status: number; body: unknown; headers?: Readonly<Record<string, string>> }> {
+  return async (path, query, method) => {
+    const cached = await cache(method, path);
+    if (cached) return cached;
+    if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { error: 'method not allowed' } };
+    if (path === BREAKERS_PATH) return breakers();
+    return usage(path, query);
+  };
 }

@@ -2,6 +2,7 @@
  * Command line of the `llmgw` binary. Only parses arguments and hands over to the composition root.
  *   llmgw serve --config FILE
  *   llmgw check-config FILE
+ *   llmgw cache purge --tenant ID --config FILE
  */
 import { ConfigError, loadConfigFile } from './config/load';
 import { compileConfig } from './config/runtime';
@@ -16,8 +17,16 @@ const USAGE = `usage:
   llmgw eval injection FILE.jsonl [--out VERDICTS.jsonl] [--loso]
                                 recall per category, false positives, balanced accuracy, prompts/s;
                                 --loso: leave-one-source-out cross-validation (retrains per source)
+  llmgw redteam --target URL --corpus FILE.jsonl [--key KEY] [--model M] [--concurrency N]
+                                send every row through a running gateway (OpenAI chat); block rate
+                                per category next to what eval predicts locally
   llmgw eval pii FILE.jsonl [--out FILE]
                                 precision, recall and F2 per entity type on a corpus in pii-dev format
+  llmgw eval cache FILE.jsonl [--threshold X] [--split NAME] [--verbose]
+                                semantic cache on labelled pairs (a, b, same): hit rate on same pairs,
+                                false hits on near misses, lookup latency
+  llmgw cache purge --tenant ID --config FILE
+                                remove every cached answer of a tenant (the Redis store of the config)
   llmgw audit verify DIR [--key-file FILE]... [--json]
                                 check the tamper-evident audit files; exit 0 verified, 1 broken link,
                                 2 usage or unreadable input, 3 not fully verifiable (no or unknown key)
@@ -36,6 +45,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       return hashKey();
     case 'eval':
       return evaluate(rest);
+    case 'redteam': {
+      const { runRedteam } = await import('./guard/injection/redteam');
+      return runRedteam(rest, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+    }
+    case 'cache': {
+      if (rest[0] !== 'purge') {
+        process.stderr.write(USAGE);
+        return 2;
+      }
+      const { runCachePurge } = await import('./cache/purge-cli');
+      return runCachePurge({ tenant: optionValue(rest, '--tenant'), config: optionValue(rest, '--config') }, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
+    }
     case 'audit': {
       if (rest[0] === 'decrypt') {
         const { runAuditDecrypt } = await import('./audit/decrypt');
@@ -67,6 +88,10 @@ async function evaluate(args: readonly string[]): Promise<number> {
     case 'pii': {
       const { runPiiEval } = await import('./guard/pii/eval');
       return runPiiEval(rest);
+    }
+    case 'cache': {
+      const { runCacheEval } = await import('./cache/eval');
+      return runCacheEval(rest, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) });
     }
     case 'injection': {
       const { runInjectionEval } = await import('./guard/injection/eval');
@@ -149,7 +174,11 @@ async function serve(args: readonly string[]): Promise<number> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
-    process.on('SIGHUP', () => app.store.reload());
+    process.on('SIGHUP', () => {
+      app.store.reload();
+      // Policy bundles too: files re-read, bundle services polled now (a watcher can miss a change on some volumes).
+      void app.policy.refreshAll();
+    });
   });
 }
 

@@ -49,6 +49,37 @@ export const auditRouteSchema = z.strictObject({
   skipped: z.array(z.string()),
 });
 
+/** How many spans of one entity type a redaction acted on, and how: counts only, never values. */
+export const auditRedactionSchema = z.strictObject({
+  /** `request`: before forwarding; `response`: output guards on what the provider sent. */
+  direction: z.enum(['request', 'response']),
+  type: z.string(),
+  action: z.string(),
+  count: z.number().int().nonnegative(),
+});
+
+/** The tenant policy's decision (src/policy): ids and what was applied, never the reasons' messages. */
+export const auditPolicySchema = z.strictObject({
+  /** Unique per evaluation; also in Envoy's dynamic metadata (`llmgw.policy_decision_id`). */
+  decisionId: z.string(),
+  bundle: z.string(),
+  revision: z.string(),
+  outcome: z.enum(['evaluated', 'failed_open', 'failed_closed']),
+  allow: z.boolean(),
+  /** Reason ids (the policy's, or the gateway's when it could not honour an obligation). */
+  reasons: z.array(z.string()),
+  labels: z.array(z.string()),
+  /** The canary side that decided, while a canary runs. */
+  rollout: z.enum(['stable', 'candidate']).optional(),
+  routedModel: z.string().optional(),
+  obligations: z.strictObject({
+    forcedModel: z.string().optional(),
+    maxOutputTokens: z.number().int().positive().optional(),
+    redaction: z.enum(['reversible', 'irreversible']).optional(),
+    outputFormats: z.array(z.string()).optional(),
+  }),
+});
+
 export const auditRecordSchema = z.strictObject({
   kind: z.literal('llmgw.audit'),
   version: z.literal(AUDIT_RECORD_VERSION),
@@ -82,14 +113,31 @@ export const auditRecordSchema = z.strictObject({
   errorCode: z.string().nullable(),
   decisions: z.array(auditDecisionSchema),
   findings: z.array(auditFindingSchema),
+  /** Redactions per entity type (absent when no redaction or output guard acted). */
+  redactions: z.array(auditRedactionSchema).optional(),
+  /** Present when a tenant policy decided the request. */
+  policy: auditPolicySchema.optional(),
   /** Encrypted request and response bodies, for tenants listed in audit.bodies (see bodies.ts). */
   bodies: auditBodiesFieldSchema.optional(),
+  /** The response cache, when the tenant has it on: hit (exact or semantic), miss (and whether the answer was stored), or skip. */
+  cache: z
+    .strictObject({
+      result: z.enum(['hit', 'miss', 'skip']),
+      how: z.enum(['exact', 'semantic']).optional(),
+      similarity: z.number().optional(),
+      /** Why the request was not looked up, or why its answer was not stored. */
+      reason: z.string().optional(),
+      stored: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 export type AuditDecision = z.infer<typeof auditDecisionSchema>;
 export type AuditFinding = z.infer<typeof auditFindingSchema>;
 export type AuditRoute = z.infer<typeof auditRouteSchema>;
+export type AuditRedaction = z.infer<typeof auditRedactionSchema>;
+export type AuditPolicy = z.infer<typeof auditPolicySchema>;
 
 export function auditJsonSchema(): object {
   return {

@@ -15,9 +15,12 @@ import type { AuditSinksConfig } from '../audit/config';
 import type { BudgetAlertsConfig } from '../budget/alerts';
 import type { TelemetryConfig } from '../telemetry/config';
 import { builtinGuards } from '../guard/builtin';
-import type { Inspector } from '../guard/registry';
+import type { Inspector, OutputGuard } from '../guard/registry';
+import { compileRedaction, type CompiledRedaction } from '../guard/pii/request-redaction';
 import type { ConfigDocument } from './schema';
 import type { Capabilities, RoutingConfig } from '../route/config';
+import { compilePolicy, type RuntimePolicy } from '../policy/config';
+import { CACHE_DISABLED, compileCachePolicies, type CacheConfig, type TenantCachePolicy } from '../cache/config';
 
 export interface TlsMaterial {
   readonly cert: Buffer;
@@ -84,6 +87,17 @@ export interface RuntimeTenant {
   readonly aliases: ReadonlyMap<string, string>;
   /** Ceiling on the estimated cost of a request `auto` may choose (USD). */
   readonly maxCostPerRequestUsd?: number;
+  /** Guards on responses, in config order, and the hold-back for streams (its own list, or the top-level one). */
+  readonly output: RuntimeOutputGuards;
+  /** Request redaction (its own, or the top-level one); undefined: requests go as written. */
+  readonly redaction?: CompiledRedaction;
+  /** Response cache policy (defaults merged with the tenant's override). */
+  readonly cache: TenantCachePolicy;
+}
+
+export interface RuntimeOutputGuards {
+  readonly guards: readonly OutputGuard[];
+  readonly holdBackChars: number;
 }
 
 export interface ApiKeyOwner {
@@ -119,8 +133,12 @@ export interface RuntimeConfig {
   readonly audit: AuditSinksConfig;
   /** `auto`, breakers and cool-downs (breaker storage is built once at startup, like the budget store). */
   readonly routing: RoutingConfig;
+  /** Tenant policy settings (bundles are loaded by PolicyService); absent: no policy stage. */
+  readonly policy?: RuntimePolicy<RuntimeInputGuard>;
   /** Metric label bounds (follow reloads) and traces (built once at startup). */
   readonly telemetry: TelemetryConfig;
+  /** Response cache settings; the store is built once at startup like the budget store. */
+  readonly cache: CacheConfig;
 }
 
 export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): RuntimeConfig {
@@ -217,7 +235,38 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
       ];
     });
   const globalGuards = compileGuards(document.guards, 'guards');
+  const compileOutput = (guards: ConfigDocument['guards'], at: string): RuntimeOutputGuards =>
+    Object.freeze({
+      holdBackChars: guards.holdBackChars,
+      guards: guards.output.flatMap((guard, index) => {
+        const created = builtinGuards().createOutputGuard(guard.id, guard.params, `${at}.output.${index}.params`);
+        if (created.ok) return [created.value];
+        problems.push(...created.problems.map((p) => (p.message.startsWith('unknown') ? { path: `${at}.output.${index}.id`, message: p.message } : p)));
+        return [];
+      }),
+    });
+  const globalOutput = compileOutput(document.guards, 'guards');
+  const compileTenantRedaction = (config: ConfigDocument['redaction'], at: string): CompiledRedaction | undefined => {
+    if (!config) return undefined;
+    let hashKey: (() => string) | undefined;
+    if (config.hashKey) {
+      const source: SecretSource = 'file' in config.hashKey ? { file: resolve(config.hashKey.file) } : { env: config.hashKey.env };
+      const problem = secrets?.register(source);
+      if (problem) problems.push({ path: `${at}.hashKey`, message: problem });
+      hashKey = () => secrets?.value(source) ?? '';
+    }
+    const compiled = compileRedaction(config, hashKey);
+    problems.push(...compiled.problems.map((message) => ({ path: at, message })));
+    return compiled.redaction;
+  };
+  const globalRedaction = compileTenantRedaction(document.redaction, 'redaction');
 
+  const cachePolicies = compileCachePolicies(document.cache, {
+    tenantIds: new Set(Object.keys(document.tenants)),
+    resolve,
+    ...(secrets ? { secrets } : {}),
+    problem: (at, message) => problems.push({ path: at, message }),
+  });
   const tenants = new Map<string, RuntimeTenant>();
   const apiKeys = new Map<string, ApiKeyOwner>();
   for (const [id, tenant] of Object.entries(document.tenants)) {
@@ -229,10 +278,23 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
       inputGuards: tenant.guards ? compileGuards(tenant.guards, `tenants.${id}.guards`) : globalGuards,
       aliases: new Map(Object.entries({ ...document.aliases, ...(tenant.aliases ?? {}) })),
       ...(tenant.maxCostPerRequestUsd === undefined ? {} : { maxCostPerRequestUsd: tenant.maxCostPerRequestUsd }),
+      output: tenant.guards ? compileOutput(tenant.guards, `tenants.${id}.guards`) : globalOutput,
+      ...(tenant.redaction ? { redaction: compileTenantRedaction(tenant.redaction, `tenants.${id}.redaction`) } : globalRedaction ? { redaction: globalRedaction } : {}),
+      cache: cachePolicies.get(id) ?? CACHE_DISABLED,
     });
     tenants.set(id, runtimeTenant);
     for (const key of tenant.apiKeys) apiKeys.set(key.sha256, Object.freeze({ tenant: runtimeTenant, keyId: key.id }));
   }
+
+  const policy = document.policy
+    ? compilePolicy(document.policy, {
+        resolve,
+        tenantIds: new Set(tenants.keys()),
+        providerIds: new Set(providers.keys()),
+        problem: (at, message) => problems.push({ path: at, message }),
+        compileGuards: (guards, at) => compileGuards(guards, at),
+      })
+    : undefined;
 
   if (problems.length > 0) throw new ConfigError(loaded.source, problems);
   return Object.freeze({
@@ -256,6 +318,8 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     audit: document.audit,
     budgetAlerts: document.budgetAlerts,
     routing: document.routing,
+    ...(policy ? { policy } : {}),
     telemetry: document.telemetry,
+    cache: document.cache,
   });
 }

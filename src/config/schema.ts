@@ -8,7 +8,10 @@ import { budgetStoreSchema } from '../budget/setup';
 import { budgetAlertsSchema } from '../budget/alerts';
 import { auditSinksSchema } from '../audit/config';
 import { aliasesSchema, capabilitiesSchema, checkRouteReferences, routingSchema } from '../route/config';
+import { redactionBaseSchema } from '../guard/pii/request-redaction';
+import { policyConfigSchemaWith } from '../policy/config';
 import { telemetrySchema } from '../telemetry/config';
+import { cacheSchema } from '../cache/config';
 
 const port = z.number().int().min(0).max(65535);
 const byteSize = z.number().int().positive();
@@ -156,8 +159,27 @@ export const inputGuardSchema = z.strictObject({
   params: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** One output guard (output.pii, output.urls, output.code, output.banned_terms, output.json_schema); actions live in its params. */
+export const outputGuardSchema = z.strictObject({
+  id: z.string().min(1),
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+
 export const guardsSchema = z.strictObject({
   input: z.array(inputGuardSchema).default([]),
+  /** Guards on what the provider sends back, buffered and streamed (docs/notes-output.md). */
+  output: z.array(outputGuardSchema).default([]),
+  /** Characters of streamed text held back so a pattern split across chunks is seen whole before any of it is sent. */
+  holdBackChars: z.number().int().min(0).max(16384).default(256),
+});
+
+/** PII redaction of requests before they leave (per entity: mask, placeholder, hash, reversible, block). */
+export const redactionSchema = redactionBaseSchema.extend({
+  /** HMAC key for the `hash` action; required when any action is `hash`. Never inline. */
+  hashKey: z.lazy(() => secretSourceSchema).optional(),
+}).superRefine((redaction, ctx) => {
+  const usesHash = redaction.defaultAction === 'hash' || Object.values(redaction.actions).includes('hash');
+  if (usesHash && !redaction.hashKey) ctx.addIssue({ code: 'custom', path: ['hashKey'], message: 'the hash action needs hashKey ({ file } or { env })' });
 });
 
 export const apiKeySchema = z.strictObject({
@@ -179,6 +201,8 @@ export const tenantSchema = z.strictObject({
   aliases: aliasesSchema.optional(),
   /** `auto` only picks models whose estimated cost for the request stays at or below this (USD). */
   maxCostPerRequestUsd: z.number().positive().optional(),
+  /** The tenant's own redaction; when set, it replaces the top-level `redaction` for this tenant. */
+  redaction: redactionSchema.optional(),
 });
 
 export const configSchema = z
@@ -198,13 +222,19 @@ export const configSchema = z
     /** Where audit records go: stdout, per-tenant tamper-evident files, Redis Streams, S3 (src/audit/README.md). */
     audit: auditSinksSchema.prefault({}),
     /** Detectors run on every request (tenants may replace the list). */
-    guards: guardsSchema.default({ input: [] }),
+    guards: guardsSchema.prefault({}),
+    /** Redaction of requests for every tenant without its own (none: requests are sent as written). */
+    redaction: redactionSchema.optional(),
     /** Alerts when a day or month budget crosses a share of its limit (metric, log, optional webhook). */
     budgetAlerts: budgetAlertsSchema.prefault({}),
     /** Where budgets are kept (Redis across replicas, memory for one) and what a Redis outage does. */
     budgets: budgetStoreSchema.default(budgetStoreSchema.parse({})),
+    /** Tenant policy in OPA (Rego compiled to wasm), topics and canary rollout (docs/notes-policy.md). */
+    policy: policyConfigSchemaWith(guardsSchema).optional(),
     /** Bounded tenant labels on metrics; optional OpenTelemetry traces (src/telemetry/config.ts). */
     telemetry: telemetrySchema.prefault({}),
+    /** Response cache: store (memory or Redis), defaults and per-tenant overrides (docs/notes-cache.md). */
+    cache: cacheSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     // Cross-references are checked here so every dangling name is reported with its own path.

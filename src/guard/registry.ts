@@ -19,6 +19,8 @@ export interface Finding {
   /** Character offsets in the inspected text, for redaction. */
   readonly start?: number;
   readonly end?: number;
+  /** Output guards: what was done about it (reported only, rewritten in the text, or the response stopped). */
+  readonly outcome?: 'flag' | 'redact' | 'block';
 }
 
 export interface InspectContext {
@@ -32,24 +34,61 @@ export interface Inspector {
   inspect(text: string, context: InspectContext): readonly Finding[] | Promise<readonly Finding[]>;
 }
 
+/** Why an output guard stops a response; the caller renders it in the client API's own error format. */
+export interface GuardBlock {
+  readonly code: string;
+  readonly message: string;
+}
+
 /** What an output guard says about the text fed so far. */
 export interface GuardVerdict {
   /** Text that may go to the client now (possibly rewritten); the rest is held back. */
   readonly release: string;
   readonly findings: readonly Finding[];
   /** Stop the response: the caller answers with an error in the API's own format. */
-  readonly block?: { readonly code: string; readonly message: string };
+  readonly block?: GuardBlock;
 }
 
-/** An output guard instance for one response text (one per choice / content block). */
+/** An output guard instance for one response text (one per choice / content block / tool call). */
 export interface StreamGuard {
   feed(text: string): GuardVerdict;
   /** The text ended: release whatever is held back (or block). */
   end(): GuardVerdict;
 }
 
+/** Which response text a guard instance watches, and what the request asked for. */
+export interface OutputContext {
+  /** The output slot (choice, content block, output item...). */
+  readonly segment: number;
+  /** Model text, or the JSON arguments of a tool call. */
+  readonly kind: 'text' | 'tool_arguments';
+  /** The structured output the request asked for (`response_format` and its equivalents). */
+  readonly responseFormat?: { readonly type: 'text' | 'json_object' | 'json_schema'; readonly schema?: unknown };
+}
+
+/**
+ * A rewrite (or a mere finding) a windowed guard proposes for a span of the text it was shown.
+ * `replacement` undefined: report only; `block`: stop the response.
+ */
+export interface TextRewrite {
+  readonly start: number;
+  readonly end: number;
+  readonly replacement?: string;
+  readonly block?: GuardBlock;
+  readonly finding: Finding;
+}
+
+/**
+ * A guard that only needs a bounded window of text (patterns, recognizers): it exposes a scanner, and
+ * the runner drives every scanner of a response slot over one shared window with one hold-back instead
+ * of chaining a hold-back per guard. `start()` still works alone (see WindowedGuard).
+ */
+export type TextScanner = (text: string) => readonly TextRewrite[];
+
 export interface OutputGuard {
-  start(context: { readonly segment: number }): StreamGuard;
+  start(context: OutputContext): StreamGuard;
+  /** Present for windowed guards; undefined when this guard has nothing to say about this kind of text. */
+  scanner?(context: OutputContext): TextScanner | undefined;
 }
 
 interface PluginBase<Params> {
@@ -91,7 +130,12 @@ export class GuardRegistry {
     if (!plugin || plugin.kind !== 'inspector') return { ok: false, problems: [{ path: at, message: `unknown inspector "${id}" (known: ${this.idsOf('inspector')})` }] };
     const parsed = plugin.params.safeParse(params ?? {});
     if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: [at, ...i.path.map(String)].join('.'), message: i.message })) };
-    return { ok: true, value: plugin.create(parsed.data) };
+    // A plug-in may refuse valid params it cannot use here (an API-key variable not set): a config problem, not a crash.
+    try {
+      return { ok: true, value: plugin.create(parsed.data) };
+    } catch (error) {
+      return { ok: false, problems: [{ path: at, message: (error as Error).message }] };
+    }
   }
 
   createOutputGuard(id: string, params: unknown, at: string): CreateResult<OutputGuard> {

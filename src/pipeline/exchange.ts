@@ -27,7 +27,7 @@ import {
   type ApiId,
   type CanonicalRequest,
 } from '../llm';
-import type { AuditDecision, AuditRecord } from '../audit/record';
+import type { AuditDecision, AuditFinding, AuditRecord } from '../audit/record';
 import { AUDIT_RECORD_VERSION } from '../audit/record';
 import { budgetApplies, costUsd, estimateRequest, streamedOutputTokens, type Reservation } from '../budget';
 import { CLIENT_CREDENTIAL_HEADERS, identify, type Identity } from '../tenant/identify';
@@ -41,7 +41,14 @@ import { ResponseMeter } from './response-meter';
 import { OpenAiUsageStripper } from './usage-stripper';
 import { runTransforms, type ResponseTransform } from './transform';
 import { inspectRequest, type GuardedFinding } from './inspect';
+import { appliedRedactionLevels, redactedRequest, redactForTenant } from './redaction';
+import { outputStages } from './output/setup';
+import type { OutputReport } from './output/slots';
+import { outputBlockError, outputOutcome } from './output/outcome';
+import type { AuditRedaction } from '../audit/record';
 import { translateForProvider, translateResponse, type RequestTranslation } from './translation';
+import { startPolicyRun, type PolicyRun } from './policy-stage';
+import { CacheStage } from './cache-stage';
 import type { Decision, ExchangeContext, ExchangeEnd, Exchange, RequestHeaders, ResponseHeaders } from './types';
 
 const CONTINUE: Decision = { kind: 'continue' };
@@ -84,8 +91,20 @@ export class GatewayExchange implements Exchange {
   private readonly decisions: AuditDecision[] = [];
   /** Token of this request in the attempt registry, when Envoy sends it to a failover cluster. */
   private attemptToken: string | undefined;
+  private readonly outputFindings: AuditFinding[] = [];
   /** What the input detectors found (block and flag guards); recorded in audit, never with text. */
   private findings: readonly GuardedFinding[] = [];
+  /** Redaction counts (request side, then what output guards did): types and numbers only. */
+  private redactions: AuditRedaction[] = [];
+  /** Reversible placeholders sent upstream -> originals, restored in the response (memory only). */
+  private restoreMap: ReadonlyMap<string, string> = new Map();
+  /** What the output guards found and whether they stopped the response. */
+  private output: OutputReport | undefined;
+  private responseMode: 'none' | 'buffered' | 'streamed' = 'none';
+  /** The tenant policy's stage (src/pipeline/policy-stage.ts); absent without a `policy:` section. */
+  private policy: PolicyRun | undefined;
+  /** The response cache's part in this exchange (lookup result, recorder); absent when the tenant has it off. */
+  private cache: CacheStage | undefined;
 
   constructor(
     private readonly deps: GatewayDeps,
@@ -166,27 +185,58 @@ export class GatewayExchange implements Exchange {
     if (!parsed.ok) return this.reject('validate', parsed.error);
     const request = parsed.request;
     this.request = request;
+    this.policy = startPolicyRun(this.deps.policy?.snapshot(), this.policyDeps(), this.context.requestId, identity, this.context.metadata, this.log);
 
     const refusal = await this.inspect(request, identity);
     if (refusal) return refusal;
+    const redaction = this.stage('redact', () => redactForTenant(request, identity.tenant, this.context.requestId));
+    this.redactions = [...redaction.counts];
+    if (!redaction.ok) return this.reject('redact', redaction.error);
+    this.restoreMap = redaction.restore;
+    if (redaction.segments.size > 0) this.decisions.push({ stage: 'redact', action: 'modify' });
+    // What leaves: the request with redacted texts (translated from there when the provider speaks another API).
+    const outbound = redaction.segments.size > 0 ? this.stage('redact', () => redactedRequest(request, redaction.segments, { pathModel: this.pathModel, pathStream: this.pathStream })) : request;
 
-    const routed = this.stage('route', () =>
-      this.deps.router.route({ family: request.family, model: request.model, tenant: identity.tenant, path: this.path, facts: request }, this.requestHeaders),
-    );
+    const policy = this.policy;
+    const beforeRouting = policy ? this.stage('policy', () => policy.beforeRouting(request, this.findings)) : undefined;
+    if (beforeRouting && !beforeRouting.ok) return this.reject('policy', beforeRouting.error);
+
+    const model = policy?.modelToRoute(request) ?? request.model;
+    const routed = this.stage('route', () => this.deps.router.route({ family: request.family, model, tenant: identity.tenant, path: this.path, facts: request }, this.requestHeaders));
     if (!routed.ok) return this.reject('route', this.routeError(routed.failure));
     const target = routed.target;
     this.route = target;
     this.decisions.push({ stage: 'route', action: 'allow', reason: target.reason });
-    const translated = this.stage('translate', () => translateForProvider(request, target));
+
+    const afterRouting = policy ? this.stage('policy', () => policy.afterRouting(request, target, appliedRedactionLevels(identity.tenant, redaction))) : undefined;
+    if (afterRouting && !afterRouting.ok) return this.reject('policy', afterRouting.error);
+    const obligations = policy?.obligations ?? {};
+    if (policy) {
+      policy.countAllowed();
+      const modified = obligations.forcedModel !== undefined || obligations.maxOutputTokens !== undefined;
+      this.decisions.push({ stage: 'policy', action: modified ? 'modify' : 'allow', reason: `decision ${policy.decision?.decisionId ?? ''}` });
+    }
+    // Cache after inspection and policy (a blocked or denied request never reaches it) and routing (the key
+    // names the model that serves, so answers of one model never stand in for another's). A request the
+    // gateway changed (redacted, capped by policy) is neither looked up nor stored.
+    if (this.deps.cache && redaction.segments.size === 0 && obligations.maxOutputTokens === undefined) {
+      const caller = { tenant: identity.tenant.id, ...(identity.keyId ? { keyId: identity.keyId } : {}), ...(identity.user ? { user: identity.user } : {}) };
+      this.cache = await CacheStage.lookup(this.deps.cache, { policy: identity.tenant.cache, request, servedModel: target.model.name, caller }, this.deps.metrics, this.log, this.deps.tenantLabel);
+      if (this.cache?.hit) return this.answerFromCache(request, identity);
+    }
+    // Translation reads the body: a policy token cap goes into it first (the routed, possibly forced, model comes from the target).
+    const translated = this.stage('translate', () => translateForProvider(withOutputCap(outbound, target, obligations.maxOutputTokens), target));
     if (!translated.ok) return this.reject('translate', translated.error);
     this.translation = translated.translation;
     if (this.translation) this.decisions.push({ stage: 'translate', action: 'allow', reason: `${request.family} -> ${target.provider.api}` });
 
     // Budget after routing, so the reservation is priced on the model that will actually serve it. The
     // token estimate (a BPE pass over the prompt) is only worth its cost when a limit can apply.
-    const estimate = budgetApplies(identity.tenant.budget)
+    const estimated = budgetApplies(identity.tenant.budget)
       ? this.stage('estimate', () => estimateRequest(request, { family: target.provider.api, model: target.model.upstreamModel }))
       : { promptTokens: 0, requestedMaxOutputTokens: request.maxOutputTokens, n: request.n ?? 1, producesOutput: request.api !== 'openai.embeddings' };
+    // The policy's token cap is written into the request below: reserve for the capped output.
+    const estimate = obligations.maxOutputTokens === undefined ? estimated : { ...estimated, requestedMaxOutputTokens: obligations.maxOutputTokens };
     const budget = await this.deps.budgets.reserve({
       tenant: identity.tenant.budget,
       ...(identity.keyId ? { caller: `key:${identity.keyId}` } : identity.user ? { caller: `user:${identity.user}` } : {}),
@@ -207,7 +257,12 @@ export class GatewayExchange implements Exchange {
     const rewritten = translation
       ? translation.body
       : this.stage('rewrite', () =>
-          rewriteRequest(request, { ...(target.bodyModel ? { model: target.bodyModel } : {}), ...(this.addedIncludeUsage ? { includeUsage: true } : {}) }),
+          rewriteRequest(outbound, {
+            // A model the policy forced replaces the client's in the body (Gemini's is in the path, rewritten by the router).
+            ...(target.bodyModel ? { model: target.bodyModel } : obligations.forcedModel !== undefined && outbound.family !== 'gemini' ? { model: target.model.upstreamModel } : {}),
+            ...(obligations.maxOutputTokens !== undefined ? { maxOutputTokens: obligations.maxOutputTokens } : {}),
+            ...(this.addedIncludeUsage ? { includeUsage: true } : {}),
+          }),
         );
     let setHeaders: Array<readonly [string, string]> = [...target.setHeaders];
     if (translation) setHeaders.push(...translation.setHeaders);
@@ -257,9 +312,19 @@ export class GatewayExchange implements Exchange {
       this.responseTransforms.push(translated.transform);
     }
     if (mode !== 'none') this.meter = new ResponseMeter(this.translation?.providerApi ?? this.request.api, mode, headers.status);
+    this.responseMode = mode;
+    // Output guards and restoration run on the client API's format, after the translation stage.
+    if (mode !== 'none' && headers.status < 400 && this.identity) {
+      const stages = outputStages({ request: this.request, mode, guards: this.identity.tenant.output, restore: this.restoreMap, requestId: this.context.requestId });
+      this.output = stages.report;
+      this.responseTransforms.push(...stages.transforms);
+    }
     if (mode === 'streamed' && this.addedIncludeUsage) this.responseTransforms.push(new OpenAiUsageStripper());
+    // Last in the chain: the cache records exactly what the client receives.
+    const cacheHeaders = this.cache?.onResponse(mode, headers.status, this.route?.model.upstreamModel ?? this.request.model) ?? [];
+    if (this.cache?.transform) this.responseTransforms.push(this.cache.transform);
     if (headers.status >= 400) this.errorCode ??= headers.status === 413 ? 'body_too_large' : 'upstream_error';
-    return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId], ...this.budgetHeaders, ...(translated?.setHeaders ?? [])] }, responseBodyMode: mode };
+    return { kind: 'mutate', headers: { set: [['x-llmgw-request-id', this.context.requestId], ...this.budgetHeaders, ...(translated?.setHeaders ?? []), ...cacheHeaders] }, responseBodyMode: mode };
   }
 
   onResponseBody(chunk: Buffer, endOfStream: boolean): Decision {
@@ -268,7 +333,11 @@ export class GatewayExchange implements Exchange {
     if (this.meter) this.stage('response_read', () => this.meter?.feed(chunk, endOfStream));
     const transforms = this.responseTransforms;
     const body = transforms.length === 0 ? chunk : this.stage('response_rewrite', () => runTransforms(transforms, chunk, endOfStream));
+    // A buffered response's headers are still held by Envoy (B1), so a blocked one becomes an error answer (R5).
+    if (this.output?.block && this.responseMode === 'buffered') return this.reject('output', outputBlockError(this.output.block, this.context.requestId));
     const replaced = body === chunk || body.equals(chunk) ? undefined : body;
+    // What the output guards did goes into the last answer's metadata (and the audit record).
+    if (endOfStream) this.recordOutputGuards();
     const metadata = endOfStream ? this.usageMetadata() : undefined;
     if (replaced === undefined) return metadata ? { kind: 'continue', metadata } : CONTINUE;
     return { kind: 'mutate', body: replaced, ...(metadata ? { metadata } : {}) };
@@ -296,8 +365,18 @@ export class GatewayExchange implements Exchange {
     this.route?.ticket.release();
     if (this.attemptToken) this.deps.router.routeHealth.attempts.delete(this.attemptToken);
     this.settleBudget();
+    this.recordOutputGuards();
+    const cache = this.cache?.finish({
+      outcome,
+      status: this.status,
+      upstreamError: this.meter?.reading().upstreamError !== undefined,
+      decisions: this.decisions,
+      findings: this.findings.length + this.outputFindings.length,
+      redactions: this.redactions.reduce((sum, r) => sum + r.count, 0),
+      ...(this.meter?.reading().usage ? { usage: this.meter.reading().usage } : {}),
+    });
     // Passed-through requests are audited too: the record says what the gateway let through unread.
-    const record = this.auditRecord(outcome);
+    const record = { ...this.auditRecord(outcome), ...(cache ? { cache } : {}) };
     // Request metrics (tenant labels bounded) and the trace span are derived from this record by
     // src/telemetry/observed-exchange.ts.
     this.deps.audit.write(record);
@@ -307,12 +386,26 @@ export class GatewayExchange implements Exchange {
     );
   }
 
+  /** Output guard findings into metrics, audit redactions and decisions (once, at the end). */
+  private recordOutputGuards(): void {
+    if (!this.output) return;
+    const outcome = outputOutcome(this.output);
+    this.output = undefined;
+    for (const f of outcome.counts) this.deps.metrics.guardFindings.inc({ guard: f.detector, type: f.type, action: f.action }, f.count);
+    this.outputFindings.push(...outcome.findings);
+    this.redactions.push(...outcome.redactions);
+    if (outcome.errorCode) this.errorCode ??= outcome.errorCode;
+    // A buffered block already recorded its decision when it was refused.
+    if (outcome.decision && !this.decisions.some((d) => d.stage === 'output')) this.decisions.push(outcome.decision);
+  }
+
   /** Runs the tenant's input detectors; returns the refusal when one blocks (or fails closed). */
   private async inspect(request: CanonicalRequest, identity: Identity): Promise<Decision | undefined> {
-    const guards = identity.tenant.inputGuards;
-    if (guards.length === 0) return undefined;
+    const guards = this.policy?.inputGuards(identity.tenant.inputGuards) ?? identity.tenant.inputGuards;
+    if (guards.length === 0 && !this.policy?.shadowsGuards) return undefined;
     const started = performance.now();
     const outcome = await inspectRequest(request, guards);
+    await this.policy?.shadowGuards(request, outcome);
     this.deps.metrics.stageSeconds.observe({ stage: 'inspect' }, (performance.now() - started) / 1000);
     for (const failure of outcome.failures) {
       this.deps.metrics.guardErrors.inc({ guard: failure.guard, fail_mode: failure.failMode });
@@ -361,6 +454,36 @@ export class GatewayExchange implements Exchange {
       this.deps.metrics.budgetSettleErrors.inc({ reason: 'failed' });
       this.log.error({ err: error }, 'budget settlement failed');
     });
+  }
+
+  /**
+   * A cache hit: the stored answer as JSON or SSE in the client's API. The budget is charged only when
+   * the tenant's policy says so (reserved and settled at once with the usage the answer first cost).
+   */
+  private async answerFromCache(request: CanonicalRequest, identity: Identity): Promise<Decision> {
+    const answer = this.cache?.answer(request);
+    const route = this.route;
+    if (!answer || !route) throw new Error('cache hit without an answer');
+    const usage = this.cache?.hitUsage;
+    if (identity.tenant.cache.chargeOnHit === 'usage' && usage && budgetApplies(identity.tenant.budget)) {
+      const charged = await this.deps.budgets.reserve({
+        tenant: identity.tenant.budget,
+        ...(identity.keyId ? { caller: `key:${identity.keyId}` } : identity.user ? { caller: `user:${identity.user}` } : {}),
+        model: { name: route.model.name, pricing: route.model.pricing, maxOutputTokens: route.model.maxOutputTokens },
+        estimate: { promptTokens: usage.inputTokens, requestedMaxOutputTokens: usage.outputTokens, n: 1, producesOutput: true },
+      });
+      if (!charged.ok) return this.reject('budget', apiError(charged.status, charged.code, charged.message, { headers: charged.headers }));
+      this.deps.budgets.settle(charged.reservation, usage).catch((error: unknown) => this.log.error({ err: error }, 'budget charge of a cache hit failed'));
+    }
+    this.status = 200;
+    return {
+      kind: 'respond',
+      status: 200,
+      headers: [...answer.headers, ['x-llmgw-request-id', this.context.requestId]],
+      body: answer.body,
+      details: 'llmgw_cache_hit',
+      metadata: { ...this.metadata(), cache: 'hit' },
+    };
   }
 
   private answerModels(api: ApiId): Decision {
@@ -440,7 +563,22 @@ export class GatewayExchange implements Exchange {
     if (this.findings.length > 0) {
       metadata.findings = this.findings.map((finding) => ({ detector: finding.detector, type: finding.type, score: finding.score }));
     }
+    if (this.redactions.length > 0) metadata.redactions = this.redactions.map((r) => ({ direction: r.direction, type: r.type, action: r.action, count: r.count }));
+    if (this.policy) Object.assign(metadata, this.policy.metadata());
     return metadata;
+  }
+
+  /**
+   * The redaction level the tenant policy requires for this request (`reversible` or `irreversible`),
+   * for the request redaction stage. Until one exists, such a request is denied (redaction_unavailable).
+   */
+  get requiredRedaction(): 'reversible' | 'irreversible' | undefined {
+    return this.policy?.obligations.redaction;
+  }
+
+  private policyDeps(): Parameters<typeof startPolicyRun>[1] {
+    const { config, metrics, now } = this.deps;
+    return { config, metrics, now, redactionLevels: this.deps.redactionLevels ?? new Set(), ...(this.deps.tenantLabel ? { tenantLabel: this.deps.tenantLabel } : {}) };
   }
 
   private stage<T>(name: string, run: () => T): T {
@@ -468,6 +606,7 @@ export class GatewayExchange implements Exchange {
     const cost = usage && this.route ? costUsd(this.route.model.pricing, usage) : 0;
     const errorCode = this.errorCode ?? (reading?.upstreamError ? 'upstream_error' : null) ?? (outcome === 'failed' ? internalError().code : null);
     const clientAddress = this.context.attributes['source.address'];
+    const policyAudit = this.policy?.audit();
     return {
       kind: 'llmgw.audit',
       version: AUDIT_RECORD_VERSION,
@@ -496,17 +635,25 @@ export class GatewayExchange implements Exchange {
       outcome,
       errorCode,
       decisions: this.decisions,
-      findings: this.findings.map((finding) => ({
+      findings: this.findings.map((finding): AuditFinding => ({
         detector: finding.detector,
         type: finding.type,
         score: finding.score,
         ...(finding.channel === undefined ? {} : { channel: finding.channel }),
         ...(finding.segment === undefined ? {} : { segment: finding.segment }),
-      })),
+      })).concat(this.outputFindings),
+      ...(this.redactions.length > 0 ? { redactions: this.redactions } : {}),
+      ...(policyAudit ? { policy: policyAudit } : {}),
     };
   }
 }
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+/** The request as translation should read it: with the policy's output cap written into its body (only when translating). */
+function withOutputCap(request: CanonicalRequest, target: RouteTarget, cap: number | undefined): CanonicalRequest {
+  if (cap === undefined || target.provider.api === request.family) return request;
+  return { ...request, maxOutputTokens: cap, body: JSON.parse(rewriteRequest(request, { maxOutputTokens: cap }).toString('utf8')) as CanonicalRequest['body'] };
 }

@@ -11,8 +11,11 @@ import type { PolicyDecision, PolicyEvaluator, PolicyInput } from './types';
 export const canaryOptionsSchema = z.strictObject({
   /** Share of traffic the candidate decides, 0..100 (fractions allowed, resolution 0.01). */
   percent: z.number().min(0).max(100),
-  /** What the hash is taken over: each request on its own, or the user (then the key, then the request id). */
-  by: z.enum(['request_id', 'user']).default('request_id'),
+  /**
+   * What the hash is taken over (always with the tenant): each request on its own; the user (then the key,
+   * then the request id); or the API key (then the user, then the request id).
+   */
+  by: z.enum(['request_id', 'user', 'key']).default('request_id'),
   /** Changes which slice of traffic is chosen without changing its size (use the candidate's revision). */
   salt: z.string().default(''),
   /** Evaluate the candidate in shadow on the stable side. */
@@ -22,6 +25,14 @@ export type CanaryOptions = z.input<typeof canaryOptionsSchema>;
 
 /** One difference between the stable and candidate decisions, named like a metric label. */
 export type DecisionDifference = string;
+
+/** What the canary hash reads: the tenant and the request, user or key. */
+export interface CanarySubject {
+  readonly tenant: string;
+  readonly requestId: string;
+  readonly user?: string | undefined;
+  readonly keyId?: string | undefined;
+}
 
 export interface Disagreement {
   readonly tenant: string;
@@ -149,27 +160,60 @@ export class PolicyRollout implements PolicyEvaluator {
     this.stableEvaluator = evaluator;
   }
 
-  /** Which side decides this request. */
-  side(input: PolicyInput): 'stable' | 'candidate' {
+  /** Replaces the candidate (its bundle reloaded) without restarting the canary or its counters. */
+  replaceCandidate(evaluator: PolicyEvaluator): void {
+    if (this.canary) this.canary = { ...this.canary, evaluator };
+  }
+
+  /** True while a canary runs. */
+  get running(): boolean {
+    return this.canary !== undefined;
+  }
+
+  /** The canary's options while one runs. */
+  get canaryOptions(): z.output<typeof canaryOptionsSchema> | undefined {
+    return this.canary?.options;
+  }
+
+  /** Which side decides this request (a policy input, or the same fields before an input exists). */
+  side(subject: PolicyInput | CanarySubject): 'stable' | 'candidate' {
     const canary = this.canary;
     if (!canary || canary.threshold <= 0) return 'stable';
     if (canary.threshold >= BUCKETS) return 'candidate';
-    const key = canary.options.by === 'user' ? (input.principal.user ?? input.principal.key_id ?? input.request_id) : input.request_id;
-    const bucket = stableHash(`${canary.options.salt}\u0000${input.tenant.id}\u0000${key}`) % BUCKETS;
+    const s: CanarySubject = 'principal' in subject ? { tenant: subject.tenant.id, requestId: subject.request_id, user: subject.principal.user, keyId: subject.principal.key_id } : subject;
+    const by = canary.options.by;
+    const key = by === 'user' ? (s.user ?? s.keyId ?? s.requestId) : by === 'key' ? (s.keyId ?? s.user ?? s.requestId) : s.requestId;
+    const bucket = stableHash(`${canary.options.salt}\u0000${s.tenant}\u0000${key}`) % BUCKETS;
     return bucket < canary.threshold ? 'candidate' : 'stable';
   }
 
-  evaluate(input: PolicyInput): PolicyDecision {
+  /**
+   * Decides with the side's evaluator. `shadow: false` skips the shadow evaluation (a request evaluated
+   * twice shadows only its final evaluation, so a disagreement is counted once per request). `side`
+   * overrides the hash when the caller already chose one (from the verified identity, before the input
+   * existed), so every evaluation and guard run of one request lands on the same side.
+   */
+  evaluate(input: PolicyInput, options: { readonly shadow?: boolean; readonly side?: 'stable' | 'candidate' } = {}): PolicyDecision {
     const canary = this.canary;
     if (!canary) return this.stableEvaluator.evaluate(input);
-    if (this.side(input) === 'candidate') {
+    if ((options.side ?? this.side(input)) === 'candidate') {
       this.counters.candidate++;
       return { ...canary.evaluator.evaluate(input), rollout: 'candidate' };
     }
     this.counters.stable++;
     const decision = this.stableEvaluator.evaluate(input);
-    if (canary.options.shadow) this.shadow(canary.evaluator, input, decision);
+    if (canary.options.shadow && options.shadow !== false) this.shadow(canary.evaluator, input, decision);
     return { ...decision, rollout: 'stable' };
+  }
+
+  /** Counts a difference found outside policy evaluation (the candidate's guard rules run in shadow). */
+  countDisagreement(tenant: string, differences: readonly DecisionDifference[]): void {
+    if (differences.length === 0) return;
+    this.counters.shadowDisagreements++;
+    for (const difference of differences) {
+      const key = `${tenant}\u0000${difference}`;
+      this.counters.disagreements.set(key, (this.counters.disagreements.get(key) ?? 0) + 1);
+    }
   }
 
   private shadow(candidate: PolicyEvaluator, input: PolicyInput, stable: PolicyDecision): void {

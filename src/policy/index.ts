@@ -12,9 +12,13 @@ export type { SigningAlgorithm, VerificationConfig, VerificationKey } from './si
 export { LexiconTopicClassifier, DEFAULT_TOPICS, COMPETITOR_TOPIC, normaliseText, topicClassifierParamsSchema, topicDefinitionSchema } from './topics';
 export type { TopicClassifier, TopicClassifierParams, TopicDefinition } from './topics';
 export { PolicyRollout, canaryOptionsSchema, compareDecisions, stableHash } from './canary';
-export type { CanaryCounters, CanaryOptions, DecisionDifference, Disagreement, PolicyRolloutOptions } from './canary';
-export { policyConfigSchema, loadPolicyConfig } from './config';
-export type { LoadedPolicyConfig, PolicyConfig } from './config';
+export type { CanaryCounters, CanaryOptions, CanarySubject, DecisionDifference, Disagreement, PolicyRolloutOptions } from './canary';
+export { bundleSourceSchema, compilePolicy, policyConfigSchema, policyConfigSchemaWith, tenantPolicySchema } from './config';
+export type { BundleSourceSpec, PolicyCompileContext, PolicyConfigInput, RuntimeCanary, RuntimePolicy, RuntimePolicyTenant } from './config';
+export { BundleSource, FileBundleSource, HttpBundleSource, createBundleSource } from './sources';
+export type { BundleLoadEvent, BundleLoadResult } from './sources';
+export { PolicyService } from './service';
+export type { PolicyServiceHooks, PolicySnapshot } from './service';
 export { policyTime, buildPolicyInput, isValidTimeZone, toPolicyFindings } from './input';
 export type { PolicyInputParts } from './input';
 export { benchPolicyEvaluation, sampleInputs } from './bench';

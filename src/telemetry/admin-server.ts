@@ -18,7 +18,8 @@ export interface ReadinessCheck {
 export interface AdminApi {
   /** The bearer token callers must present; undefined disables the API (404). Read per request (rotation). */
   token(): string | undefined;
-  handle(path: string, query: URLSearchParams): Promise<{ readonly status: number; readonly body: unknown }>;
+  /** `method` is GET, HEAD or DELETE (DELETE reaches only /admin/ paths). */
+  handle(path: string, query: URLSearchParams, method: string): Promise<{ readonly status: number; readonly body: unknown; readonly headers?: Readonly<Record<string, string>> }>;
 }
 
 export interface AdminServerOptions {
@@ -56,7 +57,8 @@ export class AdminServer {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://admin');
     const path = url.pathname;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    // DELETE only for the authenticated admin API (cache purge); everything else is read-only.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !(req.method === 'DELETE' && path.startsWith('/admin/') && this.options.api)) {
       reply(res, 405, { error: 'method not allowed' });
       return;
     }
@@ -103,7 +105,8 @@ export class AdminServer {
       return;
     }
     try {
-      const answer = await api.handle(path, query);
+      const answer = await api.handle(path, query, req.method ?? 'GET');
+      for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
       reply(res, answer.status, answer.body);
     } catch {
       reply(res, 500, { error: 'admin request failed' });

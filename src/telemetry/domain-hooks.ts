@@ -7,6 +7,7 @@ import type { AuditSinkHooks } from '../audit/config';
 import type { BudgetEvents } from '../budget';
 import type { BudgetAlertHooks } from '../budget/alerts';
 import type { SidecarMetrics } from './metrics';
+import type { PolicyServiceHooks } from '../policy/service';
 
 export function budgetEventHooks(metrics: SidecarMetrics, log: Logger): BudgetEvents {
   return {
@@ -54,5 +55,22 @@ export function budgetAlertHooks(metrics: SidecarMetrics, log: Logger): BudgetAl
       metrics.budgetAlertWebhookErrors.inc({ reason: 'queue_full' });
       log.error({ alertId: alert.id }, 'budget alert webhook queue full: alert dropped');
     },
+  };
+}
+
+export function policyServiceHooks(metrics: SidecarMetrics, log: Logger, tenantLabel: (tenant: string) => string = (tenant) => tenant): PolicyServiceHooks {
+  return {
+    onBundleLoad: (event) => {
+      // `unchanged` polls are the normal case: not counted, or the counter would tick every poll.
+      if (event.result === 'unchanged') return;
+      metrics.policyBundleLoads.inc({ bundle: event.bundle, trigger: event.trigger, result: event.result });
+      if (event.result === 'ok') log.info({ bundle: event.bundle, revision: event.revision, trigger: event.trigger }, 'policy bundle loaded');
+      else log.error({ bundle: event.bundle, trigger: event.trigger, result: event.result, error: event.error }, 'policy bundle rejected; keeping the previous one');
+    },
+    onDisagreement: (disagreement) => {
+      const tenant = tenantLabel(disagreement.tenant);
+      for (const rule of disagreement.differences) metrics.policyShadowDisagreements.inc({ tenant, rule });
+    },
+    onConfigureFailed: (error) => log.error({ error }, 'policy config not applied; keeping the previous policy'),
   };
 }

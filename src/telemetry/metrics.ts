@@ -49,8 +49,18 @@ export interface SidecarMetrics {
   readonly auditQueueDepth: Gauge<'sink'>;
   readonly auditWritten: Counter<'sink'>;
   readonly auditErrors: Counter<'sink' | 'op'>;
+  /** Final policy decisions by tenant, canary side and result (allow, deny, failed_closed, failed_open). */
+  readonly policyDecisions: Counter<'tenant' | 'side' | 'result'>;
+  /** Bundle loads by bundle, trigger and result: `invalid` counts rejected bundles (the old one stays). */
+  readonly policyBundleLoads: Counter<'bundle' | 'trigger' | 'result'>;
+  /** Canary shadow evaluations that disagreed with the enforced decision, per tenant and rule. */
+  readonly policyShadowDisagreements: Counter<'tenant' | 'rule'>;
   /** Request metrics after the OpenTelemetry GenAI conventions, budgets left, breakers (genai-metrics.ts). */
   readonly genai: GenAiMetrics;
+  /** Response cache lookups by tenant and result (hit_exact, hit_semantic, miss, skip). */
+  readonly cacheLookups: Counter<'tenant' | 'result'>;
+  /** Answers kept in the cache (stored) or not, by reason (a fixed vocabulary). */
+  readonly cacheStores: Counter<'result'>;
 }
 
 export function createMetrics(): SidecarMetrics {
@@ -164,6 +174,26 @@ export function createMetrics(): SidecarMetrics {
     auditQueueDepth: new Gauge({ name: 'llmgw_audit_queue_depth', help: 'Audit records waiting to be written, by sink', labelNames: ['sink'], registers: [registry] }),
     auditWritten: new Counter({ name: 'llmgw_audit_written_total', help: 'Audit records written, by sink', labelNames: ['sink'], registers: [registry] }),
     auditErrors: new Counter({ name: 'llmgw_audit_errors_total', help: 'Audit sink errors, by sink and operation', labelNames: ['sink', 'op'], registers: [registry] }),
+    policyDecisions: new Counter({
+      name: 'llmgw_policy_decisions_total',
+      help: 'Final policy decisions, by tenant, canary side and result',
+      labelNames: ['tenant', 'side', 'result'],
+      registers: [registry],
+    }),
+    policyBundleLoads: new Counter({
+      name: 'llmgw_policy_bundle_loads_total',
+      help: 'Policy bundle loads, by bundle, trigger and result (invalid: rejected, the previous bundle kept)',
+      labelNames: ['bundle', 'trigger', 'result'],
+      registers: [registry],
+    }),
+    policyShadowDisagreements: new Counter({
+      name: 'llmgw_policy_shadow_disagreements_total',
+      help: 'Canary shadow decisions that differ from the enforced one, by tenant and rule',
+      labelNames: ['tenant', 'rule'],
+      registers: [registry],
+    }),
     genai: createGenAiMetrics(registry),
+    cacheLookups: new Counter({ name: 'llmgw_cache_lookups_total', help: 'Response cache lookups, by tenant and result', labelNames: ['tenant', 'result'], registers: [registry] }),
+    cacheStores: new Counter({ name: 'llmgw_cache_stores_total', help: 'Answers stored in the response cache, or why not', labelNames: ['result'], registers: [registry] }),
   };
 }

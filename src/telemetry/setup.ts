@@ -31,6 +31,8 @@ export interface Telemetry {
   budgetObserver(alerts: Pick<BudgetAlerts, 'observe'> | undefined): Pick<BudgetAlerts, 'observe'>;
   /** Exports the spans still buffered. */
   shutdown(): Promise<void>;
+  /** The bounded `tenant` label value for a tenant (other metric families use the same bound). */
+  tenantLabel(tenant: string): string;
 }
 
 export interface TelemetryOptions {
@@ -97,6 +99,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
         alerts?.observe(tenant, limits);
       },
     }),
+    tenantLabel: (tenant) => tenantLabels.label(tenant),
     shutdown: async () => {
       await tracer?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'trace exporter shutdown failed'));
     },

@@ -32,7 +32,14 @@ export const base64: Transform = (text) => Buffer.from(text, 'utf8').toString('b
 
 const LEET: Record<string, string> = { a: '4', e: '3', i: '1', o: '0', s: '5', t: '7', A: '4', E: '3', I: '1', O: '0', S: '5', T: '7' };
 
-/** Letters written as digits inside words. */
-export const leetspeak: Transform = (text) => Array.from(text, (ch) => LEET[ch] ?? ch).join('');
+/**
+ * Letters written as digits inside words. Runs of 20 or more non-space characters (an encoded payload, a
+ * URL) are left as they are: rewriting a base64 blob changes what it decodes to, not how it is written.
+ */
+export const leetspeak: Transform = (text) =>
+  text
+    .split(/(\s)/)
+    .map((run) => (run.length >= 20 ? run : Array.from(run, (ch) => LEET[ch] ?? ch).join('')))
+    .join('');
 
 export const TRANSFORMS: Readonly<Record<string, Transform>> = { zeroWidth, tagCharacters, homoglyphs, base64, leetspeak };

@@ -41,6 +41,30 @@ describe('llmgw check-config', () => {
   });
 });
 
+describe('llmgw eval cache and cache purge', () => {
+  it('prints hit rate, false hits and lookup latency for a pair file', () => {
+    const result = spawnSync('node', [bin, 'eval', 'cache', path.join(root, 'eval/cache-workload.jsonl'), '--split', 'holdout'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/hit rate +[\d.]+%/);
+    expect(result.stdout).toMatch(/false hits +0\//);
+    expect(result.stdout).toMatch(/lookup +p50/);
+  });
+
+  it('purge refuses a config without a shared store, and says where to purge instead', () => {
+    const file = writeConfig('server: { tcp: { port: 50051 } }\ntenants: { acme: {} }\n');
+    const result = spawnSync('node', [bin, 'cache', 'purge', '--tenant', 'acme', '--config', file], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('DELETE /admin/v1/tenants/acme/cache');
+    expect(spawnSync('node', [bin, 'cache', 'purge'], { encoding: 'utf8' }).status).toBe(2);
+  });
+
+  it('check-config reports a cache override of an unknown tenant with its path', () => {
+    const result = spawnSync('node', [bin, 'check-config', writeConfig('server: { tcp: { port: 50051 } }\ncache: { tenants: { initech: { enabled: true } } }\n')], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('cache.tenants.initech');
+  });
+});
+
 describe('llmgw hash-key', () => {
   it('prints the SHA-256 of the key read from stdin', () => {
     const result = spawnSync('node', [bin, 'hash-key'], { input: 'sk-demo\n', encoding: 'utf8' });

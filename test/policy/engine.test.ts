@@ -1,6 +1,6 @@
 /** The engine's contract around the wasm: tenant bundles, fail modes, decision validation, memory bounds. */
-import { type PolicyDecision, PolicyBundle, PolicyEngine, type PolicyEvaluationEvent, loadPolicyConfig, policyConfigSchema } from '../../src/policy';
-import { BUILD_TIMEOUT_MS, buildBundle, ensureDefaultBundle, input, policyDir, settingsWith, variantOfDefault } from './helpers';
+import { type PolicyDecision, PolicyBundle, PolicyEngine, type PolicyEvaluationEvent } from '../../src/policy';
+import { BUILD_TIMEOUT_MS, buildBundle, ensureDefaultBundle, input, policyDir, settingsWith, startTestPolicy, variantOfDefault } from './helpers';
 
 const FIXTURE = `package gateway
 
@@ -41,9 +41,13 @@ beforeAll(() => {
 
 describe('tenant bundles', () => {
   test('a tenant with its own bundle is decided by it; others by the default', async () => {
-    const config = policyConfigSchema.parse({ defaultBundle: defaultPath, tenantBundles: { cautious: strictPath, alsoCautious: strictPath } });
     const events: PolicyEvaluationEvent[] = [];
-    const { engine } = await loadPolicyConfig(config, { onEvaluation: (e) => events.push(e) });
+    const service = await startTestPolicy(
+      { defaultBundle: defaultPath, tenants: { cautious: { bundle: strictPath }, alsoCautious: { bundle: strictPath } } },
+      { onEvaluation: (e) => events.push(e) },
+    );
+    const engine = service.snapshot()!.rollout.stable as PolicyEngine;
+    service.close();
     expect(engine.bundles()).toHaveLength(2); // one instance for the two tenants sharing a file
     const findings = [{ detector: 'prompt_injection', type: 'prompt_injection', score: 0.5 }];
     expect(engine.evaluate(input({ findings })).allow).toBe(true);

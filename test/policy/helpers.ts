@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { PolicyInput } from '../../src/policy';
+import { compilePolicy, policyConfigSchema, PolicyService, type PolicyConfigInput, type PolicyInput, type PolicyServiceHooks, type RuntimePolicy } from '../../src/policy';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const BUILD_SCRIPT = path.join(ROOT, 'scripts', 'build-policy.sh');
@@ -87,4 +87,26 @@ export const BASE_INPUT: PolicyInput = {
 /** BASE_INPUT deep-merged with a patch (an undefined value removes the field). */
 export function input(patch: Patch<PolicyInput> = {}): PolicyInput {
   return merge(BASE_INPUT, patch) as PolicyInput;
+}
+
+/** Compiles a `policy:` section on its own (tenant ids taken from it; paths relative to `baseDir`). */
+export function compileTestPolicy(config: PolicyConfigInput, baseDir = ROOT): RuntimePolicy {
+  const problems: string[] = [];
+  const parsed = policyConfigSchema.parse(config);
+  const policy = compilePolicy(parsed, {
+    resolve: (file) => path.resolve(baseDir, file),
+    tenantIds: new Set(Object.keys(parsed.tenants)),
+    providerIds: new Set(parsed.internalProviders),
+    problem: (at, message) => problems.push(`${at}: ${message}`),
+    compileGuards: () => [],
+  });
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+  return policy;
+}
+
+/** A policy service over a section, started (bundles loaded). */
+export async function startTestPolicy(config: PolicyConfigInput, hooks: PolicyServiceHooks = {}): Promise<PolicyService> {
+  const service = new PolicyService(hooks);
+  await service.configure(compileTestPolicy(config));
+  return service;
 }

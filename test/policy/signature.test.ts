@@ -8,8 +8,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PolicyBundle, PolicyEngine, SignatureError, canonicalJson, loadPolicyConfig, parseBundle, policyConfigSchema, verifyBundleSignature } from '../../src/policy';
-import { BUILD_TIMEOUT_MS, DEFAULT_BUNDLE_DIR, buildBundle, input } from './helpers';
+import { PolicyBundle, PolicyEngine, SignatureError, canonicalJson, parseBundle, verifyBundleSignature } from '../../src/policy';
+import { BUILD_TIMEOUT_MS, DEFAULT_BUNDLE_DIR, buildBundle, input, startTestPolicy } from './helpers';
 
 const SECRET = 'correct horse battery staple';
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -109,9 +109,18 @@ test('canonical JSON: sorted keys, literal numbers, Go escaping', () => {
 });
 
 test('config: verification keys apply to every bundle the config names', async () => {
-  const config = policyConfigSchema.parse({ defaultBundle: rsBundle, tenantBundles: { acme: hsBundle }, verification: { keys: [hmacKey, rsaKey] } });
-  const { engine } = await loadPolicyConfig(config);
+  // Keys come from files (or the environment), never inline in the config.
+  writeFileSync(path.join(work, 'hmac.key'), SECRET);
+  writeFileSync(path.join(work, 'rsa.pub'), PUBLIC_PEM);
+  const verification = {
+    keys: [
+      { ...hmacKey, key: { file: path.join(work, 'hmac.key') } },
+      { ...rsaKey, key: { file: path.join(work, 'rsa.pub') } },
+    ],
+  };
+  const service = await startTestPolicy({ defaultBundle: rsBundle, tenants: { acme: { bundle: hsBundle } }, verification });
+  const engine = service.snapshot()!.rollout.stable as PolicyEngine;
   expect(engine.bundles().map((b) => b.verifiedBy)).toEqual(['default', 'platform-hmac']);
-  const unsigned = policyConfigSchema.parse({ defaultBundle: unsignedBundle, verification: { keys: [rsaKey] } });
-  await expect(loadPolicyConfig(unsigned)).rejects.toThrow(/not signed/);
+  service.close();
+  await expect(startTestPolicy({ defaultBundle: unsignedBundle, verification: { keys: [verification.keys[1]!] } })).rejects.toThrow(/not signed/);
 });

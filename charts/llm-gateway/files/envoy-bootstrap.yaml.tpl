@@ -284,12 +284,13 @@ static_resources:
                             code: not_found
                     # Default: any other local reply of Envoy's own (400 bad request, 500 from an ext_proc
                     # failure, 502...), keeping Envoy's text as the message.
+                    # SSE is never Envoy's: it is a cache hit the sidecar replays (immediate_response), passed untouched.
                     - filter:
                         extension_filter:
                           name: envoy.access_loggers.extension_filters.cel
                           typed_config:
                             "@type": type.googleapis.com/envoy.extensions.access_loggers.filters.cel.v3.ExpressionFilter
-                            expression: "!('content-type' in response.headers) || !response.headers['content-type'].startsWith('application/json')"
+                            expression: "!('content-type' in response.headers) || !(response.headers['content-type'].startsWith('application/json') || response.headers['content-type'].startsWith('text/event-stream'))"
                       body_format_override:
                         json_format:
                           error:
@@ -380,6 +381,11 @@ static_resources:
                             # SRE: upper bound for one whole completion, streams included. Reasoning
                             # models can think for minutes before the first token.
                             timeout: {{ .Values.envoy.timeouts.route }}
+                            # Hard bound on one HTTP stream, however it is going. After the sidecar stops a streamed
+                            # response mid-way (output guard), the provider keeps generating (and billing) until it
+                            # ends or the client hangs up, while every further chunk is emptied; this caps that too.
+                            max_stream_duration:
+                              max_stream_duration: {{ .Values.envoy.timeouts.maxStream }}
                             # Retry only when the provider certainly did no work: the connection or the
                             # HTTP/2 stream was refused, or it answered 503 (overloaded, request not run).
                             # Never on `reset` or 5xx in general: the completion may already have been

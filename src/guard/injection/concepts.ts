@@ -5,6 +5,7 @@
  * (a Chinese or Japanese run counts one position per two characters, about a word).
  */
 import { CONCEPTS, LEXICON, type Concept } from './lexicon';
+import { MORE_LEXICON } from './lexicon-more';
 import { SHAPE_GROUPED, SHAPE_LONG, SHAPE_ROT_OR_REVERSED, wordShape, type EncodedHints } from './decode';
 import { foldTerm } from './normalize';
 import { pattern } from './patterns';
@@ -121,7 +122,7 @@ const FUZZY: readonly [string, Concept][] = [
 function build(): void {
   for (const concept of CONCEPTS) {
     const id = CONCEPT_ID[concept];
-    for (const raw of LEXICON[concept]) {
+    for (const raw of [...LEXICON[concept], ...(MORE_LEXICON[concept] ?? [])]) {
       const prefix = raw.endsWith('*');
       const folded = foldTerm(prefix ? raw.slice(0, -1) : raw);
       let cjk = false;

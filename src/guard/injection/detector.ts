@@ -16,7 +16,7 @@ import { tagConcepts, type Tokens } from './concepts';
 import { DEFAULT_DECODE_LIMITS, findEncoded, type EncodingKind } from './decode';
 import { extractFeatures } from './features';
 import { loadModels, logitOf, score, sigmoid, type InjectionModels } from './model';
-import { concealment, normalize, type NormalizeSignals } from './normalize';
+import { concealment, normalize, unconfuse, type NormalizeSignals } from './normalize';
 import { pattern } from './patterns';
 import { matchConceptRules, matchPatternRules, type Family, type RuleHit, type Trust } from './signatures';
 
@@ -105,6 +105,8 @@ interface ViewScore {
   rules: RuleHit[];
 }
 
+/** A piece of data that opens with a word (letters), not with markup, a comment sign or quotes. */
+const OPENS_WITH_WORD = pattern('detector.opens_with_word', '^\\s*[\\p{L}]', 'u');
 const SENTENCE_END = pattern('detector.sentence_end', '[.!?\\u3002\\uff01\\uff1f\\u0964][ \\t]', 'g');
 
 export class InjectionDetector {
@@ -150,11 +152,22 @@ export class InjectionDetector {
     signals.push(norm.signals);
     const tokens = tagConcepts(norm.folded, norm.ascii);
     let best = trust === 'data' ? this.scoreData(norm.text, norm.folded, tokens, norm.ascii) : this.scoreUser(norm.text, norm.folded, tokens);
+    // A document pasted into the user's message ("Summarize this webpage: '<html>...'") is data too: an
+    // instruction inside it is scored as one planted in a document.
+    // Only when the message is not flagged already and shows some evidence (a rule, or a classifier
+    // leaning that way): rescanning every pasted text as data would double the cost of long prompts.
+    const undecided = trust === 'user' && sigmoid(best.z) < this.options.threshold && (best.rules.length > 0 || best.classifier >= PASTED_DATA_GATE);
+    const pasted = undecided ? embeddedData(text) : undefined;
+    if (pasted !== undefined) {
+      const inner = this.scanView(pasted, 'data', depth, budget, signals);
+      best = { z: Math.max(best.z, inner.z), classifier: Math.max(best.classifier, inner.classifier), task: inner.task, rules: [...best.rules, ...inner.rules] };
+    }
     const views: string[] = [];
     if (norm.hidden.length > 0) views.push(norm.hidden);
     if (depth < this.options.maxDecodeDepth) {
       const limits = { ...DEFAULT_DECODE_LIMITS, maxCandidates: this.options.maxDecodeCandidates, maxSpanChars: Math.min(DEFAULT_DECODE_LIMITS.maxSpanChars, budget.chars) };
-      for (const span of findEncoded(norm.text, limits, tokens.encoded)) {
+      const decodable = norm.signals.homoglyphWords > 0 || !norm.ascii ? unconfuse(norm.text) : norm.text;
+      for (const span of findEncoded(decodable, limits, decodable === norm.text ? tokens.encoded : undefined)) {
         if (budget.chars <= 0 || budget.decoded >= this.options.maxDecodedViews) {
           budget.boundReached = true;
           break;
@@ -201,7 +214,7 @@ export class InjectionDetector {
     for (const line of dataLines(folded)) {
       const lineTokens = tagConcepts(line, ascii || undefined);
       if (lineTokens.words.length === 0 && lineTokens.cjk.length === 0) continue;
-      const lineRules = matchConceptRules(lineTokens, 'data');
+      const lineRules = dataLineRules(line, lineTokens);
       const f = extractFeatures(lineTokens, this.models.prompt.bits);
       const zp = score(this.models.prompt, f);
       const zt = score(this.models.task, f) + this.options.taskOffset;
@@ -289,6 +302,28 @@ function* cutLong(text: string, from: number, to: number): Generator<string> {
     const piece = text.slice(p, Math.min(to, p + MAX_LINE_CHARS));
     if (piece.trim().length > 0) yield piece;
   }
+}
+
+/** The concept rules of one piece of data (training picks planted lines with the same rules). */
+export function dataLineRules(line: string, tokens: Tokens): RuleHit[] {
+  return matchConceptRules(tokens, 'data', OPENS_WITH_WORD.test(line));
+}
+
+/** Where a pasted document starts: a quote after a colon, a code fence, HTML or XML-ish markup. */
+const EMBED_CUES = [": '", ': "', ":'", ':"', ': \u201c', ': \u2018', ':\n', '```', '<html', '<body', '<code', '<table', '<tr>', '<p>', '<div', '<!--', '<email', '<document'];
+const MIN_EMBEDDED = 60;
+/** Classifier probability of the whole message above which a pasted document in it is rescanned as data. */
+const PASTED_DATA_GATE = 0.3;
+
+/** The pasted document of a user message (from its first cue to the end), when there is one of some length. */
+export function embeddedData(text: string): string | undefined {
+  let at = -1;
+  for (const cue of EMBED_CUES) {
+    const i = text.indexOf(cue);
+    if (i >= 0 && (at < 0 || i < at)) at = i;
+  }
+  if (at < 0 || text.length - at < MIN_EMBEDDED) return undefined;
+  return text.slice(at);
 }
 
 function hasEncodedPayload(text: string, maxCandidates: number): boolean {

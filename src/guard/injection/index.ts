@@ -4,6 +4,8 @@
  */
 export { injectionPlugin, injectionParamsSchema, requestScore, INJECTION_DETECTOR_ID } from './plugin';
 export type { InjectionParams } from './plugin';
+export { remoteInjectionPlugin, remoteInjectionParamsSchema, createRemoteInjectionInspector, REMOTE_INJECTION_DETECTOR_ID } from './remote';
+export type { RemoteInjectionParams } from './remote';
 export { InjectionDetector, DEFAULT_DETECTOR_OPTIONS, isDataChannel } from './detector';
 export type { DetectorOptions, SegmentResult, InjectionType } from './detector';
 export { runInjectionEval, EVAL_USAGE, metrics, leaveOneSourceOut, predict } from './eval';

@@ -130,6 +130,26 @@ const HOMOGLYPHS: Record<string, string> = {
   ᴀ: 'a', ʙ: 'b', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ғ: 'f', ɢ: 'g', ʜ: 'h', ɪ: 'i', ᴊ: 'j', ᴋ: 'k', ʟ: 'l', ᴍ: 'm', ɴ: 'n', ᴏ: 'o', ᴘ: 'p', ǫ: 'q', ʀ: 'r', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ʏ: 'y', ᴢ: 'z',
   ɑ: 'a', ɩ: 'i', ı: 'i', ȷ: 'j', ɒ: 'a', ɛ: 'e', ɔ: 'c', ʋ: 'u', ɾ: 'r', ʂ: 's', ƅ: 'b', օ: 'o', ո: 'n', ս: 'u', ց: 'g', ɵ: 'o',
 };
+/**
+ * The text with look-alike letters put back to Latin, case kept (`а` -> `a`, `А` -> `A`): the view the
+ * decoder reads, since a base64 or hex payload dressed in look-alikes no longer decodes otherwise.
+ * Returns the text itself when it has none.
+ */
+export function unconfuse(text: string): string {
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (text.charCodeAt(i) < 0x80) continue;
+    const lower = ch.toLowerCase();
+    const latin = HOMOGLYPHS[lower];
+    if (latin === undefined) continue;
+    out += text.slice(last, i) + (lower === ch ? latin : latin.toUpperCase());
+    last = i + 1;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
 /** Non-letter Latin letters that NFD does not decompose. */
 const LATIN_SPECIAL: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ħ: 'h', ŀ: 'l' };
 
@@ -311,10 +331,10 @@ function hasLatinExtended(text: string): boolean {
   return false;
 }
 
-const LEET_NUMBER = pattern('normalize-leet-number', '(?<![0-9a-z.,])[013457]{1,3}(?![0-9a-z.,])', 'g');
+const LEET_NUMBER = pattern('normalize-leet-number', '(?<![0-9a-z.,])[013457]{1,2}(?![0-9a-z.,])', 'g');
 const LEET_DIGITS: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't' };
 
-/** In a text already written in leetspeak, short words made only of leet digits ("15" is, "70" to, "41" ai) are words too. */
+/** In a text already written in leetspeak, short words made only of leet digits ("15" is, "70" to, "41" ai) are words too; three digits ("100") are a number. */
 function foldLeetNumbers(text: string): string {
   return text.replace(LEET_NUMBER, (digits) => Array.from(digits, (d) => LEET_DIGITS[d] ?? d).join(''));
 }

@@ -9,9 +9,24 @@
  */
 import { z } from 'zod';
 import type { SegmentChannel } from '../../llm';
-import type { Finding, InspectorPlugin } from '../registry';
-import { InjectionDetector } from './detector';
+import type { Finding, InspectContext, InspectorPlugin } from '../registry';
+import { InjectionDetector, type SegmentResult } from './detector';
 import { loadModels } from './model';
+import { ScanPool } from './scan-pool';
+
+/** One pool per distinct detector settings, per process: config reloads and tenants reuse it. */
+const pools = new Map<string, ScanPool>();
+
+function poolFor(params: InjectionParams): ScanPool {
+  const detector = { threshold: params.threshold, dataThreshold: params.dataThreshold, maxDecodeDepth: params.maxDecodeDepth, maxDecodedChars: params.maxDecodedChars };
+  const key = JSON.stringify([detector, params.modelPath ?? '', params.workers, params.maxQueuedScans]);
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = new ScanPool({ size: params.workers, maxQueue: params.maxQueuedScans, detector, ...(params.modelPath ? { modelPath: params.modelPath } : {}) });
+    pools.set(key, pool);
+  }
+  return pool;
+}
 
 export const INJECTION_DETECTOR_ID = 'prompt_injection';
 
@@ -32,6 +47,12 @@ export const injectionParamsSchema = z.strictObject({
   maxDecodedChars: z.number().int().min(0).max(16 * 1024 * 1024).default(262144),
   /** Model file; default: the committed models/injection/model.json. */
   modelPath: z.string().min(1).optional(),
+  /** Segments longer than this (characters) are scanned in a worker thread, off the event loop. */
+  offloadAboveChars: z.number().int().min(1).default(262144),
+  /** Worker threads for large segments (shared by every tenant with the same detector settings); 0 scans them inline. */
+  workers: z.number().int().min(0).max(16).default(2),
+  /** Large scans waiting for a worker; beyond, the scan fails (and the guard's fail mode applies). */
+  maxQueuedScans: z.number().int().min(0).max(1024).default(16),
 });
 
 export type InjectionParams = z.infer<typeof injectionParamsSchema>;
@@ -50,14 +71,18 @@ export const injectionPlugin: InspectorPlugin<InjectionParams> = {
       models: loadModels(params.modelPath),
     });
     const channels = new Set<SegmentChannel>(params.channels);
+    const report = (result: SegmentResult, context: InspectContext): Finding[] => {
+      const findings: Finding[] = [];
+      if (result.attack) findings.push({ detector: INJECTION_DETECTOR_ID, type: result.type, score: round(result.score), channel: context.channel, segment: context.segment });
+      if (result.concealment >= params.concealmentThreshold) findings.push({ detector: INJECTION_DETECTOR_ID, type: 'obfuscation', score: round(result.concealment), channel: context.channel, segment: context.segment });
+      return findings;
+    };
     return {
       inspect(text, context) {
         if (!channels.has(context.channel) || text.length === 0) return [];
-        const result = detector.analyse(text, context.channel);
-        const findings: Finding[] = [];
-        if (result.attack) findings.push({ detector: INJECTION_DETECTOR_ID, type: result.type, score: round(result.score), channel: context.channel, segment: context.segment });
-        if (result.concealment >= params.concealmentThreshold) findings.push({ detector: INJECTION_DETECTOR_ID, type: 'obfuscation', score: round(result.concealment), channel: context.channel, segment: context.segment });
-        return findings;
+        // Small segments inline (a worker round trip costs more than their scan); large ones off the event loop.
+        if (params.workers > 0 && text.length > params.offloadAboveChars) return poolFor(params).scan(text, context.channel).then((result) => report(result, context));
+        return report(detector.analyse(text, context.channel), context);
       },
     };
   },

@@ -48,6 +48,13 @@ interface ConceptRule {
   readonly none?: readonly Anchor[];
   /** The anchor must not be negated ("never share your password"). */
   readonly affirmative?: boolean;
+  /** None of these may occur right beside the anchor (NONE_NEAR_WINDOW positions, either side: "my password", "strong password", "password for"). */
+  readonly noneNear?: readonly Anchor[];
+  /**
+   * The anchor opens the text (position 0, or right after a POLITE opener: "please explain"), and the
+   * text opens with a word, not with markup or code (`# generate`, `| Create |`, a docstring).
+   */
+  readonly atStart?: boolean;
 }
 
 export const CONCEPT_RULES: readonly ConceptRule[] = [
@@ -111,6 +118,16 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'address.insert_code', family: 'address', tier: 'medium', dataOnly: true, anchor: 'CODEREF', any: ['YOUR'], window: 10 },
   { id: 'address.speaks_to_the_model', family: 'address', tier: 'medium', dataOnly: true, anchor: 'ADDRESS_AI', window: 0 },
   { id: 'address.assistant_imperative', family: 'address', tier: 'medium', dataOnly: true, anchor: 'AI', any: ['CALL', 'SAY', 'REVEAL', 'SEND', 'IGNORE_EFF', 'CHANGE', 'FOLLOW'], window: 3, anyAfter: true },
+  // A request for *the* secret (not talk about one's own password, nor about passwords as a topic).
+  { id: 'extraction.ask_the_secret', family: 'extraction', tier: 'medium', anchor: 'SECRET', any: ['REVEAL', 'ASK'], noneNear: ['MY', 'SECRET_CARE', 'HOWTO'], window: 4, affirmative: true },
+  // The personal data of "the user" asked for by name of role: the user speaks of themself as "I"; this is someone fishing for what the assistant holds.
+  { id: 'extraction.user_personal_data', family: 'extraction', tier: 'medium', anchor: 'PERSONAL', all: ['USER'], any: ['REVEAL', 'ASK', 'SAY', 'SEND'], noneNear: ['HOWTO', 'MY'], window: 5 },
+  // Task switch: the task at hand declared done, then "now" a new one ("Very good. That is done. Now write...").
+  { id: 'override.task_switch', family: 'override', tier: 'weak', anchor: 'DONE', all: ['SWITCH'], any: ['GEN_TASK', 'SAY', 'ACT', 'NEW', 'IGNORE_EFF', 'TASK'], window: 8, after: true, anyAfter: true },
+  // An interruption followed by an order ("stop - write:", "ACHTUNG - STOPP - ...").
+  { id: 'override.interrupt', family: 'override', tier: 'weak', anchor: 'STOP', any: ['ATTENTION', 'GEN_TASK', 'SAY', 'IGNORE_EFF'], window: 3 },
+  // Task injection: a line of data that opens with an imperative handing the assistant a task of its own.
+  { id: 'address.task_imperative', family: 'address', tier: 'weak', dataOnly: true, anchor: 'GEN_TASK', atStart: true, window: 0 },
   { id: 'tool.send_history', family: 'exfiltration', tier: 'medium', dataTier: 'strong', anchor: 'SEND', any: ['HISTORY', 'SECRET'], window: 6 },
 ];
 
@@ -234,6 +251,8 @@ export const PATTERN_RULES: readonly PatternRule[] = [
 ];
 
 const EMPTY: readonly number[] = [];
+/** How close a `noneNear` concept must be to cancel the rule: its own phrase, not the rest of the sentence. */
+const NONE_NEAR_WINDOW = 2;
 
 function conceptsPresent(tokens: Tokens): Uint8Array {
   const present = new Uint8Array(CONCEPT_COUNT);
@@ -279,6 +298,14 @@ function effectiveIgnore(lists: (number[] | undefined)[]): number[] {
   return out.sort((a, b) => a - b);
 }
 
+/** Position p opens the text: p is 0, or every position before it is a POLITE opener ("please", "can you"). */
+function opensText(lists: (number[] | undefined)[], p: number): boolean {
+  if (p === 0) return true;
+  if (p > 3) return false;
+  const polite = lists[CONCEPT_ID.POLITE] ?? EMPTY;
+  return polite.length > 0 && (polite[0] as number) === 0;
+}
+
 /** Some position of the sorted `list` within `window` of p (at or after p when `after`). O(log n). */
 function near(list: readonly number[], p: number, window: number, after: boolean): boolean {
   const i = lowerBound(list, after ? p : p - window);
@@ -290,7 +317,7 @@ function tierFor(rule: { tier: Tier; dataTier?: Tier }, trust: Trust): Tier {
 }
 
 /** Concept rules over the token stream. */
-export function matchConceptRules(tokens: Tokens, trust: Trust): RuleHit[] {
+export function matchConceptRules(tokens: Tokens, trust: Trust, opensWithWord = true): RuleHit[] {
   if (tokens.hits.length === 0) return [];
   const lists = conceptLists(tokens);
   const ignore = effectiveIgnore(lists);
@@ -306,6 +333,8 @@ export function matchConceptRules(tokens: Tokens, trust: Trust): RuleHit[] {
       if (rule.all && !rule.all.every((c) => near(list(c), p, rule.window, rule.after === true))) continue;
       if (rule.any && !rule.any.some((c) => near(list(c), p, rule.window, rule.anyAfter === true))) continue;
       if (rule.none && rule.none.some((c) => near(list(c), p, rule.window + 2, true))) continue;
+      if (rule.noneNear && rule.noneNear.some((c) => near(list(c), p, NONE_NEAR_WINDOW, false))) continue;
+      if (rule.atStart && !(opensWithWord && opensText(lists, p))) continue;
       fired = true;
       break;
     }

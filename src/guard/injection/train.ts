@@ -15,11 +15,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { tagConcepts } from './concepts';
-import { dataLines } from './detector';
+import { dataLineRules, dataLines } from './detector';
 import { copyFeatures, extractFeatures, type FeatureVector } from './features';
 import { newModel, score, sigmoid, type LinearModel } from './model';
 import { normalize } from './normalize';
-import { matchConceptRules } from './signatures';
 import { syntheticRows } from './synthetic';
 
 export interface CorpusRow {
@@ -104,6 +103,12 @@ function featurise(text: string, bits: number): FeatureVector {
   return copyFeatures(extractFeatures(tagConcepts(normalize(text).folded), bits));
 }
 
+/** A piece of data (or a sentence) as the detector featurises a data line, and how many rules fired on it. */
+function featuriseLine(line: string, bits: number): { f: FeatureVector; rules: number } {
+  const tokens = tagConcepts(line);
+  return { f: copyFeatures(extractFeatures(tokens, bits)), rules: dataLineRules(line, tokens).length };
+}
+
 function sentences(text: string, max: number): string[] {
   const out: string[] = [];
   for (const line of dataLines(normalize(text).folded)) {
@@ -181,10 +186,11 @@ export function trainModels(corpusRows: readonly CorpusRow[], options: TrainOpti
   // Lines of every document, featurised once.
   const docLines = docRows.map((r) => {
     const lines = sentences(r.text, 400);
-    return { row: r, lines, features: lines.map((l) => copyFeatures(extractFeatures(tagConcepts(l), bits))), rules: lines.map((l) => matchConceptRules(tagConcepts(l), 'data').length) };
+    const featurised = lines.map((l) => featuriseLine(l, bits));
+    return { row: r, lines, features: featurised.map((x) => x.f), rules: featurised.map((x) => x.rules) };
   });
   const userFeatures = userRows.map((r) => featurise(r.text.slice(0, options.maxRowChars), bits));
-  const userSentences = userRows.map((r) => sentences(r.text, options.taskSentencesPerRow).map((s) => copyFeatures(extractFeatures(tagConcepts(s), bits))));
+  const userSentences = userRows.map((r) => sentences(r.text, options.taskSentencesPerRow).map((s) => featuriseLine(s, bits).f));
 
   const taskGroups = (planted: Map<string, number>): { source: string; y: 0 | 1; examples: Example[] }[] => {
     const groups: { source: string; y: 0 | 1; examples: Example[] }[] = [];

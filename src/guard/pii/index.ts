@@ -26,6 +26,8 @@ export {
 } from './redact';
 export type { PiiAction, PiiActionsConfig, PiiPolicy, RedactionResult, SpanLike } from './redact';
 export { Restorer, restoreText } from './restore';
+export { redactionBaseSchema, compileRedaction, redactRequest } from './request-redaction';
+export type { RedactionBaseConfig, CompiledRedaction, RequestRedaction } from './request-redaction';
 export type { RestoreEncoding, RestorerOptions } from './restore';
 export { piiPlugin, piiParamsSchema, analyzerFromParams, registerPiiPlugins, PII_DETECTOR_ID, PII_ENTITIES } from './plugin';
 export type { PiiParams } from './plugin';

@@ -1,0 +1,124 @@
+/**
+ * Lexicon, second part:
+ * - concepts for the task-injection style of indirect attacks (an imperative request to an assistant,
+ *   "Explain the theory of relativity.", planted as a line of an email, a table or a code answer) and for
+ *   telling a request for *the* secret from talk about one's own password;
+ * - the core override/extraction/persona concepts in languages beyond the eleven of `lexicon.ts`
+ *   (Dutch, Turkish, Polish, Indonesian, Vietnamese, Korean, Greek): attacks are often translated into
+ *   whatever language the filter was not built for. Same entry syntax as `lexicon.ts`.
+ */
+import type { Concept } from './lexicon';
+
+/** Imperative verbs that hand an assistant a task of its own (write, explain, translate...), in the eleven languages. */
+export const TASK_VERBS: readonly string[] = [
+  // en
+  'explain', 'describe', 'write', 'compose', 'draft', 'translate', 'summarize', 'summarise', 'provide', 'generate', 'create', 'develop', 'outline', 'discuss', 'render',
+  'rewrite', 'jumble', 'tell', 'integrate', 'enhance', 'give', 'define', 'calculate', 'suggest', 'recommend', 'convert', 'encode',
+  'spell', 'elaborate', 'analyze', 'analyse', 'compare', 'break down', 'craft', 'produce', 'formulate', 'illustrate', 'narrate', 'recite', 'recount', 'paraphrase', 'share', 'brainstorm', 'propose', 'evaluate',
+  // es
+  'explica', 'describe', 'escribe', 'redacta', 'traduce', 'proporciona', 'genera', 'crea', 'desarrolla', 'enumera', 'dame', 'dime', 'define', 'calcula', 'sugiere', 'recomienda', 'compara', 'analiza', 'cuéntame', 'compón',
+  // fr
+  'explique', 'expliquez', 'décris', 'décrivez', 'écris', 'écrivez', 'rédige', 'rédigez', 'traduis', 'traduisez', 'résumez', 'fournis', 'fournissez', 'génère', 'générez', 'crée', 'créez', 'développe', 'énumère', 'donne', 'donnez', 'définis', 'calcule', 'suggère', 'propose', 'compare', 'analyse', 'raconte', 'compose',
+  // de
+  'erkläre', 'erklare', 'erklären', 'beschreibe', 'beschreiben', 'schreibe', 'schreib', 'verfasse', 'übersetze', 'ubersetze', 'fasse', 'liefere', 'generiere', 'erstelle', 'entwickle', 'nenne', 'gib', 'definiere', 'berechne', 'schlage', 'empfiehl', 'vergleiche', 'analysiere', 'erzähle', 'erzahle', 'formuliere',
+  // pt
+  'explique', 'descreva', 'escreva', 'redija', 'traduza', 'resuma', 'forneça', 'forneca', 'gere', 'crie', 'desenvolva', 'liste', 'dê', 'defina', 'calcule', 'sugira', 'recomende', 'compare', 'analise', 'conte', 'componha',
+  // it
+  'spiega', 'descrivi', 'scrivi', 'componi', 'redigi', 'traduci', 'riassumi', 'fornisci', 'genera', 'crea', 'sviluppa', 'elenca', 'dammi', 'dimmi', 'definisci', 'calcola', 'suggerisci', 'consiglia', 'confronta', 'analizza', 'racconta',
+  // ru
+  'объясни', 'объясните', 'опиши', 'опишите', 'напиши', 'напишите', 'составь', 'составьте', 'переведи', 'переведите', 'перескажи', 'кратко изложи', 'предоставь', 'сгенерируй', 'создай', 'создайте', 'разработай', 'перечисли', 'дай', 'определи', 'вычисли', 'посчитай', 'предложи', 'порекомендуй', 'сравни', 'проанализируй', 'расскажи', 'расскажите',
+  // zh (substrings: only where the verb starts the sentence does the rule use it)
+  '解释', '解釋', '描述', '写一', '寫一', '撰写', '撰寫', '翻译', '翻譯', '总结', '總結', '概括', '提供', '生成', '创建', '創建', '列出', '列举', '定义', '计算', '計算', '建议', '推荐', '比较', '分析', '讲一', '講一', '介绍', '介紹',
+  // ja
+  '説明して', '説明してください', '書いて', '翻訳して', '要約して', '作成して', '生成して', '列挙して', '教えて', '提案して', '比較して', '分析して', '紹介して',
+  // hi
+  'समझाइए', 'समझाओ', 'समझाएं', 'वर्णन करें', 'वर्णन करो', 'लिखिए', 'लिखो', 'लिखें', 'अनुवाद करें', 'अनुवाद करो', 'सारांश', 'बताइए', 'बताओ', 'बनाइए', 'बनाओ', 'सूची', 'तुलना करें', 'विश्लेषण करें', 'सुझाव दें',
+  // ar
+  'اشرح', 'صف', 'اكتب', 'ترجم', 'لخص', 'قدم', 'انشئ', 'أنشئ', 'طور', 'اذكر', 'عدد', 'عرف', 'احسب', 'اقترح', 'قارن', 'حلل', 'اخبرني', 'حدثني',
+  // nl, tr, pl, id, vi, ko, el
+  'leg uit', 'beschrijf', 'schrijf', 'vertaal', 'vat samen', 'geef', 'maak', 'açıkla', 'acikla', 'anlat', 'yaz', 'çevir', 'cevir', 'özetle', 'ozetle', 'wyjaśnij', 'wyjasnij', 'opisz', 'napisz', 'przetłumacz', 'przetlumacz', 'streść', 'podaj',
+  'jelaskan', 'tuliskan', 'tulis', 'terjemahkan', 'ringkas*', 'berikan', 'buatkan', 'giai thich', 'mo ta', 'hay viet', 'tom tat', '설명*', '작성*', '번역*', '요약*', 'εξήγησε', 'εξηγήστε', 'περίγραψε', 'γράψε', 'μετάφρασε', 'συνόψισε',
+];
+
+export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>> = {
+  IGNORE: [
+    'negeer', 'negeren', 'vergeet', 'yok say', 'yoksay*', 'görmezden gel', 'gormezden gel', 'unut', 'zignoruj', 'ignoruj', 'zapomnij', 'abaikan', 'lupakan', 'bo qua', 'phot lo', 'quen di',
+    '무시*', '잊어*', 'αγνο*', 'ξέχασε', 'ξεχάστε', 'ξεχνα',
+    // hr/sr/bs, cs/sk
+    'zaboravi', 'zaboravite', 'zanemari', 'zanemarite', 'ignoriraj', 'ignorirajte', 'ignoriši', 'ignorisi', 'zapomeň', 'zapomen', 'zabudni', 'ignorujte',
+    'do not look', 'don t look', 'dont look', 'do not read', 'don t read', 'leave behind',
+  ],
+  PRIOR: [
+    'intial', 'inital', 'previus', 'prevous',
+    'vorige', 'eerdere', 'bovenstaande', 'önceki', 'onceki', 'yukarıdaki', 'yukaridaki', 'poprzedni*', 'wcześniejsz*', 'wczesniejsz*', 'sebelumnya', 'di atas', 'truoc do', 'truoc',
+    '이전*', '앞의', '위의', 'προηγούμεν*', 'παραπάνω',
+    'prethodne', 'prethodna', 'prethodni', 'predchozi', 'předchozí', 'predchádzajúce',
+  ],
+  INSTR: [
+    'direction', 'protocol', 'protocols', 'briefing', 'promt', 'promts', 'propmt', 'instrucions', 'intructions',
+    'instructies', 'regels', 'richtlijnen', 'talimat*', 'kural*', 'yönerge*', 'yonerge*', 'instrukcj*', 'polecen*', 'zasad*', 'instruksi', 'perintah', 'aturan', 'huong dan', 'chi dan', 'quy tac', 'menh lenh',
+    '지시*', '명령*', '규칙*', '지침*', '프롬프트*', 'οδηγί*', 'εντολ*', 'κανόν*',
+    'instrukcije', 'upute', 'uputstva', 'uputstvo', 'pravila', 'naredbe', 'pokyny', 'instrukce', 'pravidla',
+  ],
+  ALL: ['anything', 'sve', 'svih', 'všechny', 'vsechny', 'alle', 'alles', 'tüm', 'tum', 'bütün', 'butun', 'wszystk*', 'semua', 'tat ca', '모든', '모두', 'όλ*'],
+  YOUR: ['jouw', 'uw', 'senin', 'twoje', 'twoich', 'twoj*', 'anda', 'kamu', 'cua ban', '너의', '당신의', 'σου'],
+  YOU: ['jij', 'u', 'sen', 'siz', 'ty', 'ciebie', 'anda', 'kamu', '너*', '당신*', 'εσύ', 'σου', 'σας'],
+  REVEAL: [
+    // inflections and phrasings of English the first lexicon lacks
+    'regurgitate', 'respond with', 'reply with', 'repeating', 'revealing', 'printing', 'showing', 'telling', 'reciting', 'disclosing', 'spit out', 'write down', 'reproduce', 'restate', 'reiterate',
+    'toon', 'laat zien', 'vertel', 'göster', 'goster', 'söyle', 'soyle', 'pokaż', 'pokaz', 'powiedz', 'ujawnij', 'tunjukkan', 'beri tahu', 'beritahu', 'cho toi biet', 'hien thi', 'tiet lo',
+    '알려*', '보여*', '공개*', 'δείξε', 'πες', 'αποκάλυψε',
+  ],
+  SECRET: ['wachtwoord', 'şifre*', 'sifre*', 'hasło', 'haslo', 'hasła', 'kata sandi', 'sandi', 'mat khau', '비밀번호*', '암호*', 'κωδικ*', 'συνθηματικ*'],
+  SYSPROMPT: ['systeemprompt', 'sistem istemi', 'prompt systemow*', 'prompt sistem', '시스템 프롬프트', 'μήνυμα συστήματος'],
+  ACT: ['doe alsof', 'gedraag je als', 'gibi davran', 'udawaj', 'zachowuj sie jak', 'berpura-pura', 'bertindak sebagai', 'hay dong vai', 'gia vo', '역할*', '척해*', 'προσποιήσου', 'υποδύσου'],
+  UNRESTRICTED: ['zonder beperkingen', 'kısıtlamasız', 'kisitlamasiz', 'bez ograniczeń', 'bez ograniczen', 'tanpa batasan', 'khong gioi han', '제한 없는', '제한없*', 'χωρίς περιορισμούς'],
+  CHANGE: ['reset', 'revert', 'overrule', 'overwrite', 'reprogram', 'restablece', 'réinitialise', 'setze zurück', 'redefina', 'reimposta', 'сбрось', '重置', 'リセット', 'रीसेट', 'اعد ضبط'],
+  /** What a pasted document or code is called when an instruction inside it says to disregard it. */
+  DATA: [
+    'function', 'paper', 'passage', 'snippet', 'story', 'website', 'html', 'report', 'essay', 'tweet',
+    'función', 'funcion', 'fonction', 'funktion', 'função', 'funcao', 'funzione', 'функци*', '函数', '関数', 'फ़ंक्शन', 'دالة', 'الدالة',
+    'página', 'pagina', 'seite', 'страниц*', '网页', 'ページ', 'पृष्ठ', 'صفحة', 'الصفحة',
+  ],
+  NEW: ['nieuwe', 'yeni', 'nowy', 'nowa', 'nowe', 'nowych', 'baru', '새로운', 'νέ*'],
+};
+
+export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP', readonly string[]>> = {
+  /** Closing the task at hand, the first half of a task switch ("Very good. That is done. Now..."). */
+  DONE: [
+    'that is done', 'that s done', 'thats done', 'well done', 'very good', 'good job', 'great job', 'excellent performance', 'perfect', 'task completed', 'you passed', 'congratulations',
+    'eso está hecho', 'eso esta hecho', 'muy bien', 'buen trabajo', 'c est fait', 'très bien', 'tres bien', 'bien joué', 'bien joue', 'das ist erledigt', 'erledigt', 'sehr gut', 'gut gemacht', 'super gemacht',
+    'isso está feito', 'muito bem', 'bom trabalho', 'fatto', 'molto bene', 'ottimo lavoro', 'это сделано', 'готово', 'отлично', 'молодец', '做得好', '很好', '完成了', 'よくできました', '完了しました', 'बहुत अच्छा', 'शाबाश', 'احسنت', 'ممتاز', 'تم ذلك',
+  ],
+  /** "Now" opening the next thing to do. */
+  SWITCH: ['now', 'next', 'jetzt', 'nun', 'ahora', 'maintenant', 'agora', 'ora', 'теперь', 'сейчас', '现在', '接下来', '今度は', 'では', 'अब', 'الان', 'الآن'],
+  /** An interruption ("stop -", "ACHTUNG - STOPP"). */
+  STOP: ['stop', 'stopp', 'halt', 'arrête', 'arrete', 'detente', 'detén', 'pare', 'fermati', 'basta', 'стоп', 'хватит', '停', '停止', 'ストップ', 'やめて', 'रुको', 'बंद करो', 'توقف'],
+  /** Personal attributes of a person (asked of "the user": data the assistant holds about someone else). */
+  PERSONAL: [
+    'name', 'names', 'full name', 'initials', 'address', 'home address', 'email address', 'phone number', 'phone', 'birthday', 'birth date', 'date of birth', 'birth month', 'birth year', 'age',
+    'location', 'city', 'residence', 'lives', 'live', 'ssn', 'social security', 'salary', 'income', 'medical', 'diagnosis', 'credit card', 'bank account', 'account number', 'balance', 'bank balance',
+    'nombre', 'dirección', 'direccion', 'teléfono', 'telefono', 'cumpleaños', 'fecha de nacimiento', 'edad', 'ciudad', 'vive', 'salario', 'nom', 'adresse', 'téléphone', 'anniversaire', 'date de naissance', 'âge', 'ville', 'habite', 'salaire',
+    'namen', 'adresse', 'telefonnummer', 'geburtstag', 'geburtsdatum', 'alter', 'stadt', 'wohnt', 'gehalt', 'nome', 'endereço', 'endereco', 'telefone', 'aniversário', 'data de nascimento', 'idade', 'cidade', 'mora', 'salário',
+    'indirizzo', 'numero di telefono', 'compleanno', 'data di nascita', 'età', 'citta', 'città', 'abita', 'stipendio', 'имя', 'адрес', 'телефон', 'день рождения', 'дата рождения', 'возраст', 'город', 'живет', 'живёт', 'зарплат*',
+    '名字', '姓名', '地址', '电话', '電話', '生日', '出生日期', '年龄', '年齡', '住在', '住址', '工资', '名前', '住所', '電話番号', '誕生日', '生年月日', '年齢', '住んで', '給料',
+    'नाम', 'पता', 'फ़ोन', 'फोन', 'जन्मदिन', 'जन्म तिथि', 'उम्र', 'शहर', 'रहता', 'रहती', 'वेतन', 'اسم', 'الاسم', 'عنوان', 'العنوان', 'هاتف', 'رقم الهاتف', 'عيد ميلاد', 'تاريخ الميلاد', 'عمر', 'مدينه', 'يسكن', 'راتب',
+  ],
+  GEN_TASK: TASK_VERBS,
+  /** Words that may open a request before its verb ("please explain", "can you write"). */
+  POLITE: [
+    'please', 'kindly', 'can you', 'could you', 'would you', 'will you', 'now', 'then', 'also', 'por favor', 'puedes', 'podrías', 'podrias', 's il te plait', 's il vous plait', 'peux-tu', 'pourrais-tu', 'bitte', 'kannst du', 'könntest du',
+    'por favor', 'pode', 'poderia', 'per favore', 'puoi', 'potresti', 'пожалуйста', 'можешь', '请', '請', 'ください', 'कृपया', 'من فضلك', 'رجاء', 'lütfen', 'lutfen', 'proszę', 'prosze', 'tolong', 'alsjeblieft', 'xin', '제발', 'παρακαλώ',
+  ],
+  /** First person: "my password" is the user's own business, not the assistant's secret. */
+  MY: [
+    'my', 'mine', 'our', 'mi', 'mis', 'nuestro', 'nuestra', 'mon', 'ma', 'mes', 'notre', 'nos', 'mein*', 'unser*', 'meu', 'minha', 'meus', 'minhas', 'nosso', 'nossa', 'mio', 'mia', 'miei', 'mie', 'nostro', 'nostra',
+    'мой', 'моя', 'мои', 'моего', 'мою', 'моей', 'наш*', 'я', '我的', '我们的', '私の', '僕の', 'मेरा', 'मेरी', 'मेरे', 'हमारा', 'हमारी', 'حسابي', 'mijn', 'benim', 'moje', 'mój', 'moj', 'saya', '내', '제', 'μου',
+  ],
+  /** Talk about passwords as a topic (strength, reset, storage), not a request for one held by the assistant. */
+  SECRET_CARE: [
+    'strong', 'stronger', 'secure', 'security', 'reset', 'change', 'create', 'forgot', 'forgotten', 'recover', 'recovery', 'manage', 'manager', 'protect', 'safe', 'hash', 'hashing', 'hashed', 'generate', 'generator', 'policy', 'strength', 'weak', 'store', 'storing', 'encrypt',
+    'segura', 'seguro', 'seguridad', 'restablecer', 'cambiar', 'crear', 'olvidé', 'olvide', 'recuperar', 'sécurisé', 'securise', 'sécurité', 'réinitialiser', 'oublié', 'oublie', 'créer', 'sicher', 'sicherheit', 'zurücksetzen', 'zurucksetzen', 'vergessen', 'erstellen', 'ändern',
+    'segura', 'segurança', 'redefinir', 'esqueci', 'criar', 'sicura', 'sicurezza', 'reimpostare', 'dimenticato', 'creare', 'надежн*', 'безопасн*', 'сбросить', 'забыл', 'забыла', 'создать', '安全', '重置', '忘了', '忘记了', '强密码', '強い', '安全な', 'リセット', '忘れた', 'मजबूत', 'सुरक्षित', 'रीसेट', 'भूल गया', 'قويه', 'امان', 'نسيت',
+  ],
+};
