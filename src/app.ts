@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigStore } from './config/store';
 import type { RuntimeConfig } from './config/runtime';
+import type { RouteHealth } from './route/router';
 import { ExtProcServer, type BoundAddresses } from './extproc/server';
 import { GatewayPipeline } from './pipeline/gateway';
 import type { Pipeline } from './pipeline/types';
@@ -18,6 +19,9 @@ import { createLogger } from './telemetry/logger';
 import { createMetrics, type SidecarMetrics } from './telemetry/metrics';
 import { auditSinkHooks, budgetAlertHooks, budgetEventHooks, policyServiceHooks } from './telemetry/domain-hooks';
 import { BudgetAlerts } from './budget/alerts';
+import { BREAKERS_PATH, breakersAdminView, createRouteHealth } from './route/setup';
+import { breakerEventHooks, registerRouteMetrics } from './telemetry/route-metrics';
+import { attemptTranslator } from './pipeline/attempt-translation';
 import { PolicyService } from './policy/service';
 import type { RuntimeInputGuard } from './config/runtime';
 import { createTelemetry, type Telemetry } from './telemetry/setup';
@@ -51,6 +55,7 @@ export class App {
     readonly policy: PolicyService<RuntimeInputGuard>,
     private readonly telemetry: Telemetry,
     readonly cache: ResponseCache,
+    readonly routeHealth: RouteHealth & { close(): Promise<void> },
   ) {}
 
   static async start(options: AppOptions): Promise<App> {
@@ -96,8 +101,15 @@ export class App {
     });
     if (!(await cache.ready())) log.warn('cache store (redis) not reachable at startup: lookups miss until it is');
     const budgetObserver = telemetry.budgetObserver(alerts);
-    const build = (config: RuntimeConfig): Pipeline =>
-      telemetry.wrap(new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts: budgetObserver, policy, tenantLabel: telemetry.tenantLabel, cache }), audit);
+    // Breakers and key cool-downs are process-wide: a reload must not forget an open breaker.
+    const routeHealth = createRouteHealth(() => store.config, { baseDir: configDir, events: breakerEventHooks(log) });
+    registerRouteMetrics(metrics.registry, () => routeHealth);
+    const build = (config: RuntimeConfig): Pipeline => {
+      const gateway = new GatewayPipeline({ config, secrets: store.secrets, audit, metrics, logger: log, budgets, alerts: budgetObserver, policy, tenantLabel: telemetry.tenantLabel, cache, routeHealth, attemptTranslator });
+      const observed = telemetry.wrap(gateway, audit);
+      // One sidecar serves both ext_proc filters: router-level (observed, audited) and per attempt.
+      return { newExchange: (context) => gateway.attemptExchange(context) ?? observed.newExchange(context) };
+    };
     let pipeline = build(store.config);
     store.onChange((config) => {
       void policy.reconfigure(config.policy);
@@ -115,6 +127,7 @@ export class App {
       metrics,
     });
     let app: App | undefined;
+    const budgetUsage = budgetUsageHandler(() => store.config, budgets);
     const admin = new AdminServer({
       host: adminConfig.host,
       port: adminConfig.port,
@@ -124,7 +137,7 @@ export class App {
           const source = store.config.admin.token;
           return source ? store.secrets.value(source) || undefined : undefined;
         },
-        handle: adminHandler(budgetUsageHandler(() => store.config, budgets), cacheAdminHandler(() => store.config, cache)),
+        handle: adminHandler(budgetUsageHandler(() => store.config, budgets), cacheAdminHandler(() => store.config, cache), () => breakersAdminView(routeHealth)),
       },
       readiness: [
         { name: 'draining', check: () => (app?.draining ? 'shutting down' : undefined) },
@@ -138,7 +151,7 @@ export class App {
     const bound = await extProc.start();
     const adminPort = await admin.start();
     if (options.watchConfig) store.watchFile();
-    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, policy, telemetry, cache);
+    app = new App(store, metrics, log, extProc, admin, { ...bound, adminPort }, audit, budgets, auditSinks, policy, telemetry, cache, routeHealth);
     log.info({ ...app.addresses }, 'llmgw sidecar ready');
     return app;
   }
@@ -167,6 +180,7 @@ export class App {
     await this.admin.close();
     await this.budgets.close();
     await this.cache.close();
+    await this.routeHealth.close();
     // Audit records of the streams that just ended must reach their sinks before the process exits.
     if (this.auditSinks) await this.auditSinks.close();
     else await this.audit.flush();
@@ -180,11 +194,13 @@ export class App {
 function adminHandler(
   usage: ReturnType<typeof budgetUsageHandler>,
   cache: ReturnType<typeof cacheAdminHandler>,
+  breakers: () => { status: number; body: unknown },
 ): (path: string, query: URLSearchParams, method: string) => Promise<{ status: number; body: unknown; headers?: Readonly<Record<string, string>> }> {
   return async (path, query, method) => {
     const cached = await cache(method, path);
     if (cached) return cached;
     if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { error: 'method not allowed' } };
+    if (path === BREAKERS_PATH) return breakers();
     return usage(path, query);
   };
 }

@@ -37,6 +37,18 @@ export const auditFindingSchema = z.strictObject({
   count: z.number().int().nonnegative().optional(),
 });
 
+/** How the model was chosen (src/route): by name, alias or `auto`, and which fallbacks took over. */
+export const auditRouteSchema = z.strictObject({
+  selectedBy: z.enum(['explicit', 'alias', 'auto']),
+  /** The catalog model selection named, before breakers and cool-downs. */
+  selected: z.string(),
+  /** The catalog model that served (differs from `selected` after a fallback). */
+  model: z.string(),
+  reason: z.string(),
+  /** Models passed over, with why (breaker open, keys cooling...). */
+  skipped: z.array(z.string()),
+});
+
 /** How many spans of one entity type a redaction acted on, and how: counts only, never values. */
 export const auditRedactionSchema = z.strictObject({
   /** `request`: before forwarding; `response`: output guards on what the provider sent. */
@@ -86,6 +98,8 @@ export const auditRecordSchema = z.strictObject({
   modelServed: z.string().nullable(),
   provider: z.string().nullable(),
   cluster: z.string().nullable(),
+  /** Present once a request was routed. */
+  route: auditRouteSchema.optional(),
   tokens: tokenCounts,
   costUsd: z.number().nonnegative(),
   latencyMs: z.strictObject({
@@ -121,6 +135,7 @@ export const auditRecordSchema = z.strictObject({
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 export type AuditDecision = z.infer<typeof auditDecisionSchema>;
 export type AuditFinding = z.infer<typeof auditFindingSchema>;
+export type AuditRoute = z.infer<typeof auditRouteSchema>;
 export type AuditRedaction = z.infer<typeof auditRedactionSchema>;
 export type AuditPolicy = z.infer<typeof auditPolicySchema>;
 

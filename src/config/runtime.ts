@@ -18,6 +18,7 @@ import { builtinGuards } from '../guard/builtin';
 import type { Inspector, OutputGuard } from '../guard/registry';
 import { compileRedaction, type CompiledRedaction } from '../guard/pii/request-redaction';
 import type { ConfigDocument } from './schema';
+import type { Capabilities, RoutingConfig } from '../route/config';
 import { compilePolicy, type RuntimePolicy } from '../policy/config';
 import { CACHE_DISABLED, compileCachePolicies, type CacheConfig, type TenantCachePolicy } from '../cache/config';
 
@@ -39,6 +40,8 @@ export interface RuntimeProvider {
   readonly keys: readonly SecretSource[];
   readonly pathPrefix: string;
   readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** Envoy cluster with this provider first and others as lower priorities (per-attempt fallback). */
+  readonly failoverCluster?: string;
 }
 
 export interface ModelPricing {
@@ -56,6 +59,11 @@ export interface RuntimeModel {
   readonly pricing: ModelPricing;
   readonly contextWindow?: number;
   readonly maxOutputTokens?: number;
+  readonly kind: 'chat' | 'embedding';
+  readonly capabilities: Readonly<Capabilities>;
+  readonly tier: 'basic' | 'advanced';
+  /** Names of the models that take over, in order (validated: they exist, no cycles). */
+  readonly fallbacks: readonly string[];
 }
 
 export interface RuntimeInputGuard {
@@ -75,6 +83,10 @@ export interface RuntimeTenant {
   readonly budget: CompiledTenantBudget;
   /** The input detectors for this tenant (its own list, or the top-level one). */
   readonly inputGuards: readonly RuntimeInputGuard[];
+  /** Alias -> model name: the top-level aliases with the tenant's own on top. */
+  readonly aliases: ReadonlyMap<string, string>;
+  /** Ceiling on the estimated cost of a request `auto` may choose (USD). */
+  readonly maxCostPerRequestUsd?: number;
   /** Guards on responses, in config order, and the hold-back for streams (its own list, or the top-level one). */
   readonly output: RuntimeOutputGuards;
   /** Request redaction (its own, or the top-level one); undefined: requests go as written. */
@@ -119,6 +131,8 @@ export interface RuntimeConfig {
   readonly budgetAlerts: BudgetAlertsConfig;
   /** Audit sinks; built once at startup like the budget store. */
   readonly audit: AuditSinksConfig;
+  /** `auto`, breakers and cool-downs (breaker storage is built once at startup, like the budget store). */
+  readonly routing: RoutingConfig;
   /** Tenant policy settings (bundles are loaded by PolicyService); absent: no policy stage. */
   readonly policy?: RuntimePolicy<RuntimeInputGuard>;
   /** Metric label bounds (follow reloads) and traces (built once at startup). */
@@ -167,6 +181,7 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
         keys,
         pathPrefix: provider.pathPrefix,
         headers: Object.entries(provider.headers),
+        ...(provider.failoverCluster ? { failoverCluster: provider.failoverCluster } : {}),
       }),
     );
   }
@@ -192,6 +207,10 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
         pricing: Object.freeze({ ...model.pricing }),
         contextWindow: model.contextWindow,
         maxOutputTokens: model.maxOutputTokens,
+        kind: model.kind,
+        capabilities: Object.freeze({ ...model.capabilities }),
+        tier: model.tier,
+        fallbacks: Object.freeze([...model.fallbacks]),
       }),
     );
   }
@@ -257,6 +276,8 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
       maxRequestBytes: tenant.maxRequestBytes ?? document.gateway.maxRequestBytes,
       budget: tenant.budget ? compileTenantBudget(id, tenant.budget) : unlimitedTenantBudget(id),
       inputGuards: tenant.guards ? compileGuards(tenant.guards, `tenants.${id}.guards`) : globalGuards,
+      aliases: new Map(Object.entries({ ...document.aliases, ...(tenant.aliases ?? {}) })),
+      ...(tenant.maxCostPerRequestUsd === undefined ? {} : { maxCostPerRequestUsd: tenant.maxCostPerRequestUsd }),
       output: tenant.guards ? compileOutput(tenant.guards, `tenants.${id}.guards`) : globalOutput,
       ...(tenant.redaction ? { redaction: compileTenantRedaction(tenant.redaction, `tenants.${id}.redaction`) } : globalRedaction ? { redaction: globalRedaction } : {}),
       cache: cachePolicies.get(id) ?? CACHE_DISABLED,
@@ -296,6 +317,7 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
     budgets: document.budgets,
     audit: document.audit,
     budgetAlerts: document.budgetAlerts,
+    routing: document.routing,
     ...(policy ? { policy } : {}),
     telemetry: document.telemetry,
     cache: document.cache,

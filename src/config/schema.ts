@@ -7,6 +7,7 @@ import { budgetLimitsSchema, checkBudgetReferences } from '../budget/limits';
 import { budgetStoreSchema } from '../budget/setup';
 import { budgetAlertsSchema } from '../budget/alerts';
 import { auditSinksSchema } from '../audit/config';
+import { aliasesSchema, capabilitiesSchema, checkRouteReferences, routingSchema } from '../route/config';
 import { redactionBaseSchema } from '../guard/pii/request-redaction';
 import { policyConfigSchemaWith } from '../policy/config';
 import { telemetrySchema } from '../telemetry/config';
@@ -108,6 +109,12 @@ export const providerSchema = z.strictObject({
   pathPrefix: z.string().regex(/^(\/[^\s?#]*)?$/, 'empty or an absolute path without query').default(''),
   /** Extra headers some providers require (for example anthropic-version). */
   headers: z.record(headerName, z.string()).default({}),
+  /**
+   * Envoy cluster for per-attempt fallback (docs/notes-route.md): its priority-0 endpoints are this
+   * provider's, lower priorities other providers' (endpoint metadata `llmgw.provider`). A request to a
+   * model with fallbacks on other providers goes there; the upstream filter adapts each attempt.
+   */
+  failoverCluster: identifier.optional(),
 });
 
 export const pricingSchema = z.strictObject({
@@ -126,6 +133,14 @@ export const modelSchema = z.strictObject({
   pricing: pricingSchema,
   contextWindow: z.number().int().positive().optional(),
   maxOutputTokens: z.number().int().positive().optional(),
+  /** `chat` models generate; `embedding` models embed. `auto` picks among the kind the endpoint needs. */
+  kind: z.enum(['chat', 'embedding']).default('chat'),
+  /** What the model can do (tools, vision, JSON mode); `auto` never picks a model that cannot. */
+  capabilities: capabilitiesSchema.prefault({}),
+  /** `advanced` models receive the requests `auto` judges complex (docs/notes-route.md). */
+  tier: z.enum(['basic', 'advanced']).default('basic'),
+  /** Other models to serve the request, in order, while this one's breaker is open or its keys cool down. */
+  fallbacks: z.array(z.string().min(1)).default([]),
 });
 
 /** One input detector in the request path: which plug-in, what to do with its findings. */
@@ -182,6 +197,10 @@ export const tenantSchema = z.strictObject({
   budget: budgetLimitsSchema.optional(),
   /** The tenant's own detectors; when set, they replace the top-level `guards` for this tenant. */
   guards: guardsSchema.optional(),
+  /** Aliases for this tenant; an alias here wins over the top-level one of the same name. */
+  aliases: aliasesSchema.optional(),
+  /** `auto` only picks models whose estimated cost for the request stays at or below this (USD). */
+  maxCostPerRequestUsd: z.number().positive().optional(),
   /** The tenant's own redaction; when set, it replaces the top-level `redaction` for this tenant. */
   redaction: redactionSchema.optional(),
 });
@@ -195,6 +214,10 @@ export const configSchema = z
     auth: authSchema.default({}),
     providers: z.record(identifier, providerSchema).default({}),
     models: z.record(z.string().min(1), modelSchema).default({}),
+    /** Model aliases clients may send (`fast: gpt-4o-mini`); tenants may override them. */
+    aliases: aliasesSchema.default({}),
+    /** `auto` selection, circuit breakers and 429 cool-downs (docs/notes-route.md). */
+    routing: routingSchema.prefault({}),
     tenants: z.record(identifier, tenantSchema).default({}),
     /** Where audit records go: stdout, per-tenant tamper-evident files, Redis Streams, S3 (src/audit/README.md). */
     audit: auditSinksSchema.prefault({}),
@@ -225,6 +248,8 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['providers', name, 'keys'], message: `auth "${provider.auth}" needs at least one key` });
       }
     }
+    const routeProblems = checkRouteReferences({ models: config.models, aliases: config.aliases, tenants: config.tenants, autoName: config.routing.auto.name });
+    for (const problem of routeProblems) ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
     const modelNames = new Set(Object.keys(config.models));
     for (const [tenant, settings] of Object.entries(config.tenants)) {
       if (!settings.budget) continue;

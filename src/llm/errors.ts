@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'permission_denied',
   'model_not_allowed',
   'model_not_found',
+  'no_model_fits',
   'policy_violation',
   'content_blocked',
   'prompt_injection_detected',

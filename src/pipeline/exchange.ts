@@ -32,6 +32,8 @@ import { AUDIT_RECORD_VERSION } from '../audit/record';
 import { budgetApplies, costUsd, estimateRequest, streamedOutputTokens, type Reservation } from '../budget';
 import { CLIENT_CREDENTIAL_HEADERS, identify, type Identity } from '../tenant/identify';
 import type { RouteFailure, RouteTarget } from '../route/router';
+import { routeAudit } from '../route/audit';
+import { ATTEMPT_HEADER, failoverClusterFor, servedRoute } from '../route/attempts';
 import type { JsonObject } from '../extproc/struct';
 import type { GatewayDeps } from './gateway';
 import { modelBody, modelListBody, visibleModels } from './model-list';
@@ -87,6 +89,8 @@ export class GatewayExchange implements Exchange {
    */
   private responseTransforms: ResponseTransform[] = [];
   private readonly decisions: AuditDecision[] = [];
+  /** Token of this request in the attempt registry, when Envoy sends it to a failover cluster. */
+  private attemptToken: string | undefined;
   private readonly outputFindings: AuditFinding[] = [];
   /** What the input detectors found (block and flag guards); recorded in audit, never with text. */
   private findings: readonly GuardedFinding[] = [];
@@ -198,7 +202,7 @@ export class GatewayExchange implements Exchange {
     if (beforeRouting && !beforeRouting.ok) return this.reject('policy', beforeRouting.error);
 
     const model = policy?.modelToRoute(request) ?? request.model;
-    const routed = this.stage('route', () => this.deps.router.route({ family: request.family, model, tenant: identity.tenant, path: this.path }, this.requestHeaders));
+    const routed = this.stage('route', () => this.deps.router.route({ family: request.family, model, tenant: identity.tenant, path: this.path, facts: request }, this.requestHeaders));
     if (!routed.ok) return this.reject('route', this.routeError(routed.failure));
     const target = routed.target;
     this.route = target;
@@ -260,9 +264,24 @@ export class GatewayExchange implements Exchange {
             ...(this.addedIncludeUsage ? { includeUsage: true } : {}),
           }),
         );
-    const setHeaders: Array<readonly [string, string]> = [...target.setHeaders];
+    let setHeaders: Array<readonly [string, string]> = [...target.setHeaders];
     if (translation) setHeaders.push(...translation.setHeaders);
     else if (target.upstreamPath !== this.path) setHeaders.push([':path', target.upstreamPath]);
+    // Per-attempt fallback starts from a body in the client's API (a translated primary stays on its cluster).
+    const failover = translation ? undefined : failoverClusterFor(target);
+    if (failover) {
+      // Envoy's retries walk the failover cluster's priorities; the upstream filter adapts each attempt.
+      const clusterHeader = this.deps.config.gateway.clusterHeader;
+      this.attemptToken = this.deps.router.routeHealth.attempts.register({
+        request: { family: request.family, model: request.model, tenant: identity.tenant, path: this.path, facts: request },
+        api: request.api,
+        clientHeaders: this.requestHeaders,
+        primary: target,
+        chain: [target.model, ...target.alternatives],
+        attempts: 0,
+      });
+      setHeaders = [...setHeaders.filter(([name]) => name !== clusterHeader), [clusterHeader, failover], [ATTEMPT_HEADER, this.attemptToken]];
+    }
     return {
       kind: 'mutate',
       headers: { set: setHeaders },
@@ -274,6 +293,15 @@ export class GatewayExchange implements Exchange {
 
   onResponseHeaders(headers: ResponseHeaders): Decision {
     this.status = headers.status;
+    // The provider's answer feeds its breaker and, on 429, cools the key it was sent with; when the
+    // upstream filter ran, it reported every attempt itself and the route is the model that served.
+    const attempts = this.deps.router.routeHealth.attempts.get(this.attemptToken);
+    if (attempts && attempts.attempts > 0 && this.route) {
+      this.route.ticket.release();
+      this.route = servedRoute(this.route, attempts);
+    } else {
+      this.route?.ticket.observe(headers.status, headers.headers);
+    }
     if (this.passthrough || !this.request || headers.endOfStream) return { kind: 'continue', responseBodyMode: 'none' };
     const contentType = (headers.headers.get('content-type') ?? '').toLowerCase();
     let mode: 'streamed' | 'buffered' | 'none' = contentType.startsWith('text/event-stream') ? 'streamed' : contentType.includes('json') ? 'buffered' : 'none';
@@ -334,6 +362,8 @@ export class GatewayExchange implements Exchange {
   }
 
   onEnd(outcome: ExchangeEnd): void {
+    this.route?.ticket.release();
+    if (this.attemptToken) this.deps.router.routeHealth.attempts.delete(this.attemptToken);
     this.settleBudget();
     this.recordOutputGuards();
     const cache = this.cache?.finish({
@@ -489,6 +519,13 @@ export class GatewayExchange implements Exchange {
         return apiError(404, 'model_not_found', 'The model does not exist or is not available to this tenant.', { param: 'model' });
       case 'model_not_allowed':
         return modelNotAllowed(failure.model);
+      case 'model_api_mismatch':
+        return invalidRequest(`This model is served through the ${failure.providerApi} API; call it with that API.`, 'model');
+      case 'no_model_fits':
+        return apiError(400, 'no_model_fits', `No model available to this tenant fits the request (${failure.reason}).`, { param: 'model' });
+      case 'model_unavailable':
+        this.log.warn({ model: failure.model, reason: failure.reason }, 'model and its fallbacks unavailable');
+        return apiError(503, 'upstream_unavailable', 'The provider for this model is not available right now.');
       case 'provider_credential_unavailable':
         // An operator problem (missing key file): logged loudly, never explained to the client.
         this.log.error({ provider: failure.provider }, 'provider credential unavailable');
@@ -520,6 +557,8 @@ export class GatewayExchange implements Exchange {
     if (this.route) {
       metadata.model = this.route.model.name;
       metadata.provider = this.route.provider.name;
+      metadata.route_selected_by = this.route.selectedBy;
+      metadata.route_reason = this.route.reason;
     }
     if (this.findings.length > 0) {
       metadata.findings = this.findings.map((finding) => ({ detector: finding.detector, type: finding.type, score: finding.score }));
@@ -585,6 +624,7 @@ export class GatewayExchange implements Exchange {
       modelServed: this.route?.model.upstreamModel ?? null,
       provider: this.route?.provider.name ?? null,
       cluster: this.route?.cluster ?? null,
+      ...(this.route ? { route: routeAudit(this.route) } : {}),
       tokens,
       costUsd: cost,
       latencyMs: {

@@ -26,7 +26,15 @@ export async function startGateway(
   const edge = await startEdge({
     ...edgeOptions,
     extProc: { address: sidecar.grpcAddress },
-    upstreams: { openai: mocks.openai.url, anthropic: mocks.anthropic.url, gemini: mocks.gemini.url },
+    upstreams: {
+      openai: mocks.openai.url,
+      anthropic: mocks.anthropic.url,
+      gemini: mocks.gemini.url,
+      // envoy-local.yaml's failover cluster, by priority (test/support/edge/UPSTREAM-RULES.md).
+      'openai_failover@0': mocks.openai.url,
+      'openai_failover@1': mocks.anthropic.url,
+      'openai_failover@2': mocks.gemini.url,
+    },
   });
   return {
     edge,

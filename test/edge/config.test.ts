@@ -90,18 +90,28 @@ describe('shipped envoy-local.yaml', () => {
   });
 
   it('reads the internal-header strip as an early header mutation (before routing), the routes and the clusters', () => {
-    const internal = ['x-llmgw-cluster', 'x-llmgw-tenant', 'x-llmgw-provider', 'x-llmgw-internal', 'x-llmgw-model', 'x-llmgw-route'];
+    const internal = ['x-llmgw-cluster', 'x-llmgw-tenant', 'x-llmgw-attempt', 'x-llmgw-provider', 'x-llmgw-internal', 'x-llmgw-model', 'x-llmgw-route'];
     expect(config.hcm.earlyHeaderEdits).toEqual(internal.map((name) => ({ op: 'remove', name })));
     // One mechanism: no HTTP filter ahead of ext_proc edits headers (it would run after route selection).
     expect(config.hcm.preExtProcFilters.filter((f) => f.requestEdits.length > 0)).toEqual([]);
     const routes = config.hcm.routes.virtualHosts[0].routes;
-    expect(routes).toHaveLength(2);
-    expect(routes[0].action).toEqual({ kind: 'cluster_header', header: 'x-llmgw-cluster' });
-    expect(routes[0].match.headers).toEqual([{ name: 'x-llmgw-cluster', kind: 'present', present: true, invert: false }]);
-    expect(routes[0]).toMatchObject({ autoHostRewrite: true, timeoutMs: 600000 });
+    expect(routes).toHaveLength(3);
+    // Per-attempt fallback (UPSTREAM-RULES.md): retries walk the failover cluster's priorities.
+    expect(routes[0].match.headers.map((header) => header.name)).toEqual(['x-llmgw-cluster', 'x-llmgw-attempt']);
+    expect(routes[0].retryPolicy).toEqual({ numRetries: 2, retryOn: ['connect-failure', 'refused-stream', 'retriable-status-codes'], retriableStatusCodes: [429, 503], previousPriorities: true });
+    expect(routes[1].action).toEqual({ kind: 'cluster_header', header: 'x-llmgw-cluster' });
+    expect(routes[1].match.headers).toEqual([{ name: 'x-llmgw-cluster', kind: 'present', present: true, invert: false }]);
+    expect(routes[1]).toMatchObject({ autoHostRewrite: true, timeoutMs: 600000, retryPolicy: { previousPriorities: false, retriableStatusCodes: [503] } });
     // No fallback provider: what the sidecar did not route gets a 404.
-    expect(routes[1].action).toEqual({ kind: 'direct_response', status: 404, body: 'No provider was selected for this request.' });
-    expect(config.clusters.get('openai')?.endpoints[0]).toEqual({ hostname: 'api.openai.local', address: '127.0.0.1', port: 18081 });
+    expect(routes[2].action).toEqual({ kind: 'direct_response', status: 404, body: 'No provider was selected for this request.' });
+    const failover = config.clusters.get('openai_failover');
+    expect(failover?.endpoints.map((endpoint) => [endpoint.priority, endpoint.filterMetadata?.llmgw?.provider])).toEqual([
+      [0, 'openai'],
+      [1, 'anthropic'],
+      [2, 'gemini'],
+    ]);
+    expect(failover?.upstreamExtProc).toMatchObject({ request_attributes: ['xds.upstream_host_metadata'], failure_mode_allow: false });
+    expect(config.clusters.get('openai')?.endpoints[0]).toEqual({ hostname: 'api.openai.local', address: '127.0.0.1', port: 18081, priority: 0 });
     expect(config.clusters.get('llmgw_sidecar')?.endpoints[0]).toMatchObject({ address: '127.0.0.1', port: 50051 });
   });
 

@@ -42,7 +42,7 @@ export function testGatewayConfig(dir: string): Pick<ConfigInput, 'providers' | 
     },
     models: {
       'gpt-4o-mini': { provider: 'openai', pricing: { input: 0.15, output: 0.6, cachedInput: 0.075 } },
-      'text-embedding-3-small': { provider: 'openai', pricing: { input: 0.02, output: 0 } },
+      'text-embedding-3-small': { provider: 'openai', kind: 'embedding', pricing: { input: 0.02, output: 0 } },
       'claude-haiku': { provider: 'anthropic', upstreamModel: 'claude-3-5-haiku-20241022', pricing: { input: 0.8, output: 4 } },
       'gemini-flash': { provider: 'gemini', upstreamModel: 'gemini-2.0-flash', pricing: { input: 0.1, output: 0.4 } },
     },

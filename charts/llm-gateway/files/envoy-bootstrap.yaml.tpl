@@ -132,6 +132,7 @@ static_resources:
                       mutations:
                         - remove: x-llmgw-cluster
                         - remove: x-llmgw-tenant
+                        - remove: x-llmgw-attempt
                         - remove: x-llmgw-provider
                         - remove: x-llmgw-internal
                         - remove: x-llmgw-model
@@ -331,6 +332,38 @@ static_resources:
                           apply_on_stream_done: true
 {{- end }}
                       routes:
+                        # Per-attempt fallback across providers (docs/notes-route.md): the sidecar sends a
+                        # request whose model has fallbacks on other providers to that provider's failover
+                        # cluster and sets x-llmgw-attempt. Each retry moves to the next priority (the next
+                        # provider, previous_priorities), and the cluster's upstream ext_proc filter adapts
+                        # model, path, key and format for that attempt. Upstream-filter local replies are
+                        # final (never retried), so every priority must be a provider of the fallback chain.
+                        - match:
+                            prefix: "/"
+                            headers:
+                              - name: x-llmgw-cluster
+                                present_match: true
+                              - name: x-llmgw-attempt
+                                present_match: true
+                          route:
+                            cluster_header: x-llmgw-cluster
+                            cluster_not_found_response_code: SERVICE_UNAVAILABLE
+                            auto_host_rewrite: true
+                            timeout: {{ .Values.envoy.timeouts.route }}
+                            retry_policy:
+                              # As on the route below, only answers that say the provider did not run the
+                              # request (refused, 503 overloaded, 429 rate limited) move it to the next one.
+                              retry_on: "connect-failure,refused-stream,retriable-status-codes"
+                              retriable_status_codes: [429, 503]
+                              num_retries: 2
+                              retry_priority:
+                                name: envoy.retry_priorities.previous_priorities
+                                typed_config:
+                                  "@type": type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig
+                                  update_frequency: 1
+                              retry_back_off:
+                                base_interval: 0.1s
+                                max_interval: 1s
                         # The sidecar names the provider cluster in x-llmgw-cluster and asks Envoy to
                         # re-select the route (clear_route_cache). Clients cannot set it: the connection
                         # manager removes it (early_header_mutation_extensions above) before the route
@@ -764,6 +797,148 @@ static_resources:
                     socket_address: { address: {{ .Values.envoy.rateLimit.host }}, port_value: {{ .Values.envoy.rateLimit.port }} }
 
 {{- end }}
+    # Per-attempt fallback: OpenAI first (priority 0), then Anthropic (1), then Gemini (2). The sidecar's
+    # providers.openai.failoverCluster names it. The upstream HTTP filters run once per attempt: the
+    # sidecar (same gRPC service, told apart by request_attributes) learns the provider from the endpoint's
+    # llmgw metadata and rewrites the attempt for it; upstream_codec must come last.
+    - name: openai_failover
+      type: STRICT_DNS
+      dns_lookup_family: V4_PREFERRED
+      respect_dns_ttl: true
+      connect_timeout: 5s
+      typed_extension_protocol_options:
+        envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+          "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+          common_http_protocol_options:
+            idle_timeout: 300s
+          auto_config:
+            http2_protocol_options:
+              connection_keepalive: { interval: 30s, timeout: 10s }
+            http_protocol_options: {}
+          http_filters:
+            - name: llmgw.upstream_attempt
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor
+                grpc_service:
+                  envoy_grpc: { cluster_name: llmgw_sidecar }
+                failure_mode_allow: false
+                allow_mode_override: true
+                # Its presence is what makes the sidecar treat the stream as one attempt.
+                request_attributes:
+                  - xds.upstream_host_metadata
+                processing_mode:
+                  request_header_mode: SEND
+                  request_body_mode: BUFFERED
+                  response_header_mode: SEND
+                  response_body_mode: NONE
+                  request_trailer_mode: SKIP
+                  response_trailer_mode: SKIP
+                message_timeout: 2s
+                max_message_timeout: 10s
+            - name: envoy.filters.http.upstream_codec
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.http.upstream_codec.v3.UpstreamCodec
+      circuit_breakers:
+        thresholds:
+          - priority: DEFAULT
+            max_connections: 4096
+            max_pending_requests: 1024
+            max_requests: 4096
+            retry_budget:
+              budget_percent: { value: 20.0 }
+              min_retry_concurrency: 3
+            track_remaining: true
+      outlier_detection:
+        split_external_local_origin_errors: true
+        consecutive_local_origin_failure: 5
+        consecutive_gateway_failure: 5
+        consecutive_5xx: 10
+        interval: 10s
+        base_ejection_time: 30s
+        max_ejection_percent: 100
+        enforcing_success_rate: 0
+      # Each endpoint's TLS (SNI, SAN) is chosen by its envoy.transport_socket_match metadata.
+      transport_socket_matches:
+        - name: anthropic
+          match: { provider: anthropic }
+          transport_socket:
+            name: envoy.transport_sockets.tls
+            typed_config:
+              "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
+              sni: api.anthropic.com
+              common_tls_context:
+                tls_params:
+                  tls_minimum_protocol_version: TLSv1_2
+                validation_context:
+                  trusted_ca: { filename: /etc/ssl/certs/ca-certificates.crt }
+                  match_typed_subject_alt_names:
+                    - san_type: DNS
+                      matcher: { exact: api.anthropic.com }
+        - name: gemini
+          match: { provider: gemini }
+          transport_socket:
+            name: envoy.transport_sockets.tls
+            typed_config:
+              "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
+              sni: generativelanguage.googleapis.com
+              common_tls_context:
+                tls_params:
+                  tls_minimum_protocol_version: TLSv1_2
+                validation_context:
+                  trusted_ca: { filename: /etc/ssl/certs/ca-certificates.crt }
+                  match_typed_subject_alt_names:
+                    - san_type: DNS
+                      matcher: { exact: generativelanguage.googleapis.com }
+      transport_socket:
+        name: envoy.transport_sockets.tls
+        typed_config:
+          "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
+          sni: api.openai.com
+          common_tls_context:
+            tls_params:
+              tls_minimum_protocol_version: TLSv1_2
+            validation_context:
+              trusted_ca: { filename: /etc/ssl/certs/ca-certificates.crt }
+              match_typed_subject_alt_names:
+                - san_type: DNS
+                  matcher: { exact: api.openai.com }
+      load_assignment:
+        cluster_name: openai_failover
+        endpoints:
+          - priority: 0
+            lb_endpoints:
+              - endpoint:
+                  hostname: api.openai.com
+                  address:
+                    socket_address: { address: api.openai.com, port_value: 443 }
+                metadata:
+                  filter_metadata:
+                    # The sidecar's provider name (providers.NAME), read per attempt by the upstream filter.
+                    llmgw: { provider: openai }
+                    envoy.transport_socket_match: { provider: openai }
+          - priority: 1
+            lb_endpoints:
+              - endpoint:
+                  hostname: api.anthropic.com
+                  address:
+                    socket_address: { address: api.anthropic.com, port_value: 443 }
+                metadata:
+                  filter_metadata:
+                    # The sidecar's provider name (providers.NAME), read per attempt by the upstream filter.
+                    llmgw: { provider: anthropic }
+                    envoy.transport_socket_match: { provider: anthropic }
+          - priority: 2
+            lb_endpoints:
+              - endpoint:
+                  hostname: generativelanguage.googleapis.com
+                  address:
+                    socket_address: { address: generativelanguage.googleapis.com, port_value: 443 }
+                metadata:
+                  filter_metadata:
+                    # The sidecar's provider name (providers.NAME), read per attempt by the upstream filter.
+                    llmgw: { provider: gemini }
+                    envoy.transport_socket_match: { provider: gemini }
+
     # Admin, reachable only through the envoy_ops listener's two routes.
     - name: envoy_admin
       type: STATIC

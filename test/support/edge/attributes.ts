@@ -5,7 +5,7 @@
  * timestamps); an expression that fails (unknown attribute, missing header) is left out.
  */
 import type { ProtoStruct } from '../../../src/extproc/envoy-types';
-import type { JsonValue } from '../../../src/extproc/struct';
+import type { JsonObject, JsonValue } from '../../../src/extproc/struct';
 import type { HeaderList } from './headers';
 import { asProtoStruct, toWireStruct } from './wire-struct';
 
@@ -22,6 +22,8 @@ export interface AttributeContext {
   readonly destinationPort: number;
   readonly connectionId: number;
   readonly protocol: string;
+  /** U5: in an upstream filter, the host the router picked for this attempt. */
+  readonly upstreamHost?: { readonly address: string; readonly filterMetadata: Readonly<Record<string, JsonObject>> };
 }
 
 /** absl::FormatTime's RFC3339_full, which Envoy's CEL printer uses for timestamps. */
@@ -77,11 +79,41 @@ export function evaluateAttribute(name: string, ctx: AttributeContext): JsonValu
       return '';
     case 'response.code':
       return ctx.responseHeaders?.get(':status');
+    case 'xds.upstream_host_metadata':
+      return ctx.upstreamHost ? metadataShortDebugString(ctx.upstreamHost.filterMetadata) : undefined;
+    case 'upstream.address':
+      return ctx.upstreamHost?.address;
     default:
       if (name.startsWith('request.headers[')) return headerLookup(req, name);
       if (name.startsWith('response.headers[')) return ctx.responseHeaders ? headerLookup(ctx.responseHeaders, name) : undefined;
       return undefined;
   }
+}
+
+/**
+ * U5: a message-typed attribute is printed with protobuf's ShortDebugString (Envoy's CEL printer,
+ * source/extensions/filters/common/expr/evaluator.cc print()): one line of text format. Here for
+ * config.core.v3.Metadata whose filter_metadata values are google.protobuf.Struct.
+ */
+export function metadataShortDebugString(filterMetadata: Readonly<Record<string, JsonObject>>): string {
+  const quote = (text: string): string => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const value = (v: JsonValue): string => {
+    if (v === null) return 'null_value: NULL_VALUE';
+    if (typeof v === 'string') return `string_value: ${quote(v)}`;
+    if (typeof v === 'number') return `number_value: ${v}`;
+    if (typeof v === 'boolean') return `bool_value: ${v}`;
+    if (Array.isArray(v)) return `list_value { ${v.map((item) => `values { ${value(item)} }`).join(' ')} }`;
+    return `struct_value { ${struct(v)} }`;
+  };
+  const struct = (object: JsonObject): string =>
+    Object.keys(object)
+      .sort()
+      .map((key) => `fields { key: ${quote(key)} value { ${value(object[key] ?? null)} } }`)
+      .join(' ');
+  return Object.keys(filterMetadata)
+    .sort()
+    .map((namespace) => `filter_metadata { key: ${quote(namespace)} value { ${struct(filterMetadata[namespace] ?? {})} } }`)
+    .join(' ');
 }
 
 function headerLookup(headers: HeaderList, expression: string): string | undefined {

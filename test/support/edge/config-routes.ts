@@ -14,7 +14,7 @@ import {
   stringList,
 } from './config-access';
 import { compileFullMatch, readHeaderMatcher } from './config-matchers';
-import type { ClusterConfig, ClusterEndpoint, RouteAction, RouteConfiguration, RouteEntry, RouteMatch, VirtualHost } from './config-types';
+import type { ClusterConfig, ClusterEndpoint, ExtProcSettings, RetryPolicy, RouteAction, RouteConfiguration, RouteEntry, RouteMatch, VirtualHost } from './config-types';
 
 /** Envoy's route timeout when a route does not set one. */
 const DEFAULT_ROUTE_TIMEOUT_MS = 15_000;
@@ -75,6 +75,31 @@ function readRoute(value: JsonValue, index: number, path: string): RouteEntry {
     hostRewriteLiteral: optString(routeAction, 'host_rewrite_literal', actionPath),
     prefixRewrite: optString(routeAction, 'prefix_rewrite', actionPath),
     timeoutMs: optDurationMs(routeAction, 'timeout', actionPath) ?? DEFAULT_ROUTE_TIMEOUT_MS,
+    ...readRetryPolicy(routeAction, actionPath),
+  };
+}
+
+/** U3, U4 (test/support/edge/UPSTREAM-RULES.md): the parts of retry_policy the edge emulates. */
+function readRetryPolicy(routeAction: JsonObject, path: string): { retryPolicy?: RetryPolicy } {
+  const policy = optObject(routeAction, 'retry_policy', path);
+  if (!policy) return {};
+  const policyPath = `${path}.retry_policy`;
+  const priority = optObject(policy, 'retry_priority', policyPath);
+  const priorityName = priority ? optString(priority, 'name', `${policyPath}.retry_priority`) : undefined;
+  const priorityConfig = priority ? optObject(priority, 'typed_config', `${policyPath}.retry_priority`) : undefined;
+  if (priorityName !== undefined && priorityName !== 'envoy.retry_priorities.previous_priorities') {
+    throw new EnvoyConfigError(`${policyPath}.retry_priority`, 'the edge emulates previous_priorities only');
+  }
+  if (priorityConfig && (optNumber(priorityConfig, 'update_frequency', `${policyPath}.retry_priority.typed_config`) ?? 1) !== 1) {
+    throw new EnvoyConfigError(`${policyPath}.retry_priority`, 'the edge emulates update_frequency 1 only');
+  }
+  return {
+    retryPolicy: {
+      numRetries: optWrappedNumber(policy, 'num_retries', policyPath) ?? 1,
+      retryOn: (optString(policy, 'retry_on', policyPath) ?? '').split(',').map((item) => item.trim()).filter(Boolean),
+      retriableStatusCodes: optArray(policy, 'retriable_status_codes', policyPath).map((code) => Number(code)),
+      previousPriorities: priorityName !== undefined,
+    },
   };
 }
 
@@ -102,7 +127,11 @@ function readRouteMatch(value: JsonValue | undefined, path: string): RouteMatch 
   throw new EnvoyConfigError(path, 'the edge supports prefix, path and safe_regex route matches');
 }
 
-export function readClusters(staticResources: JsonObject, path: string): Map<string, ClusterConfig> {
+export function readClusters(
+  staticResources: JsonObject,
+  path: string,
+  readExtProc?: (config: JsonObject, path: string) => ExtProcSettings,
+): Map<string, ClusterConfig> {
   const clusters = new Map<string, ClusterConfig>();
   optArray(staticResources, 'clusters', path).forEach((value, i) => {
     const clusterPath = `${path}.clusters[${i}]`;
@@ -113,14 +142,34 @@ export function readClusters(staticResources: JsonObject, path: string): Map<str
     if (assignment) {
       optArray(assignment, 'endpoints', `${clusterPath}.load_assignment`).forEach((locality, li) => {
         const localityPath = `${clusterPath}.load_assignment.endpoints[${li}]`;
+        const priority = optNumber(asObject(locality, localityPath), 'priority', localityPath) ?? 0;
         optArray(asObject(locality, localityPath), 'lb_endpoints', localityPath).forEach((lb, ei) => {
-          endpoints.push(readEndpoint(lb, `${localityPath}.lb_endpoints[${ei}]`));
+          const lbPath = `${localityPath}.lb_endpoints[${ei}]`;
+          const metadata = optObject(asObject(lb, lbPath), 'metadata', lbPath);
+          const filterMetadata = metadata ? optObject(metadata, 'filter_metadata', `${lbPath}.metadata`) : undefined;
+          endpoints.push({ ...readEndpoint(lb, lbPath), priority, ...(filterMetadata ? { filterMetadata: filterMetadata as Record<string, JsonObject> } : {}) });
         });
       });
     }
-    clusters.set(name, { name, endpoints });
+    const upstreamExtProc = readExtProc ? readUpstreamExtProc(cluster, clusterPath, readExtProc) : undefined;
+    clusters.set(name, { name, endpoints, ...(upstreamExtProc ? { upstreamExtProc } : {}) });
   });
   return clusters;
+}
+
+/** U1: the ext_proc filter among the cluster's upstream http_filters, if any (upstream_codec must be last). */
+function readUpstreamExtProc(cluster: JsonObject, path: string, readExtProc: (config: JsonObject, path: string) => ExtProcSettings): ExtProcSettings | undefined {
+  const options = optObject(cluster, 'typed_extension_protocol_options', path);
+  const http = options ? optObject(options, 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions', `${path}.typed_extension_protocol_options`) : undefined;
+  if (!http) return undefined;
+  const filtersPath = `${path}.typed_extension_protocol_options.HttpProtocolOptions.http_filters`;
+  const filters = optArray(http, 'http_filters', filtersPath).map((filter, i) => asObject(filter, `${filtersPath}[${i}]`));
+  if (filters.length === 0) return undefined;
+  const last = filters[filters.length - 1];
+  const lastType = optString(asObject(last.typed_config, `${filtersPath}[last].typed_config`), '@type', `${filtersPath}[last]`) ?? '';
+  if (!lastType.endsWith('.UpstreamCodec')) throw new EnvoyConfigError(filtersPath, 'the last upstream HTTP filter must be envoy.filters.http.upstream_codec');
+  const index = filters.findIndex((filter) => (optString(asObject(filter.typed_config, filtersPath), '@type', filtersPath) ?? '').endsWith('ext_proc.v3.ExternalProcessor'));
+  return index < 0 ? undefined : readExtProc(asObject(filters[index].typed_config, `${filtersPath}[${index}].typed_config`), `${filtersPath}[${index}].typed_config`);
 }
 
 function readEndpoint(value: JsonValue, path: string): ClusterEndpoint {

@@ -121,6 +121,7 @@ export interface RouteEntry {
   readonly timeoutMs: number;
   readonly perRequestBufferLimitBytes?: number;
   readonly requestHeadersToRemove: readonly string[];
+  readonly retryPolicy?: RetryPolicy;
 }
 
 export interface VirtualHost {
@@ -142,11 +143,26 @@ export interface ClusterEndpoint {
   readonly pipe?: string;
   /** endpoint.hostname: what auto_host_rewrite writes into Host. */
   readonly hostname?: string;
+  /** The locality's priority (U4); 0 when unset. */
+  readonly priority?: number;
+  /** lb_endpoints[].metadata.filter_metadata (U5: sent as xds.upstream_host_metadata). */
+  readonly filterMetadata?: Readonly<Record<string, JsonObject>>;
 }
 
 export interface ClusterConfig {
   readonly name: string;
   readonly endpoints: readonly ClusterEndpoint[];
+  /** U1: an ext_proc filter in the cluster's upstream http_filters (typed_extension_protocol_options). */
+  readonly upstreamExtProc?: ExtProcSettings;
+}
+
+/** U3, U4: the route's retry_policy, as far as the edge emulates it. */
+export interface RetryPolicy {
+  readonly numRetries: number;
+  readonly retryOn: readonly string[];
+  readonly retriableStatusCodes: readonly number[];
+  /** retry_priority envoy.retry_priorities.previous_priorities with update_frequency 1. */
+  readonly previousPriorities: boolean;
 }
 
 export type LocalReplyFilter =

@@ -106,7 +106,7 @@ export function readEnvoyConfig(root: JsonObject, sourcePath: string, options: L
     listener: found.listener,
     hcm,
     extProc: readExtProc(asObject(extProcFilter.typed_config, `${hcmPath}.http_filters[${extProcIndex}].typed_config`), `${hcmPath}.http_filters[${extProcIndex}].typed_config`),
-    clusters: readClusters(staticResources, 'static_resources'),
+    clusters: readClusters(staticResources, 'static_resources', readExtProc),
   };
 }
 

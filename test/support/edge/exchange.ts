@@ -21,6 +21,7 @@ import type { ProcessorChannel, ProcessorStream, StreamHandlers } from './proces
 import { type Decider, type EdgeRecord, type RouteSummary, type RuleId, createRecord } from './record';
 import { type RouteDecision, resolveUpstream, rewriteForUpstream, selectRoute } from './router';
 import { UpstreamCall } from './upstream';
+import { AttemptRunner } from './upstream-attempts';
 
 /** What a test may inject per request: metadata filters ahead of ext_proc (jwt_authn...) would set. */
 export type DynamicMetadataHook = (request: IncomingMessage) => Record<string, JsonObject> | undefined;
@@ -52,6 +53,8 @@ export class Exchange implements FilterHost {
   private routeCacheCleared = false;
   private routerStarted = false;
   private upstream: UpstreamCall | null = null;
+  /** Attempts over a failover cluster with upstream filters (UPSTREAM-RULES.md), instead of one call. */
+  private attempts: AttemptRunner | null = null;
   private upstreamStartedAt = 0;
   private routeTimer: NodeJS.Timeout | null = null;
   private responseHeaders: HeaderList | undefined;
@@ -280,6 +283,15 @@ export class Exchange implements FilterHost {
     const method = headers.get(':method') ?? 'GET';
     this.record.upstream = { cluster: clusterName, url: upstream.url, host, method, path, headers: out, body: Buffer.alloc(0), complete: false };
     this.upstreamStartedAt = Date.now();
+    const clusterConfig = this.env.config.clusters.get(clusterName);
+    if (clusterConfig?.upstreamExtProc || decision.route.retryPolicy?.previousPriorities) {
+      const base = new HeaderList([[':method', method], [':path', path], [':authority', host], [':scheme', 'http']]);
+      for (const [name, value] of out) if (name !== 'host' && name !== 'transfer-encoding') base.add(name, value);
+      this.attempts = new AttemptRunner(this.attemptParent(), clusterConfig ?? { name: clusterName, endpoints: [] }, decision.route.retryPolicy, base, decision.route.autoHostRewrite);
+      this.record.attempts = this.attempts.attempts;
+      if (endStream) this.attempts.write(Buffer.alloc(0), true);
+      return;
+    }
     this.upstream = new UpstreamCall(upstream.target, method, path, out, this.env.agent, {
       onResponse: (response) => this.onUpstreamResponse(response, method),
       onError: (reason, message) => this.onUpstreamError(reason, message),
@@ -288,6 +300,16 @@ export class Exchange implements FilterHost {
   }
 
   private writeUpstream(data: Buffer, endStream: boolean): void {
+    if (this.attempts && this.record.upstream) {
+      this.record.upstream.body = Buffer.concat([this.record.upstream.body, data]);
+      this.attempts.write(data, endStream);
+      if (endStream) {
+        this.record.upstream.complete = true;
+        const timeoutMs = this.activeRoute?.route.timeoutMs ?? 0;
+        if (timeoutMs > 0) this.routeTimer = setTimeout(() => this.onRouteTimeout(), timeoutMs);
+      }
+      return;
+    }
     if (!this.upstream || !this.record.upstream) return;
     this.record.upstream.body = Buffer.concat([this.record.upstream.body, data]);
     this.upstream.write(data, false);
@@ -307,6 +329,40 @@ export class Exchange implements FilterHost {
     this.abortUpstream();
     if (this.responseStarted) this.resetDownstream('router', 'router: route timeout after the response started');
     else this.sendLocalReply({ status: 504, requestedStatus: 504, body: Buffer.from('upstream request timeout'), details: 'upstream_response_timeout', decidedBy: 'router', reason: 'router: route timeout' });
+  }
+
+  /** What the attempt runner needs from the exchange: the request's context and the response path. */
+  private attemptParent(): ConstructorParameters<typeof AttemptRunner>[0] {
+    return {
+      config: this.env.config,
+      record: this.record,
+      bufferLimitBytes: this.bufferLimitBytes,
+      agent: this.env.agent,
+      upstreams: this.env.upstreams,
+      elapsedMs: () => this.elapsedMs(),
+      attributeContext: () => this.attributeContext(),
+      dynamicMetadata: () => this.dynamicMetadata(),
+      setDynamicMetadata: (namespace, value) => this.setDynamicMetadata(namespace, value),
+      openStream: (handlers) => this.env.channel.openStream(handlers),
+      deliverHeaders: (headers, endStream) => {
+        if (this.finished || this.responseStarted) return;
+        headers.set('x-envoy-upstream-service-time', String(Date.now() - this.upstreamStartedAt));
+        if (this.record.upstream) {
+          this.record.upstream.status = Number(headers.get(':status') ?? '0');
+          this.record.upstream.responseHeaders = headers.pairs();
+        }
+        this.responseStarted = true;
+        this.responseHeaders = headers;
+        this.filter.encodeHeaders(headers, endStream);
+        if (endStream) this.clearRouteTimer();
+      },
+      deliverData: (data, endStream) => {
+        if (this.finished) return;
+        if (endStream) this.clearRouteTimer();
+        this.filter.encodeData(data, endStream);
+      },
+      upstreamFailed: (reason, message) => this.onUpstreamError(reason, message),
+    };
   }
 
   private onUpstreamResponse(response: IncomingMessage, method: string): void {
@@ -370,6 +426,7 @@ export class Exchange implements FilterHost {
     this.clearRouteTimer();
     this.upstream?.abort();
     this.upstream = null;
+    this.attempts?.abort();
   }
 
   private clearRouteTimer(): void {

@@ -2,6 +2,7 @@
  * What the edge did for one HTTP request, for assertions. Every decision that a rule of
  * shared/envoy-ext-proc.md governs leaves an entry here, tagged with the rule ID where one applies.
  */
+import type { AttemptRecord } from './upstream-attempts';
 import type {
   ProcessingRequestKind,
   ProcessingResponseKind,
@@ -167,6 +168,8 @@ export interface EdgeRecord {
   bufferLimitBytes: number;
   route: { initial: RouteSummary | null; final: RouteSummary | null; reselected: boolean; cache: RouteCacheEvent[] };
   upstream: UpstreamRecord | null;
+  /** Router attempts over a failover cluster (UPSTREAM-RULES.md), when the route retried through one. */
+  attempts?: AttemptRecord[];
   processor: ProcessorRecord;
   mutations: HeaderMutationRecord[];
   bodyMutations: BodyMutationRecord[];
