@@ -43,6 +43,8 @@ export interface StoreVerdictInput {
   readonly redactions: number;
   /** The provider's usage, when the client-bound stream had it removed. */
   readonly usage?: TokenUsage;
+  /** The model that actually answered (a per-attempt fallback may differ from the one looked up). */
+  readonly servedModel?: string;
 }
 
 export class CacheStage {
@@ -53,6 +55,8 @@ export class CacheStage {
     private readonly cache: ResponseCache,
     private readonly lookupResult: CacheLookup,
     private readonly tenant: string,
+    /** The gateway model name the lookup (and so the key) was for. */
+    private readonly lookedUpModel: string,
     private readonly metrics: SidecarMetrics,
     private readonly log: Logger,
   ) {
@@ -84,7 +88,7 @@ export class CacheStage {
     }
     const label = found.kind === 'hit' ? `hit_${found.how}` : found.kind === 'miss' ? 'miss' : 'skip';
     metrics.cacheLookups.inc({ tenant: tenantLabel(input.caller.tenant), result: label });
-    return new CacheStage(cache, found, input.caller.tenant, metrics, log);
+    return new CacheStage(cache, found, input.caller.tenant, input.servedModel, metrics, log);
   }
 
   get hit(): boolean {
@@ -126,7 +130,9 @@ export class CacheStage {
   /** At the end of the exchange: store when everything says the answer is clean and complete. Returns the audit view. */
   finish(input: StoreVerdictInput): CacheAudit {
     if (this.lookupResult.kind !== 'miss') return this.audit;
-    const reason = refusal(input) ?? (this.recorder ? undefined : 'no_body');
+    // The key names the model looked up; an answer from a fallback model must never stand in for it.
+    const fallback = input.servedModel !== undefined && input.servedModel !== this.lookedUpModel ? 'served_by_fallback' : undefined;
+    const reason = refusal(input) ?? fallback ?? (this.recorder ? undefined : 'no_body');
     const recording = reason === undefined ? this.recorder?.result() : undefined;
     if (reason !== undefined || !recording || !recording.ok) {
       const why = reason ?? (recording && !recording.ok ? recording.reason : 'no_body');

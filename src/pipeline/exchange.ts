@@ -218,7 +218,8 @@ export class GatewayExchange implements Exchange {
     }
     // Cache after inspection and policy (a blocked or denied request never reaches it) and routing (the key
     // names the model that serves, so answers of one model never stand in for another's). A request the
-    // gateway changed (redacted, capped by policy) is neither looked up nor stored.
+    // gateway changed (redacted, capped by policy) is neither looked up nor stored; one whose model the
+    // policy forced is looked up (the key names the forced model) but not stored (its decision is `modify`).
     if (this.deps.cache && redaction.segments.size === 0 && obligations.maxOutputTokens === undefined) {
       const caller = { tenant: identity.tenant.id, ...(identity.keyId ? { keyId: identity.keyId } : {}), ...(identity.user ? { user: identity.user } : {}) };
       this.cache = await CacheStage.lookup(this.deps.cache, { policy: identity.tenant.cache, request, servedModel: target.model.name, caller }, this.deps.metrics, this.log, this.deps.tenantLabel);
@@ -268,7 +269,11 @@ export class GatewayExchange implements Exchange {
     if (translation) setHeaders.push(...translation.setHeaders);
     else if (target.upstreamPath !== this.path) setHeaders.push([':path', target.upstreamPath]);
     // Per-attempt fallback starts from a body in the client's API (a translated primary stays on its cluster).
-    const failover = translation ? undefined : failoverClusterFor(target);
+    // The upstream filter switches models without coming back here, so only fallbacks the policy's final
+    // decision would also allow (same redaction, model and format rules) may serve an attempt.
+    const applied = appliedRedactionLevels(identity.tenant, redaction);
+    const chain = [target.model, ...target.alternatives.filter((alternative) => !policy || policy.permitsAlternative(request, alternative, applied))];
+    const failover = translation || chain.length < 2 ? undefined : failoverClusterFor(target);
     if (failover) {
       // Envoy's retries walk the failover cluster's priorities; the upstream filter adapts each attempt.
       const clusterHeader = this.deps.config.gateway.clusterHeader;
@@ -277,7 +282,7 @@ export class GatewayExchange implements Exchange {
         api: request.api,
         clientHeaders: this.requestHeaders,
         primary: target,
-        chain: [target.model, ...target.alternatives],
+        chain,
         attempts: 0,
       });
       setHeaders = [...setHeaders.filter(([name]) => name !== clusterHeader), [clusterHeader, failover], [ATTEMPT_HEADER, this.attemptToken]];
@@ -373,6 +378,7 @@ export class GatewayExchange implements Exchange {
       decisions: this.decisions,
       findings: this.findings.length + this.outputFindings.length,
       redactions: this.redactions.reduce((sum, r) => sum + r.count, 0),
+      ...(this.route ? { servedModel: this.route.model.name } : {}),
       ...(this.meter?.reading().usage ? { usage: this.meter.reading().usage } : {}),
     });
     // Passed-through requests are audited too: the record says what the gateway let through unread.
@@ -435,9 +441,12 @@ export class GatewayExchange implements Exchange {
    * nothing billable (an error status, or no response at all), the hold is released.
    */
   private settleBudget(): void {
-    const reservation = this.reservation;
-    if (!reservation) return;
+    const held = this.reservation;
+    if (!held) return;
     this.reservation = undefined;
+    // A per-attempt fallback may have served instead of the reserved model: charge what it costs (the
+    // audit and metrics price it the same way). The hold stays in the reserved model's windows.
+    const reservation = this.route && this.route.model.name !== held.model ? { ...held, pricing: this.route.model.pricing } : held;
     this.stopKeepAlive?.();
     const reading = this.meter?.reading();
     const route = this.route;
@@ -476,6 +485,7 @@ export class GatewayExchange implements Exchange {
       this.deps.budgets.settle(charged.reservation, usage).catch((error: unknown) => this.log.error({ err: error }, 'budget charge of a cache hit failed'));
     }
     this.status = 200;
+    this.decisions.push({ stage: 'cache', action: 'allow', code: 'cache_hit' });
     return {
       kind: 'respond',
       status: 200,

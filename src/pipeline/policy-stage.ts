@@ -14,7 +14,7 @@
  * Obligations the gateway cannot honour fail closed: a redaction level with no redaction stage able to
  * apply it denies (`redaction_unavailable`), never sends the text unredacted.
  */
-import type { RuntimeConfig, RuntimeInputGuard } from '../config/runtime';
+import type { RuntimeConfig, RuntimeInputGuard, RuntimeModel } from '../config/runtime';
 import { compileGlob } from '../config/glob';
 import type { JsonObject, JsonValue } from '../extproc/struct';
 import { apiError, type ApiError, type CanonicalRequest } from '../llm';
@@ -168,6 +168,35 @@ export class PolicyRun {
       ...(formats ? { outputFormats: formats } : {}),
     };
     return { ok: true };
+  }
+
+  /**
+   * Whether the final decision would also allow `alternative` (served by its own provider) for a
+   * per-attempt fallback, which the upstream filter applies without coming back to this stage. Anything
+   * the current obligations could not carry over (a forced model, another token cap, a redaction level
+   * this request did not reach, a disallowed format) or an evaluation that fails says no.
+   */
+  permitsAlternative(request: CanonicalRequest, alternative: RuntimeModel, appliedRedaction: ReadonlySet<RedactionLevel>): boolean {
+    const base = this.base;
+    const current = this.decision;
+    if (!base || !current || this.obligations.forcedModel !== undefined) return false;
+    const provider = alternative.provider.name;
+    const input: PolicyInput = {
+      ...base,
+      model: { requested: base.model.requested, routed: alternative.name, provider, external: !this.snapshot.policy.internalProviders.has(provider) },
+    };
+    let decision: PolicyDecision;
+    try {
+      decision = this.snapshot.rollout.evaluate(input, { side: this.side, shadow: false });
+    } catch {
+      return false;
+    }
+    if (!decision.allow) return false;
+    const { model, max_output_tokens: cap, redaction, output_formats: formats } = decision.obligations;
+    if (model && ('force' in model ? model.force !== alternative.name : !model.allow.some((glob) => compileGlob(glob)(alternative.name)))) return false;
+    if (redaction && !honours(appliedRedaction, redaction)) return false;
+    if (formats && !formats.includes(request.responseFormat?.type ?? 'text')) return false;
+    return cap === current.obligations.max_output_tokens;
   }
 
   /** Fields for dynamic metadata. */
