@@ -31,7 +31,7 @@ const config = compileConfig(
   parseConfigText(
     `server: { tcp: { port: 1 } }
 providers:
-  primary: { api: openai, cluster: primary, auth: bearer, keys: [{ file: primary.key }], failoverCluster: llm_failover }
+  primary: { api: openai, cluster: primary, auth: bearer, keys: [{ file: primary.key }], failoverCluster: llm_failover, headers: { openai-organization: org-primary } }
   backup: { api: openai, cluster: backup, auth: bearer, keys: [{ file: backup.key }], pathPrefix: /openai }
 models:
   big: { provider: primary, upstreamModel: gpt-4o, pricing: { input: 1, output: 2 }, fallbacks: [spare] }
@@ -136,7 +136,10 @@ it('without a policy the fallback serves: charged at its own price, and its answ
   await first.onResponseHeaders({ status: 503, headers: new Map(), endOfStream: false });
   first.onEnd('completed');
   const second = exchange(context('r-2', 'backup'));
-  await second.onRequestHeaders(headers({ 'x-llmgw-attempt': token }));
+  const switched = await second.onRequestHeaders(headers({ 'x-llmgw-attempt': token, 'openai-organization': 'org-primary' }));
+  // The primary provider's own headers do not follow the request to the fallback provider.
+  expect(switched.kind === 'mutate' ? switched.headers?.remove : []).toContain('openai-organization');
+  expect(setHeaders(switched).get('authorization')).toBe('Bearer sk-backup');
   await second.onRequestBody(body);
   await second.onResponseHeaders({ status: 200, headers: json, endOfStream: false });
   second.onEnd('completed');

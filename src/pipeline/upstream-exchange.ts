@@ -90,7 +90,10 @@ export class UpstreamAttemptExchange implements Exchange {
     if (this.translated && !this.deps.translator) return this.reject(apiError(503, 'upstream_unavailable', 'The provider for this model is not available right now.'));
     const set = target.setHeaders.filter(([name]) => name !== this.deps.router.clusterHeader);
     if (!this.translated && target.upstreamPath !== headers.path) set.push([':path', target.upstreamPath]);
-    return { kind: 'mutate', headers: { remove: [...remove, ...CLIENT_CREDENTIAL_HEADERS], set } };
+    // Headers the primary's provider config added (an organisation id, an API version) are that
+    // provider's business: they do not follow the request to another one.
+    const primaryOnly = [...entry.primary.provider.headers].map(([name]) => name).filter((name) => !set.some(([setName]) => setName === name));
+    return { kind: 'mutate', headers: { remove: [...remove, ...CLIENT_CREDENTIAL_HEADERS, ...primaryOnly], set } };
   }
 
   onRequestBody(body: Buffer): Decision {
