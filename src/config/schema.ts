@@ -110,7 +110,7 @@ export const providerSchema = z.strictObject({
   /** Extra headers some providers require (for example anthropic-version). */
   headers: z.record(headerName, z.string()).default({}),
   /**
-   * Envoy cluster for per-attempt fallback (docs/notes-route.md): its priority-0 endpoints are this
+   * Envoy cluster for per-attempt fallback (docs/routing.md): its priority-0 endpoints are this
    * provider's, lower priorities other providers' (endpoint metadata `llmgw.provider`). A request to a
    * model with fallbacks on other providers goes there; the upstream filter adapts each attempt.
    */
@@ -137,7 +137,7 @@ export const modelSchema = z.strictObject({
   kind: z.enum(['chat', 'embedding']).default('chat'),
   /** What the model can do (tools, vision, JSON mode); `auto` never picks a model that cannot. */
   capabilities: capabilitiesSchema.prefault({}),
-  /** `advanced` models receive the requests `auto` judges complex (docs/notes-route.md). */
+  /** `advanced` models receive the requests `auto` judges complex (docs/routing.md). */
   tier: z.enum(['basic', 'advanced']).default('basic'),
   /** Other models to serve the request, in order, while this one's breaker is open or its keys cool down. */
   fallbacks: z.array(z.string().min(1)).default([]),
@@ -167,7 +167,7 @@ export const outputGuardSchema = z.strictObject({
 
 export const guardsSchema = z.strictObject({
   input: z.array(inputGuardSchema).default([]),
-  /** Guards on what the provider sends back, buffered and streamed (docs/notes-output.md). */
+  /** Guards on what the provider sends back, buffered and streamed (docs/redaction-and-output-guards.md). */
   output: z.array(outputGuardSchema).default([]),
   /** Characters of streamed text held back so a pattern split across chunks is seen whole before any of it is sent. */
   holdBackChars: z.number().int().min(0).max(16384).default(256),
@@ -216,7 +216,7 @@ export const configSchema = z
     models: z.record(z.string().min(1), modelSchema).default({}),
     /** Model aliases clients may send (`fast: gpt-4o-mini`); tenants may override them. */
     aliases: aliasesSchema.default({}),
-    /** `auto` selection, circuit breakers and 429 cool-downs (docs/notes-route.md). */
+    /** `auto` selection, circuit breakers and 429 cool-downs (docs/routing.md). */
     routing: routingSchema.prefault({}),
     tenants: z.record(identifier, tenantSchema).default({}),
     /** Where audit records go: stdout, per-tenant tamper-evident files, Redis Streams, S3 (src/audit/README.md). */
@@ -229,11 +229,11 @@ export const configSchema = z
     budgetAlerts: budgetAlertsSchema.prefault({}),
     /** Where budgets are kept (Redis across replicas, memory for one) and what a Redis outage does. */
     budgets: budgetStoreSchema.default(budgetStoreSchema.parse({})),
-    /** Tenant policy in OPA (Rego compiled to wasm), topics and canary rollout (docs/notes-policy.md). */
+    /** Tenant policy in OPA (Rego compiled to wasm), topics and canary rollout (docs/policy.md). */
     policy: policyConfigSchemaWith(guardsSchema).optional(),
     /** Bounded tenant labels on metrics; optional OpenTelemetry traces (src/telemetry/config.ts). */
     telemetry: telemetrySchema.prefault({}),
-    /** Response cache: store (memory or Redis), defaults and per-tenant overrides (docs/notes-cache.md). */
+    /** Response cache: store (memory or Redis), defaults and per-tenant overrides (docs/cache.md). */
     cache: cacheSchema.prefault({}),
   })
   .superRefine((config, ctx) => {

@@ -27,7 +27,7 @@ export const autoSelectSchema = z.strictObject({
   /** The model name clients send to let the gateway choose. */
   name: aliasName.default('auto'),
   /**
-   * Complexity signal (docs/notes-route.md): a request is `complex` when its estimated prompt reaches this
+   * Complexity signal (docs/routing.md): a request is `complex` when its estimated prompt reaches this
    * many tokens, when its user text holds a fenced code block, or when it contains one of `complexKeywords`.
    * Complex requests go to `tier: advanced` models when one fits.
    */

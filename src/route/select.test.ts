@@ -1,5 +1,5 @@
 /**
- * The `auto` table of docs/notes-route.md: request shape -> the model the documented rules pick. Requests
+ * The `auto` table of docs/routing.md: request shape -> the model the documented rules pick. Requests
  * are real API bodies through the real parser, so what selection reads is what the gateway sees.
  */
 import { parseConfigText } from '../config/load';

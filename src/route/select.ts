@@ -2,7 +2,7 @@
  * Which catalog model a request names: an explicit model, an alias (the tenant's own over the top-level
  * ones), or the `auto` selector, which picks the cheapest model the tenant may use that fits the request.
  *
- * `auto`, in order (docs/notes-route.md has the table the tests check):
+ * `auto`, in order (docs/routing.md has the table the tests check):
  *   1. candidates: models of the kind the endpoint needs (chat, embedding) that the tenant may use and
  *      whose provider API the client's API can be served through;
  *   2. fit: prompt estimate + output cap within the context window, output cap within the model's

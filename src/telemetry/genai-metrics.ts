@@ -15,8 +15,6 @@ const LATENCY_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5
 const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
 
 /** Circuit breaker states, in the order the gauge reports them. */
-export const BREAKER_STATES = ['closed', 'half_open', 'open'] as const;
-export type BreakerState = (typeof BREAKER_STATES)[number];
 
 export interface GenAiMetrics {
   readonly tokenUsage: Histogram<'tenant' | 'gen_ai_request_model' | 'gen_ai_system' | 'gen_ai_operation_name' | 'gen_ai_token_type'>;
@@ -34,8 +32,6 @@ export interface GenAiMetrics {
   readonly budgetUsedRatio: Gauge<'tenant' | 'limit' | 'scope'>;
   /** When the window those two gauges describe ends (Unix seconds): past it, they are stale. */
   readonly budgetWindowEnd: Gauge<'tenant' | 'limit' | 'scope'>;
-  /** 1 for the breaker's current state, 0 for the others (see setBreakerState). */
-  readonly breakerState: Gauge<'breaker' | 'state'>;
   /** Unix time of the last config load, by result. */
   readonly configLastLoad: Gauge<'result'>;
   /** Spans the trace exporter could not keep, by reason. */
@@ -99,12 +95,6 @@ export function createGenAiMetrics(registry: Registry): GenAiMetrics {
       labelNames: ['tenant', 'limit', 'scope'],
       registers,
     }),
-    breakerState: new Gauge({
-      name: 'llmgw_breaker_state',
-      help: 'Circuit breaker state: 1 for the current state (closed, half_open, open) of each breaker, 0 for the others',
-      labelNames: ['breaker', 'state'],
-      registers,
-    }),
     configLastLoad: new Gauge({
       name: 'llmgw_config_last_load_timestamp_seconds',
       help: 'Unix time of the last config load, by result (ok, invalid)',
@@ -119,12 +109,4 @@ export function createGenAiMetrics(registry: Registry): GenAiMetrics {
       registers,
     }),
   };
-}
-
-/**
- * The hook for circuit breakers (src/route): call on every state change. `breaker` names what the
- * breaker guards (provider or cluster: a config name, so bounded).
- */
-export function setBreakerState(metrics: Pick<GenAiMetrics, 'breakerState'>, breaker: string, state: BreakerState): void {
-  for (const candidate of BREAKER_STATES) metrics.breakerState.set({ breaker, state: candidate }, candidate === state ? 1 : 0);
 }

@@ -2,7 +2,6 @@
 import pino from 'pino';
 import type { LimitStatus } from '../budget/service-types';
 import type { RuntimeConfig } from '../config/runtime';
-import { setBreakerState } from './genai-metrics';
 import { createMetrics } from './metrics';
 import { createTelemetry } from './setup';
 import { parseTelemetryForTest } from './test-config';
@@ -38,10 +37,3 @@ it('sets budget remaining and used ratio for day and month limits, never per cal
   await telemetry.shutdown();
 });
 
-it('reports one breaker state at a time', async () => {
-  const metrics = createMetrics();
-  setBreakerState(metrics.genai, 'openai', 'open');
-  setBreakerState(metrics.genai, 'openai', 'half_open');
-  const values = (await metrics.genai.breakerState.get()).values.map((value) => `${value.labels.breaker}:${value.labels.state}=${value.value}`);
-  expect(values.sort()).toEqual(['openai:closed=0', 'openai:half_open=1', 'openai:open=0']);
-});

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { registerRouteMetrics } from '../../src/telemetry/route-metrics';
 import { createMetrics } from '../../src/telemetry/metrics';
 import { REPO_ROOT } from '../envoy-config/bootstrap-queries';
 
@@ -29,6 +30,8 @@ function metricNames(expr: string): string[] {
 
 it('uses only metrics the sidecar exports', async () => {
   const metrics = createMetrics();
+  // Registered by the composition root beside the sidecar metrics (src/app.ts).
+  registerRouteMetrics(metrics.registry, () => undefined);
   const exported = new Set<string>();
   for (const metric of await metrics.registry.getMetricsAsJSON()) {
     exported.add(metric.name);
@@ -41,7 +44,7 @@ it('uses only metrics the sidecar exports', async () => {
 
 it('covers cost, tokens, blocks, latency percentiles, time to first token, cache and breakers', () => {
   const all = queries.map((query) => query.expr).join('\n');
-  for (const needle of ['llmgw_cost_usd_total', 'gen_ai_client_token_usage_total', 'outcome="rejected"', 'histogram_quantile(0.5', 'histogram_quantile(0.99', 'gen_ai_server_time_to_first_token_seconds_bucket', 'llmgw_cache_hits_total', 'llmgw_breaker_state']) {
+  for (const needle of ['llmgw_cost_usd_total', 'gen_ai_client_token_usage_total', 'outcome="rejected"', 'histogram_quantile(0.5', 'histogram_quantile(0.99', 'gen_ai_server_time_to_first_token_seconds_bucket', 'llmgw_cache_hits_total', 'llmgw_route_breaker_state']) {
     expect(all).toContain(needle);
   }
 });

@@ -332,7 +332,7 @@ static_resources:
                           apply_on_stream_done: true
 {{- end }}
                       routes:
-                        # Per-attempt fallback across providers (docs/notes-route.md): the sidecar sends a
+                        # Per-attempt fallback across providers (docs/routing.md): the sidecar sends a
                         # request whose model has fallbacks on other providers to that provider's failover
                         # cluster and sets x-llmgw-attempt. Each retry moves to the next priority (the next
                         # provider, previous_priorities), and the cluster's upstream ext_proc filter adapts

@@ -86,12 +86,13 @@ groups:
         annotations:
           summary: 'llm-gateway: {{ "{{" }} $labels.tenant }} exhausted its {{ "{{" }} $labels.limit }} budget ({{ "{{" }} $labels.scope }}); requests get 429'
       - alert: LlmGatewayBreakerOpen
-        expr: max by (breaker) (llmgw_breaker_state{state="open"}) == 1
+        # llmgw_route_breaker_state: 0 closed, 1 half-open, 2 open (src/telemetry/route-metrics.ts).
+        expr: max by (provider, model) (llmgw_route_breaker_state) == 2
         for: 5m
         labels:
           severity: warning
         annotations:
-          summary: 'llm-gateway: circuit breaker {{ "{{" }} $labels.breaker }} has been open for 5 minutes'
+          summary: 'llm-gateway: circuit breaker {{ "{{" }} $labels.provider }}/{{ "{{" }} $labels.model }} has been open for 5 minutes'
       - alert: LlmGatewayAuditRecordsDropped
         expr: sum by (sink, reason) (increase(llmgw_audit_dropped_total[5m])) > 0
         labels:
