@@ -23,6 +23,7 @@ import { startEdge, type Edge } from '../support/edge/edge';
 import { startMockProviders } from '../support/providers';
 import { startTestRedis, type TestRedis } from '../support/redis';
 import { PROVIDER_KEYS, testGatewayConfig } from '../support/sidecar';
+import { waitForLog } from '../support/child-log';
 
 jest.setTimeout(90_000);
 
@@ -52,21 +53,6 @@ function random(seed: number): (min: number, max: number) => number {
   };
 }
 
-function waitForLog(child: ChildProcessWithoutNullStreams, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (data: Buffer): void => {
-      seen += data.toString();
-      const match = pattern.exec(seen);
-      if (match) {
-        child.stderr.off('data', onData);
-        resolve(match[0]);
-      }
-    };
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`sidecar exited ${code} before it was ready: ${seen.slice(-2000)}`)));
-  });
-}
 
 async function startReplica(configPath: string): Promise<Replica> {
   const child = spawn('node', [bin, 'serve', '--config', configPath]);

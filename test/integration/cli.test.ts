@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { externalProcessorClient } from '../../src/extproc/protos';
 import { testGatewayConfig, TEST_KEYS } from '../support/sidecar';
 import type { ProtoProcessingRequest, ProtoProcessingResponse } from '../../src/extproc/envoy-types';
+import { waitForLog } from '../support/child-log';
 
 const root = path.resolve(__dirname, '../..');
 const bin = path.join(root, 'bin/llmgw.js');
@@ -77,21 +78,6 @@ describe('llmgw serve', () => {
   let child: ChildProcessWithoutNullStreams | undefined;
   afterEach(() => child?.kill('SIGKILL'));
 
-  function waitForLog(proc: ChildProcessWithoutNullStreams, pattern: RegExp): Promise<string> {
-    return new Promise((resolve, reject) => {
-      let seen = '';
-      const onData = (data: Buffer): void => {
-        seen += data.toString();
-        const match = pattern.exec(seen);
-        if (match) {
-          proc.stderr.off('data', onData);
-          resolve(match[0]);
-        }
-      };
-      proc.stderr.on('data', onData);
-      proc.once('exit', (code) => reject(new Error(`exited ${code} before logging ${pattern}: ${seen}`)));
-    });
-  }
 
   it('drains on SIGTERM: answers the open stream, then exits 0', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'llmgw-cli-'));
