@@ -44,16 +44,27 @@ function regexLiterals(file: string): Pattern[] {
 
 const patterns = sourceFiles(SRC).flatMap(regexLiterals);
 
+/**
+ * recheck's verdict. `unknown` means its time budget ran out (it happens on a machine busy with other
+ * work): asked once more with a longer budget, so only a real verdict fails the test. A `vulnerable`
+ * verdict is final.
+ */
+function check(source: string, flags: string): string {
+  const first = checkSync(source, flags, { timeout: 10_000 }).status;
+  return first === 'unknown' ? checkSync(source, flags, { timeout: 60_000 }).status : first;
+}
+
 it('finds the patterns it is meant to check', () => {
   expect(patterns.length).toBeGreaterThan(10);
 });
 
 it('proves every regex literal in src/ free of catastrophic backtracking', () => {
   const unsafe = patterns
-    .map((pattern) => ({ ...pattern, status: checkSync(pattern.source, pattern.flags, { timeout: 10_000 }).status }))
+    .map((pattern) => ({ ...pattern, status: check(pattern.source, pattern.flags) }))
     .filter((result) => result.status !== 'safe');
   expect(unsafe.map(({ where, source, status }) => `${where} /${source}/ ${status}`)).toEqual([]);
-});
+  // Room for a few second opinions on a busy machine (see check()).
+}, 300_000);
 
 it('would catch a vulnerable pattern', () => {
   expect(checkSync('^(a+)+$', '').status).toBe('vulnerable');
