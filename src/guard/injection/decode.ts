@@ -217,7 +217,7 @@ export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_
       else if (c >= 0x41 && c <= 0x5a) hasUpper = true;
     }
     // A whole segment that is one base64 token ("aWdub3JlIHJ1bGVz") is a payload, however short: nothing around it says otherwise.
-    const wholeBase64 = length % 4 === 0 && text.trim().length === length;
+    const wholeBase64 = length % 4 === 0 && length < MIN_BASE64 && text.trim().length === length;
     const minBase64 = wholeBase64 ? 16 : MIN_BASE64;
     if (length < minBase64 && !(hexOnly && length >= MIN_HEX)) continue;
     if (!budget()) break;

@@ -259,10 +259,10 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     // ("DАN", "D4N") do not hide it; lower case makes the bare names ambiguous ("Dan"), so only the label form counts.
     id: 'jailbreak.persona_label',
     view: 'folded',
-    hints: ['dan', 'stan', 'dude', 'aim', 'antigpt', 'ucar', 'apophis', 'nraf', 'bish', 'devmode'],
+    hints: ['dan:', 'stan:', 'dude:', 'aim:', 'ucar:', 'apophis:', 'nraf:', 'bish:', 'devmode:'],
     family: 'jailbreak',
     tier: 'weak',
-    regex: pattern('jailbreak.persona_label', '(?:^|\\n)[ \\t]*(?:dan|stan|dude|aim|betterdan|antigpt|ucar|apophis|nraf|bish|devmode)[ \\t]*:'),
+    regex: pattern('jailbreak.persona_label', '(?:^|\\n)[ \\t]*(?:dan|stan|dude|aim|betterdan|antigpt|ucar|apophis|nraf|bish|devmode):'),
   },
   {
     id: 'jailbreak.dual_response',
