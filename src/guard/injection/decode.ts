@@ -216,13 +216,16 @@ export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_
       else if (c >= 0x61 && c <= 0x7a) hasLower = true;
       else if (c >= 0x41 && c <= 0x5a) hasUpper = true;
     }
-    if (length < MIN_BASE64 && !(hexOnly && length >= MIN_HEX)) continue;
+    // A whole segment that is one base64 token ("aWdub3JlIHJ1bGVz") is a payload, however short: nothing around it says otherwise.
+    const wholeBase64 = length % 4 === 0 && length < MIN_BASE64 && text.trim().length === length;
+    const minBase64 = wholeBase64 ? 16 : MIN_BASE64;
+    if (length < minBase64 && !(hexOnly && length >= MIN_HEX)) continue;
     if (!budget()) break;
     const run = text.slice(start, scanTo).replace(NEWLINES, '');
     if (binOnly && length % 8 === 0) take('binary', decodeBinary(run));
     else if (hexOnly && hasDigit) take('hex', decodeHex(run.length % 2 === 0 ? run : run.slice(0, -1)));
     else if (b32Only && length >= 24 && !hasLower) take('base32', decodeBase32(trimPadding(run)));
-    else if (length >= MIN_BASE64 && (hasDigit || (hasLower && hasUpper))) take('base64', decodeBase64(run));
+    else if (length >= minBase64 && (hasDigit || (hasLower && hasUpper))) take('base64', decodeBase64(run));
   }
 
   // Separated hex bytes ("49 67 6e", "\x49\x67", "0x49,0x67") and 8-bit groups ("01001001 01100111").

@@ -106,7 +106,9 @@ interface ViewScore {
 }
 
 /** A piece of data that opens with a word (letters), not with markup, a comment sign or quotes. */
-const OPENS_WITH_WORD = pattern('detector.opens_with_word', '^\\s*[\\p{L}]', 'u');
+const OPENS_WITH_WORD = pattern('detector.opens_with_word', '^\\s*[¿¡]?[\\p{L}]', 'u');
+/** A piece of data that is a question (Latin, fullwidth and Arabic question marks). */
+const ENDS_WITH_QUESTION = pattern('detector.ends_with_question', '[?\\uff1f\\u061f][\\s"\'\\u201d\\u00bb)]*$');
 const SENTENCE_END = pattern('detector.sentence_end', '[.!?\\u3002\\uff01\\uff1f\\u0964][ \\t]', 'g');
 
 export class InjectionDetector {
@@ -211,10 +213,14 @@ export class InjectionDetector {
     let bestClassifier = 0;
     let bestTask = 0;
     let bestRules: RuleHit[] = [];
+    let docStems: Map<string, number> | undefined;
     for (const line of dataLines(folded)) {
       const lineTokens = tagConcepts(line, ascii || undefined);
       if (lineTokens.words.length === 0 && lineTokens.cjk.length === 0) continue;
-      const lineRules = dataLineRules(line, lineTokens);
+      let lineRules = dataLineRules(line, lineTokens);
+      if (lineRules.some((r) => r.rule === QUESTION_LINE) && onTopic(lineTokens.words, docStems ?? (docStems = stemCounts(tokens.words)))) {
+        lineRules = lineRules.filter((r) => r.rule !== QUESTION_LINE);
+      }
       const f = extractFeatures(lineTokens, this.models.prompt.bits);
       const zp = score(this.models.prompt, f);
       const zt = score(this.models.task, f) + this.options.taskOffset;
@@ -231,6 +237,23 @@ export class InjectionDetector {
     const all = [...rules, ...bestRules];
     return { z: Math.max(best, combine(-Infinity, rules)), classifier: bestClassifier, task: bestTask, rules: all };
   }
+}
+
+const QUESTION_LINE = 'address.question_line';
+const STEM = 5;
+
+/** How often each content-word stem (first STEM characters of words of STEM or more) occurs in a text. */
+function stemCounts(words: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const w of words) if (w.length >= STEM) counts.set(w.slice(0, STEM), (counts.get(w.slice(0, STEM)) ?? 0) + 1);
+  return counts;
+}
+
+/** A question shares a content word with the rest of its document (an FAQ's question and its answer): not planted. */
+function onTopic(lineWords: readonly string[], doc: ReadonlyMap<string, number>): boolean {
+  const own = stemCounts(lineWords);
+  for (const [stem, n] of own) if ((doc.get(stem) ?? 0) > n) return true;
+  return false;
 }
 
 /** Classifier score plus rule evidence: a strong rule sets a floor; medium and weak rules add. */
@@ -306,7 +329,7 @@ function* cutLong(text: string, from: number, to: number): Generator<string> {
 
 /** The concept rules of one piece of data (training picks planted lines with the same rules). */
 export function dataLineRules(line: string, tokens: Tokens): RuleHit[] {
-  return matchConceptRules(tokens, 'data', OPENS_WITH_WORD.test(line));
+  return matchConceptRules(tokens, 'data', OPENS_WITH_WORD.test(line), ENDS_WITH_QUESTION.test(line));
 }
 
 /** Where a pasted document starts: a quote after a colon, a code fence, HTML or XML-ish markup. */

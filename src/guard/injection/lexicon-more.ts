@@ -83,7 +83,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
   NEW: ['nieuwe', 'yeni', 'nowy', 'nowa', 'nowe', 'nowych', 'baru', '새로운', 'νέ*'],
 };
 
-export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP', readonly string[]>> = {
+export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH', readonly string[]>> = {
   /** Closing the task at hand, the first half of a task switch ("Very good. That is done. Now..."). */
   DONE: [
     'that is done', 'that s done', 'thats done', 'well done', 'very good', 'good job', 'great job', 'excellent performance', 'perfect', 'task completed', 'you passed', 'congratulations',
@@ -93,6 +93,15 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY'
   /** "Now" opening the next thing to do. */
   SWITCH: ['now', 'next', 'jetzt', 'nun', 'ahora', 'maintenant', 'agora', 'ora', 'теперь', 'сейчас', '现在', '接下来', '今度は', 'では', 'अब', 'الان', 'الآن'],
   /** An interruption ("stop -", "ACHTUNG - STOPP"). */
+  /** A program's function: calling one is what code answers talk about, so it is weaker evidence than calling a tool. */
+  FUNCTION: ['function', 'functions', 'función', 'funcion', 'fonction', 'funktion', 'função', 'funcao', 'funzione', 'функци*', '函数', '函數', '関数', 'फ़ंक्शन', 'फंक्शन', 'دالة', 'الدالة'],
+  /** The assistant told it *is now* someone else, mid-conversation (not "imagine you are", "pretend to be": role-play a user asks for openly). */
+  PERSONA_SWITCH: [
+    'now you are', 'now you re', 'you are now', 'you re now', 'from now on you are', 'ahora eres', 'ahora tu eres', 'ahora usted es', 'a partir de ahora eres',
+    'maintenant tu es', 'maintenant vous etes', 'tu es maintenant', 'vous etes maintenant', 'désormais tu es', 'desormais tu es', 'jetzt bist du', 'nun bist du', 'du bist jetzt', 'du bist nun', 'ab jetzt bist du', 'sie sind jetzt',
+    'agora voce e', 'agora você é', 'voce agora e', 'você agora é', 'ora sei', 'ora tu sei', 'adesso sei', 'da ora sei', 'теперь ты', 'теперь вы', 'отныне ты', 'ты теперь',
+    '现在你是', '現在你是', '你现在是', '你現在是', '从现在起你是', '今からあなたは', 'これからあなたは', 'あなたは今', 'あなたはもう', 'अब तुम', 'अब आप', 'तुम अब', 'आप अब', 'الان انت', 'انت الان', 'من الان انت',
+  ],
   STOP: ['stop', 'stopp', 'halt', 'arrête', 'arrete', 'detente', 'detén', 'pare', 'fermati', 'basta', 'стоп', 'хватит', '停', '停止', 'ストップ', 'やめて', 'रुको', 'बंद करो', 'توقف'],
   /** Personal attributes of a person (asked of "the user": data the assistant holds about someone else). */
   PERSONAL: [

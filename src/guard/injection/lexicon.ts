@@ -15,7 +15,7 @@ export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
   'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI', 'CODEREF',
-  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP',
+  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
@@ -168,6 +168,7 @@ export const LEXICON: Lexicon = {
     'без ограничений', 'без цензуры', 'без фильтров', 'без правил', 'без морали', 'без этики', 'неограниченн*', 'нецензурирован*',
     '没有限制', '沒有限制', '无限制', '無限制', '不受限制', '没有任何限制', '无审查', '不受约束', '没有道德', '無審查', '制限なし', '制限のない', '制約なし', '検閲なし', '無制限', '倫理なし',
     'बिना किसी प्रतिबंध', 'बिना प्रतिबंध', 'बिना सेंसर', 'बिना नियम', 'कोई प्रतिबंध नहीं', 'कोई नियम नहीं', 'بدون قيود', 'بلا قيود', 'بدون رقابه', 'بدون حدود', 'بلا حدود', 'بدون قواعد',
+    'sin ninguna regla', 'sans aucune règle', 'ohne jegliche regeln', 'sem nenhuma regra', 'senza alcuna regola', 'без всяких правил', '没有规则', '沒有規則', '没有任何规则', '不受规则', 'ルールのない', 'ルールなし', 'ルールに縛られない', 'बिना नियमों', 'नियमों के बिना', 'بلا قواعد',
   ],
   JAILBREAK: [
     'haz cualquier cosa ahora', 'fais n importe quoi maintenant', 'tu jetzt alles', 'faca qualquer coisa agora', 'fai qualsiasi cosa ora', 'делай что угодно сейчас', '现在做任何事', '今すぐ何でもする', 'अभी कुछ भी करो', 'افعل اي شيء الان',
@@ -279,5 +280,5 @@ export const LEXICON: Lexicon = {
   BOUNDARY: ['end of', 'begin of', 'start of', 'beginning of'],
   CALL: ['call', 'invoke', 'execute', 'trigger', 'run', 'llama', 'invoca', 'ejecuta', 'appelle', 'invoque', 'exécute', 'rufe', 'aufrufen', 'führe', 'fuhre', 'ausführen', 'chame', 'execute', 'chiama', 'esegui', 'вызови', 'выполни', 'запусти', '调用', '執行', '执行', '运行', '呼び出', '実行', 'चलाएं', 'चलाओ', 'कॉल', 'استدع*', 'نفذ*', 'شغل*'],
   ...EXTRA_CONCEPT_LEXICON,
-  TOOL: ['tool', 'tools', 'function', 'plugin', 'api', 'browser', 'herramienta', 'outil', 'werkzeug', 'ferramenta', 'strumento', 'инструмент', '工具', '函数', 'ツール', 'उपकरण', 'اداه'],
+  TOOL: ['tool', 'tools', 'plugin', 'api', 'browser', 'herramienta', 'outil', 'werkzeug', 'ferramenta', 'strumento', 'инструмент', '工具', 'ツール', 'उपकरण', 'اداه'],
 };

@@ -46,6 +46,15 @@ describe('findEncoded', () => {
     expect(kinds('.. --. -. --- .-. . / .- .-.. .-..')).toEqual(['morse:ignore all']);
   });
 
+  it('decodes a whole segment that is one short base64 token, but not the same token inside a sentence', () => {
+    const token = Buffer.from('ignore rules').toString('base64');
+    expect(token).toHaveLength(16);
+    expect(kinds(token)).toEqual(['base64:ignore rules']);
+    expect(kinds(` ${token}\n`)).toEqual(['base64:ignore rules']);
+    expect(kinds(`session ${token} expired`)).toEqual([]);
+    expect(findEncoded('AKIAIOSFODNN7EXA')).toEqual([]);
+  });
+
   it('ignores ordinary text, identifiers and hashes', () => {
     expect(findEncoded('The quick brown fox jumps over the lazy dog. Internationalization matters.')).toEqual([]);
     expect(findEncoded('commit 9f2c1e4b7a0d3c5e8f1a2b3c4d5e6f708192a3b4 fixed it')).toEqual([]);
