@@ -39,18 +39,21 @@ export function redactForTenant(request: CanonicalRequest, tenant: RuntimeTenant
   if (result.blocked.length > 0 || result.broken > 0) {
     return { ok: false, error: apiError(400, 'pii_detected', `The request contains data the gateway's policy does not allow to send (request ${requestId}).`), counts };
   }
-  const unredacted = result.counts.filter((c) => c.action === 'allow').reduce((sum, c) => sum + c.count, 0);
+  // Left as written: spans whose action is `allow`, and segments that could not change (signed thinking).
+  const unredacted = result.counts.filter((c) => c.action === 'allow').reduce((sum, c) => sum + c.count, 0) + result.locked;
   return { ok: true, segments: result.segments, restore: result.restore, counts, unredacted };
 }
 
 /**
  * The redaction levels this request's redaction achieved, for a policy obligation ("send to external
  * providers only after redaction"). Nothing unless the tenant redacts and left no detected span as
- * written; `irreversible` only when no placeholder can be turned back into its value. A tenant without
- * redaction gets nothing, so such an obligation denies (fail closed) instead of sending the text.
+ * written (signed thinking blocks included) and looked at every channel; `irreversible` only when no
+ * placeholder can be turned back into its value. A tenant without redaction gets nothing, so such an
+ * obligation denies (fail closed) instead of sending the text.
  */
 export function appliedRedactionLevels(tenant: RuntimeTenant, outcome: RedactionOutcome): ReadonlySet<RedactionLevel> {
-  if (!tenant.redaction || !outcome.ok || outcome.unredacted > 0) return new Set();
+  // A redaction limited to some channels never looked at the others, so it cannot vouch for the request.
+  if (!tenant.redaction || tenant.redaction.channels || !outcome.ok || outcome.unredacted > 0) return new Set();
   return new Set<RedactionLevel>([outcome.counts.some((c) => c.action === 'reversible') ? 'reversible' : 'irreversible']);
 }
 
