@@ -300,8 +300,50 @@ interface WordInfo {
 
 /** Shape counts of the text being tagged (tagging is synchronous: one text at a time). */
 const shapeCounts = { rot: 0, grouped: 0, long: false };
-const wordCache = new Map<string, WordInfo>();
 const WORD_CACHE_LIMIT = 50000;
+
+/**
+ * The memo of `WordInfo` per word: an open-addressing table keyed by the word's FNV hash (needed for the
+ * features anyway), not a Map: the words are fresh slices of the text, and a Map hashes each one again
+ * and compares it through a second hash; here a slot is found from the hash already computed, and the
+ * stored hash rejects other words before any string comparison. Cleared when it holds WORD_CACHE_LIMIT
+ * words (the table is sized so it stays at most ~40% full).
+ */
+class WordTable {
+  private static readonly BITS = 17;
+  private readonly mask = (1 << WordTable.BITS) - 1;
+  private readonly hashes = new Uint32Array(1 << WordTable.BITS);
+  private readonly words: (string | undefined)[] = new Array<string | undefined>(1 << WordTable.BITS).fill(undefined);
+  private readonly infos: (WordInfo | undefined)[] = new Array<WordInfo | undefined>(1 << WordTable.BITS).fill(undefined);
+  private count = 0;
+
+  get(word: string, hash: number): WordInfo | undefined {
+    const mask = this.mask;
+    for (let i = Math.imul(hash, 0x9e3779b1) >>> 0 & mask; ; i = (i + 1) & mask) {
+      const stored = this.words[i];
+      if (stored === undefined) return undefined;
+      if (this.hashes[i] === hash && stored === word) return this.infos[i];
+    }
+  }
+
+  /** Adds a word known to be absent. */
+  set(word: string, hash: number, info: WordInfo): void {
+    if (this.count >= WORD_CACHE_LIMIT) {
+      this.words.fill(undefined);
+      this.infos.fill(undefined);
+      this.count = 0;
+    }
+    const mask = this.mask;
+    let i = Math.imul(hash, 0x9e3779b1) >>> 0 & mask;
+    while (this.words[i] !== undefined) i = (i + 1) & mask;
+    this.hashes[i] = hash;
+    this.words[i] = word;
+    this.infos[i] = info;
+    this.count++;
+  }
+}
+
+const wordCache = new WordTable();
 const NONE: readonly number[] = [];
 const NO_ENTRIES: readonly WordEntry[] = [];
 
@@ -331,13 +373,13 @@ function singleConcepts(word: string): readonly number[] {
 function tagWord(words: readonly string[], wordPos: readonly number[], w: number, hits: ConceptHit[]): number {
   const word = words[w] as string;
   const p = wordPos[w] as number;
-  let info = wordCache.get(word);
+  const hash = hashWord(word);
+  let info = wordCache.get(word, hash);
   if (info === undefined) {
     const arabic = isArabic(word.charCodeAt(0));
     const multi = multiStarts.has(word) ? (exactIndex.get(word) ?? NO_ENTRIES).filter((e) => e.rest.length > 0) : NO_ENTRIES;
-    info = { concepts: arabic ? NONE : singleConcepts(word), multi, hash: hashWord(word), arabic, shape: wordShape(word) };
-    if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
-    wordCache.set(word, info);
+    info = { concepts: arabic ? NONE : singleConcepts(word), multi, hash, arabic, shape: wordShape(word) };
+    wordCache.set(word, hash, info);
   }
   if (info.shape !== 0) {
     if (info.shape & SHAPE_ROT_OR_REVERSED) shapeCounts.rot++;

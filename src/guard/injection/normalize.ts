@@ -156,7 +156,7 @@ const LATIN_SPECIAL: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø
 const LEET: Record<string, string> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'l', '€': 'e' };
 
 /** Characters that end a word for the folding pass (leet symbols are not among them). */
-function isBreak(c: number): boolean {
+function isBreakChar(c: number): boolean {
   if (c <= 0x20) return true;
   switch (c) {
     case 0x2c: case 0x2e: case 0x3b: case 0x3a: case 0x3f: case 0x22: case 0x27: case 0x28: case 0x29: case 0x5b: case 0x5d:
@@ -167,6 +167,17 @@ function isBreak(c: number): boolean {
     default:
       return false;
   }
+}
+
+/** `isBreakChar` for every UTF-16 code unit, tabulated once: the folding pass asks it of every character. */
+const BREAK_TABLE: Uint8Array = (() => {
+  const table = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) if (isBreakChar(c)) table[c] = 1;
+  return table;
+})();
+
+function isBreak(c: number): boolean {
+  return BREAK_TABLE[c] === 1;
 }
 
 function isLatinLower(c: number): boolean {
@@ -350,7 +361,7 @@ function foldWords(lower: string, signals: NormalizeSignals, relaxed = false): s
     const c = lower.charCodeAt(i);
     if (isLatinLower(c)) latin++;
     else if (c >= 0x80) {
-      if (HOMOGLYPHS[lower[i] as string] !== undefined) confusable++;
+      if (HOMOGLYPH_UNITS[c] === 1) confusable++;
       else if (isLetterish(c)) other++;
     }
   }
@@ -383,6 +394,12 @@ function foldWords(lower: string, signals: NormalizeSignals, relaxed = false): s
 
 const NON_ASCII = pattern('normalize-non-ascii', '[^\\x00-\\x7f]');
 /** Something the word pass may fold: a non-ASCII character, or a digit or leet symbol touching a letter. */
+/** Code units that are look-alike keys of HOMOGLYPHS (all single code units), for the per-character count in `foldWords`. */
+const HOMOGLYPH_UNITS: Uint8Array = (() => {
+  const table = new Uint8Array(0x10000);
+  for (const key of Object.keys(HOMOGLYPHS)) if (key.length === 1) table[key.charCodeAt(0)] = 1;
+  return table;
+})();
 const HOMOGLYPH_ANY = pattern('normalize-homoglyph', `[${Object.keys(HOMOGLYPHS).join('')}]`);
 /** A digit or leet symbol touching a lower-case Latin letter (a loop: the equivalent regex costs 5x more). */
 function hasLeet(lower: string): boolean {

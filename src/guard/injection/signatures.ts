@@ -315,7 +315,7 @@ function conceptsPresent(tokens: Tokens): Uint8Array {
 
 /** Positions per concept; only the concepts present get a list. */
 function conceptLists(tokens: Tokens): (number[] | undefined)[] {
-  const lists: (number[] | undefined)[] = new Array<number[] | undefined>(CONCEPT_COUNT);
+  const lists: (number[] | undefined)[] = new Array<number[] | undefined>(CONCEPT_COUNT + 1);
   for (const h of tokens.hits) {
     const list = lists[h.concept];
     if (list) list.push(h.pos);
@@ -337,14 +337,14 @@ function lowerBound(list: readonly number[], x: number): number {
 }
 
 /** A negation (not, never, nicht, не, 不要...) in the two positions before p. */
-function negatedAt(lists: (number[] | undefined)[], p: number): boolean {
+function negatedAt(lists: (readonly number[] | undefined)[], p: number): boolean {
   const neg = lists[CONCEPT_ID.NEG] ?? EMPTY;
   const i = lowerBound(neg, p - 2);
   return i < neg.length && (neg[i] as number) < p;
 }
 
 /** IGNORE not preceded by a negation, plus a negated FOLLOW ("do not follow"). */
-function effectiveIgnore(lists: (number[] | undefined)[]): number[] {
+function effectiveIgnore(lists: (readonly number[] | undefined)[]): number[] {
   const out: number[] = [];
   for (const p of lists[CONCEPT_ID.IGNORE] ?? EMPTY) if (!negatedAt(lists, p)) out.push(p);
   for (const p of lists[CONCEPT_ID.FOLLOW] ?? EMPTY) if (negatedAt(lists, p)) out.push(p);
@@ -352,7 +352,7 @@ function effectiveIgnore(lists: (number[] | undefined)[]): number[] {
 }
 
 /** Position p opens the text: p is 0, or every position before it is a POLITE opener ("please", "can you"). */
-function opensText(lists: (number[] | undefined)[], p: number): boolean {
+function opensText(lists: (readonly number[] | undefined)[], p: number): boolean {
   if (p === 0) return true;
   if (p > 3) return false;
   const polite = lists[CONCEPT_ID.POLITE] ?? EMPTY;
@@ -369,26 +369,66 @@ function tierFor(rule: { tier: Tier; dataTier?: Tier }, trust: Trust): Tier {
   return trust === 'data' && rule.dataTier ? rule.dataTier : rule.tier;
 }
 
+/** Slot of the effective IGNORE positions (`IGNORE_EFF`) in the per-text concept lists, after the concepts. */
+const IGNORE_EFF_SLOT = CONCEPT_COUNT;
+
+function slotOf(a: Anchor): number {
+  return a === 'IGNORE_EFF' ? IGNORE_EFF_SLOT : CONCEPT_ID[a];
+}
+
+/** A concept rule with its concept names resolved to list slots once (not per text and anchor). */
+interface CompiledConceptRule {
+  readonly rule: ConceptRule;
+  readonly anchor: number;
+  readonly all: readonly number[] | undefined;
+  readonly any: readonly number[] | undefined;
+  readonly none: readonly number[] | undefined;
+  readonly noneNear: readonly number[] | undefined;
+  readonly after: boolean;
+  readonly anyAfter: boolean;
+}
+
+const COMPILED_CONCEPT_RULES: readonly CompiledConceptRule[] = CONCEPT_RULES.map((rule) => ({
+  rule,
+  anchor: slotOf(rule.anchor),
+  all: rule.all?.map(slotOf),
+  any: rule.any?.map(slotOf),
+  none: rule.none?.map(slotOf),
+  noneNear: rule.noneNear?.map(slotOf),
+  after: rule.after === true,
+  anyAfter: rule.anyAfter === true,
+}));
+
+function allNear(lists: (readonly number[] | undefined)[], slots: readonly number[], p: number, window: number, after: boolean): boolean {
+  for (let k = 0; k < slots.length; k++) if (!near(lists[slots[k] as number] ?? EMPTY, p, window, after)) return false;
+  return true;
+}
+
+function anyNear(lists: (readonly number[] | undefined)[], slots: readonly number[], p: number, window: number, after: boolean): boolean {
+  for (let k = 0; k < slots.length; k++) if (near(lists[slots[k] as number] ?? EMPTY, p, window, after)) return true;
+  return false;
+}
+
 /** Concept rules over the token stream. */
 export function matchConceptRules(tokens: Tokens, trust: Trust, opensWithWord = true, question = false): RuleHit[] {
   if (tokens.hits.length === 0) return [];
-  const lists = conceptLists(tokens);
-  const ignore = effectiveIgnore(lists);
-  const list = (a: Anchor): readonly number[] => (a === 'IGNORE_EFF' ? ignore : (lists[CONCEPT_ID[a]] ?? EMPTY));
+  const lists: (readonly number[] | undefined)[] = conceptLists(tokens);
+  lists[IGNORE_EFF_SLOT] = effectiveIgnore(lists);
   const out: RuleHit[] = [];
-  for (const rule of CONCEPT_RULES) {
+  for (const compiled of COMPILED_CONCEPT_RULES) {
+    const rule = compiled.rule;
     if (rule.dataOnly && trust !== 'data') continue;
     if (rule.userOnly === true && trust === 'data') continue;
     if (rule.question === true && !question) continue;
-    const anchors = list(rule.anchor);
+    const anchors = lists[compiled.anchor] ?? EMPTY;
     if (anchors.length === 0) continue;
     let fired = false;
     for (const p of anchors) {
       if (rule.affirmative && negatedAt(lists, p)) continue;
-      if (rule.all && !rule.all.every((c) => near(list(c), p, rule.window, rule.after === true))) continue;
-      if (rule.any && !rule.any.some((c) => near(list(c), p, rule.window, rule.anyAfter === true))) continue;
-      if (rule.none && rule.none.some((c) => near(list(c), p, rule.window + 2, true))) continue;
-      if (rule.noneNear && rule.noneNear.some((c) => near(list(c), p, NONE_NEAR_WINDOW, false))) continue;
+      if (compiled.all && !allNear(lists, compiled.all, p, rule.window, compiled.after)) continue;
+      if (compiled.any && !anyNear(lists, compiled.any, p, rule.window, compiled.anyAfter)) continue;
+      if (compiled.none && anyNear(lists, compiled.none, p, rule.window + 2, true)) continue;
+      if (compiled.noneNear && anyNear(lists, compiled.noneNear, p, NONE_NEAR_WINDOW, false)) continue;
       if (rule.atStart && !(opensWithWord && opensText(lists, p))) continue;
       fired = true;
       break;
@@ -406,18 +446,22 @@ export function matchConceptRules(tokens: Tokens, trust: Trust, opensWithWord = 
 const JAILBREAK_THEMES = (['ACT', 'UNRESTRICTED', 'POLICY', 'REFUSE', 'CHARACTER', 'NO_LONGER', 'ALWAYS', 'AI', 'JAILBREAK_WORD', 'MODE_NAME', 'NOW'] as const).map((c) => CONCEPT_ID[c]);
 const JAILBREAK_THEMES_MEDIUM = 5;
 
+/** Each pattern rule's `concepts` as ids, resolved once. */
+const PATTERN_CONCEPT_IDS: readonly (readonly number[] | undefined)[] = PATTERN_RULES.map((rule) => rule.concepts?.map((c) => CONCEPT_ID[c]));
+
 /** Structural patterns over the NFKC text (`text`), the same lower-cased (computed when a rule needs it) and the folded text. */
 export function matchPatternRules(text: string, folded: string, tokens: Tokens, trust: Trust): RuleHit[] {
   const out: RuleHit[] = [];
   let lower: string | undefined;
   let present: Uint8Array | undefined;
-  for (const rule of PATTERN_RULES) {
+  for (let r = 0; r < PATTERN_RULES.length; r++) {
+    const rule = PATTERN_RULES[r] as PatternRule;
     if (rule.dataOnly && trust !== 'data') continue;
     const subject = rule.view === 'folded' ? folded : rule.view === 'lower' ? (lower ??= text.toLowerCase()) : text;
     if (rule.concepts) {
       present ??= conceptsPresent(tokens);
       const seen = present;
-      if (!rule.concepts.some((c) => seen[CONCEPT_ID[c]] === 1)) continue;
+      if (!(PATTERN_CONCEPT_IDS[r] as readonly number[]).some((c) => seen[c] === 1)) continue;
     } else if (rule.hints && !rule.hints.some((h) => subject.includes(h))) continue;
     rule.regex.lastIndex = 0;
     if (rule.regex.test(subject)) out.push({ rule: rule.id, family: rule.family, tier: tierFor(rule, trust) });
