@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import type { SegmentChannel } from '../../llm';
-import { DetectorUnavailableError, type RemoteInspector, type RemoteOutcome } from '../pii/presidio';
+import { DetectorUnavailableError, isTimeout, remoteOutcomes, type RemoteInspector, type RemoteOutcome } from '../remote';
 import type { Finding, InspectorPlugin } from '../registry';
 import { isDataChannel } from './detector';
 import { pattern } from './patterns';
@@ -163,7 +163,6 @@ function bodyOf(params: RemoteInjectionParams, text: string): string {
 }
 
 export function createRemoteInjectionInspector(params: RemoteInjectionParams, onOutcome?: (outcome: RemoteOutcome, reason?: string) => void, env: NodeJS.ProcessEnv = process.env): RemoteInspector {
-  const counts: Record<RemoteOutcome, number> = { ok: 0, fail_open: 0, fail_closed: 0 };
   const endpoint = endpointOf(params);
   const channels = new Set<SegmentChannel>(params.channels);
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
@@ -172,20 +171,9 @@ export function createRemoteInjectionInspector(params: RemoteInjectionParams, on
     if (!key) throw new Error(`${REMOTE_INJECTION_DETECTOR_ID}: environment variable ${params.apiKeyEnv} is not set`);
     headers.authorization = `Bearer ${key}`;
   }
-  const record = (outcome: RemoteOutcome, reason?: string): void => {
-    counts[outcome]++;
-    onOutcome?.(outcome, reason);
-  };
-  const fail = (reason: DetectorUnavailableError['reason']): Finding[] => {
-    if (params.failMode === 'open') {
-      record('fail_open', reason);
-      return [];
-    }
-    record('fail_closed', reason);
-    throw new DetectorUnavailableError(REMOTE_INJECTION_DETECTOR_ID, reason);
-  };
+  const { record, fail, outcomes } = remoteOutcomes(REMOTE_INJECTION_DETECTOR_ID, params.failMode, onOutcome);
   return {
-    outcomes: () => ({ ...counts }),
+    outcomes,
     async inspect(text, context) {
       if (!text || !channels.has(context.channel)) return [];
       let answer: unknown;
@@ -201,9 +189,7 @@ export function createRemoteInjectionInspector(params: RemoteInjectionParams, on
         if (answer === undefined) return fail('bad_response');
       } catch (error) {
         if (error instanceof DetectorUnavailableError) throw error;
-        // Duck-typed: the abort reason is a DOMException, which may come from another realm.
-        const name = typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string' ? (error as { name: string }).name : '';
-        return fail(name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network');
+        return fail(isTimeout(error) ? 'timeout' : 'network');
       }
       const scored = mapAnswer(answer, params.mapping, params.api);
       if (!scored) return fail('bad_response');

@@ -5,7 +5,8 @@
  * `DetectorUnavailableError` so the request is refused; `open` returns no findings and counts it.
  */
 import { z } from 'zod';
-import type { Finding, Inspector, InspectorPlugin } from '../registry';
+import type { Finding, InspectorPlugin } from '../registry';
+import { DetectorUnavailableError, isTimeout, remoteOutcomes, thrownName, type RemoteInspector, type RemoteOutcome } from '../remote';
 import { pattern } from './patterns';
 
 export const presidioParamsSchema = z.strictObject({
@@ -24,24 +25,7 @@ const resultSchema = z.array(
   z.object({ entity_type: z.string().min(1), start: z.number().int().min(0), end: z.number().int().min(0), score: z.number().min(0).max(1) }),
 );
 
-/** A detector could not answer and its fail mode is `closed`: the caller refuses the request. */
-export class DetectorUnavailableError extends Error {
-  readonly code = 'detector_unavailable';
-  constructor(
-    readonly detector: string,
-    readonly reason: 'timeout' | 'http_error' | 'bad_response' | 'network',
-  ) {
-    super(`${detector} unavailable: ${reason}`);
-    this.name = 'DetectorUnavailableError';
-  }
-}
-
-export type RemoteOutcome = 'ok' | 'fail_open' | 'fail_closed';
-
-export interface RemoteInspector extends Inspector {
-  /** Counts per outcome since creation (for a metric labelled by outcome). */
-  outcomes(): Readonly<Record<RemoteOutcome, number>>;
-}
+export { DetectorUnavailableError, type RemoteInspector, type RemoteOutcome } from '../remote';
 
 /**
  * Presidio (Python) counts offsets in code points, JavaScript strings in UTF-16 units: they differ after any
@@ -70,22 +54,10 @@ export function codePointOffsets(text: string): (offset: number) => number {
 export const PRESIDIO_DETECTOR_ID = 'pii.presidio';
 
 export function createPresidioInspector(params: PresidioParams, onOutcome?: (outcome: RemoteOutcome, reason?: string) => void): RemoteInspector {
-  const counts: Record<RemoteOutcome, number> = { ok: 0, fail_open: 0, fail_closed: 0 };
   const endpoint = new URL('analyze', params.url.endsWith('/') ? params.url : `${params.url}/`).toString();
-  const record = (outcome: RemoteOutcome, reason?: string): void => {
-    counts[outcome]++;
-    onOutcome?.(outcome, reason);
-  };
-  const fail = (reason: DetectorUnavailableError['reason']): Finding[] => {
-    if (params.failMode === 'open') {
-      record('fail_open', reason);
-      return [];
-    }
-    record('fail_closed', reason);
-    throw new DetectorUnavailableError(PRESIDIO_DETECTOR_ID, reason);
-  };
+  const { record, fail, outcomes } = remoteOutcomes(PRESIDIO_DETECTOR_ID, params.failMode, onOutcome);
   return {
-    outcomes: () => ({ ...counts }),
+    outcomes,
     async inspect(text, context) {
       if (!text) return [];
       const body: Record<string, unknown> = { text, language: params.language };
@@ -108,10 +80,8 @@ export function createPresidioInspector(params: PresidioParams, onOutcome?: (out
         payload = await response.json();
       } catch (error) {
         if (error instanceof DetectorUnavailableError) throw error;
-        // Duck-typed: the abort reason is a DOMException, which may come from another realm.
-        const name = typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string' ? (error as { name: string }).name : '';
-        if (name === 'TimeoutError' || name === 'AbortError') return fail('timeout');
-        return fail(stage === 'body' && name === 'SyntaxError' ? 'bad_response' : 'network');
+        if (isTimeout(error)) return fail('timeout');
+        return fail(stage === 'body' && thrownName(error) === 'SyntaxError' ? 'bad_response' : 'network');
       }
       const parsed = resultSchema.safeParse(payload);
       if (!parsed.success) return fail('bad_response');
