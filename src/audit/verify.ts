@@ -130,6 +130,16 @@ class Broken extends Error {
   }
 }
 
+/** One line of an audit file as JSON; a line cut short or not JSON breaks the chain where it stands. */
+function parseLine(text: string, terminated: boolean, file: string, line: number): unknown {
+  if (!terminated) throw new Broken({ file, line, reason: 'truncated', detail: 'the last line has no newline (cut short)' });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new Broken({ file, line, reason: 'malformed', detail: 'not JSON' });
+  }
+}
+
 interface Located<T> {
   readonly entry: T;
   readonly file: string;
@@ -196,13 +206,7 @@ export async function verifyTenantDir(dir: string, keyring: AuditKeyring): Promi
       let lineNo = 0;
       for await (const { text, terminated } of readLines(path.join(dir, file))) {
         lineNo += 1;
-        if (!terminated) throw new Broken({ file, line: lineNo, reason: 'truncated', detail: 'the last line has no newline (cut short)' });
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch {
-          throw new Broken({ file, line: lineNo, reason: 'malformed', detail: 'not JSON' });
-        }
+        const value = parseLine(text, terminated, file, lineNo);
         if (!controlShape(value) || canonicalJson(value) !== text) throw new Broken({ file, line: lineNo, reason: 'malformed', detail: 'not a canonical checkpoint or prune entry' });
         checkTenant(value.tenant, file, lineNo);
         const key = keyFor(value.kid, file, lineNo);
@@ -232,13 +236,7 @@ export async function verifyTenantDir(dir: string, keyring: AuditKeyring): Promi
       const full = path.join(dir, file);
       for await (const { text, terminated } of readLines(full)) {
         lineNo += 1;
-        if (!terminated) throw new Broken({ file, line: lineNo, reason: 'truncated', detail: 'the last line has no newline (cut short)' });
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch {
-          throw new Broken({ file, line: lineNo, reason: 'malformed', detail: 'not JSON' });
-        }
+        const value = parseLine(text, terminated, file, lineNo);
         if (!chainLineShape(value)) throw new Broken({ file, line: lineNo, reason: 'malformed', detail: 'not a chain line' });
         if (canonicalJson(value) !== text) throw new Broken({ file, line: lineNo, seq: value.seq, reason: 'malformed', detail: 'not in canonical form (edited)' });
         const { seq } = value;
