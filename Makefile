@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 BIN := node_modules/.bin
 
-.PHONY: all install build typecheck test test-unit run bench check-config schemas policy train-injection eval clean
+.PHONY: all install build typecheck test test-tools test-unit run bench check-config schemas policy train-injection eval clean
 
 all: build
 
@@ -27,8 +27,12 @@ policy:
 
 # Every test: unit, integration (real sockets, real gRPC, real Redis, real opa-compiled wasm) and end to
 # end through the test edge with the official SDKs.
-test: build policy
-	$(BIN)/jest
+# helm and kube-validate (pinned, Go-built into .tools/bin) for the chart tests.
+test-tools:
+	scripts/install-test-tools.sh
+
+test: build policy test-tools
+	HELM_BIN=$(CURDIR)/.tools/bin/helm KUBE_VALIDATE_BIN=$(CURDIR)/.tools/bin/kube-validate $(BIN)/jest
 
 # Unit tests only (no build needed), for a quick loop.
 test-unit: install
