@@ -42,4 +42,30 @@ export const leetspeak: Transform = (text) =>
     .map((run) => (run.length >= 20 ? run : Array.from(run, (ch) => LEET[ch] ?? ch).join('')))
     .join('');
 
-export const TRANSFORMS: Readonly<Record<string, Transform>> = { zeroWidth, tagCharacters, homoglyphs, base64, leetspeak };
+/** Deterministic marks for `zalgo` (a seeded sequence, so every run builds the same text). */
+function markSequence(seed: number): () => string {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return String.fromCharCode(0x0300 + (state >>> 8) % 0x70);
+  };
+}
+
+/** "Zalgo" text: three combining marks stacked on every Latin letter. */
+export const zalgo: Transform = (text) => {
+  const mark = markSequence(7);
+  return text.replace(/[A-Za-z]/g, (ch) => ch + mark() + mark() + mark());
+};
+
+/**
+ * Words of eight letters or more broken by a hyphen after their first letter ("i-nstructions"), the
+ * token-splitting trick. Texts with fewer than three such words are returned as they are: one "e-mail"
+ * is spelling, and the normaliser rightly leaves it alone.
+ */
+export const brokenWords: Transform = (text) => {
+  const long = /\b([a-z])([a-z]{7,})\b/g;
+  const count = (text.match(long) ?? []).length;
+  return count >= 3 ? text.replace(long, '$1-$2') : text;
+};
+
+export const TRANSFORMS: Readonly<Record<string, Transform>> = { zeroWidth, tagCharacters, homoglyphs, base64, leetspeak, zalgo, brokenWords };

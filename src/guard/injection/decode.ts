@@ -120,14 +120,18 @@ const MORSE: Record<string, string> = {
   '....-': '4', '.....': '5', '-....': '6', '--...': '7', '---..': '8', '----.': '9', '-----': '0',
 };
 
+/** Words are separated by a slash or, as many encoders write them, by two or more spaces. */
 function decodeMorse(run: string): string | undefined {
   let out = '';
   for (const word of run.split('/')) {
     for (const letter of word.split(' ')) {
-      if (letter.length === 0) continue;
+      if (letter.length === 0) {
+        if (out.length > 0 && !out.endsWith(' ')) out += ' ';
+        continue;
+      }
       out += MORSE[letter] ?? '?';
     }
-    out += ' ';
+    if (!out.endsWith(' ')) out += ' ';
   }
   return readable(out) ? out.trim() : undefined;
 }

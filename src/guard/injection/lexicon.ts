@@ -166,6 +166,8 @@ export const LEXICON: Lexicon = {
     'ohne einschränkungen', 'ohne einschrankungen', 'ohne grenzen', 'ohne filter', 'ohne zensur', 'ohne regeln', 'uneingeschränkt', 'uneingeschrankt', 'unzensiert', 'ungefiltert',
     'sem restrições', 'sem restricoes', 'sem limites', 'sem filtros', 'sem censura', 'sem regras', 'senza restrizioni', 'senza limiti', 'senza filtri', 'senza censura', 'senza regole',
     'без ограничений', 'без цензуры', 'без фильтров', 'без правил', 'без морали', 'без этики', 'неограниченн*', 'нецензурирован*',
+    'aucune règle', 'aucune limite', 'aucune restriction', 'keine regeln', 'keine grenzen', 'keine einschränkungen', 'ninguna regla', 'ningún límite', 'ninguna restricción', 'nenhuma regra', 'nenhum limite',
+    'nessuna regola', 'nessun limite', 'нет правил', 'никаких правил', 'нет ограничений', '没有规则', '没有任何规则', '沒有規則', 'ルールはない', 'ルールなし', 'لا قواعد', 'بلا قواعد',
     '没有限制', '沒有限制', '无限制', '無限制', '不受限制', '没有任何限制', '无审查', '不受约束', '没有道德', '無審查', '制限なし', '制限のない', '制約なし', '検閲なし', '無制限', '倫理なし',
     'बिना किसी प्रतिबंध', 'बिना प्रतिबंध', 'बिना सेंसर', 'बिना नियम', 'कोई प्रतिबंध नहीं', 'कोई नियम नहीं', 'بدون قيود', 'بلا قيود', 'بدون رقابه', 'بدون حدود', 'بلا حدود', 'بدون قواعد',
     'sin ninguna regla', 'sans aucune règle', 'ohne jegliche regeln', 'sem nenhuma regra', 'senza alcuna regola', 'без всяких правил', '没有规则', '沒有規則', '没有任何规则', '不受规则', 'ルールのない', 'ルールなし', 'ルールに縛られない', 'बिना नियमों', 'नियमों के बिना', 'بلا قواعد',

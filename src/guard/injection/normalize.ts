@@ -22,6 +22,10 @@ export interface NormalizeSignals {
   leetWords: number;
   /** Runs of letters spaced out one by one ("i g n o r e"). */
   spacedRuns: number;
+  /** Characters carrying three or more combining marks ("Zalgo" text; Vietnamese stacks two at most). */
+  stackedMarks: number;
+  /** Words broken by hyphens inside them ("i-nstruction", "terminatio-n"), counted when the text has several. */
+  brokenWords: number;
 }
 
 export interface Normalized {
@@ -37,7 +41,7 @@ export interface Normalized {
 }
 
 export function emptySignals(): NormalizeSignals {
-  return { invisible: 0, bidi: 0, tags: 0, variationSelectors: 0, homoglyphWords: 0, leetWords: 0, spacedRuns: 0 };
+  return { invisible: 0, bidi: 0, tags: 0, variationSelectors: 0, homoglyphWords: 0, leetWords: 0, spacedRuns: 0, stackedMarks: 0, brokenWords: 0 };
 }
 
 /** 0..1: how strongly the text was concealed. Each kind of trick counts once, a lot of it counts more. */
@@ -50,6 +54,8 @@ export function concealment(s: NormalizeSignals): number {
   if (s.homoglyphWords >= 1) score = Math.max(score, Math.min(0.8, 0.4 + s.homoglyphWords / 10));
   if (s.leetWords >= 2) score = Math.max(score, Math.min(0.6, 0.2 + s.leetWords / 20));
   if (s.spacedRuns >= 1) score = Math.max(score, 0.4);
+  if (s.stackedMarks >= 3) score = Math.max(score, Math.min(0.8, 0.4 + s.stackedMarks / 40));
+  if (s.brokenWords >= BROKEN_WORDS_MIN) score = Math.max(score, 0.4);
   return score;
 }
 
@@ -307,11 +313,17 @@ function foldScripts(text: string): string {
   return last === 0 ? text : out + text.slice(last);
 }
 
-function stripLatinMarks(text: string): string {
+/**
+ * Strips combining marks from Latin letters (accents: the lexicon is folded the same way) and from spaces,
+ * digits and ASCII punctuation, where they only ever stack up to hide a word ("Zalgo" text). Marks on
+ * other scripts stay: Greek or Devanagari need theirs.
+ */
+function stripLatinMarks(text: string, signals?: NormalizeSignals): string {
   const decomposed = text.normalize('NFD');
   let out = '';
   let last = 0;
   let prevLatin = false;
+  let marks = 0;
   for (let i = 0; i < decomposed.length; i++) {
     const c = decomposed.charCodeAt(i);
     if (c >= 0x0300 && c <= 0x036f) {
@@ -319,8 +331,10 @@ function stripLatinMarks(text: string): string {
         out += decomposed.slice(last, i);
         last = i + 1;
       }
+      if (++marks === 3 && signals) signals.stackedMarks++;
       continue;
     }
+    marks = 0;
     const special = c >= 0xc0 ? LATIN_SPECIAL[decomposed[i] as string] : undefined;
     if (special !== undefined) {
       out += decomposed.slice(last, i) + special;
@@ -328,18 +342,40 @@ function stripLatinMarks(text: string): string {
       prevLatin = true;
       continue;
     }
-    prevLatin = isLatinLower(c);
+    prevLatin = c < 0x80 || isLatinLower(c);
   }
   return (last === 0 ? decomposed : out + decomposed.slice(last)).normalize('NFC');
 }
 
-function hasLatinExtended(text: string): boolean {
+/** Latin letters with accents, or combining marks left over after NFKC (stacked marks, marks on spaces). */
+function hasLatinExtendedOrMarks(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xc0 && c <= 0x24f) return true;
     if (c >= 0x1e00 && c <= 0x1eff) return true;
+    if (c >= 0x0300 && c <= 0x036f) return true;
   }
   return false;
+}
+
+/** A text needs this many hyphen-broken words before they are joined: one "e-mail" or "x-ray" is spelling, not a trick. */
+const BROKEN_WORDS_MIN = 3;
+/** A word broken by a hyphen next to a fragment of one or two letters ("i-nstruction", "fu-lfilled", "terminatio-n", "ou- tside"). */
+const BROKEN_WORD = pattern('normalize-broken-word', '\\b([a-z]{1,2})-[ ]?([a-z]{2,})|\\b([a-z]{3,})-([a-z])\\b', 'g');
+
+/** Joins hyphen-broken words when a text has several of them ("User message terminatio-n. ** System i-nstruction"). */
+function joinBrokenWords(text: string, signals: NormalizeSignals): string {
+  let count = 0;
+  BROKEN_WORD.lastIndex = 0;
+  while (BROKEN_WORD.exec(text) !== null && count < BROKEN_WORDS_MIN) count++;
+  if (count < BROKEN_WORDS_MIN) return text;
+  let joined = 0;
+  const out = text.replace(BROKEN_WORD, (_m, a?: string, b?: string, c?: string, d?: string) => {
+    joined++;
+    return a !== undefined ? a + (b as string) : (c as string) + (d as string);
+  });
+  signals.brokenWords += joined;
+  return out;
 }
 
 const LEET_NUMBER = pattern('normalize-leet-number', '(?<![0-9a-z.,])[013457]{1,2}(?![0-9a-z.,])', 'g');
@@ -441,7 +477,7 @@ export function normalize(input: string): Normalized {
   }
   let lower = text.toLowerCase();
   if (!inputAscii) {
-    if (hasLatinExtended(lower)) lower = stripLatinMarks(lower);
+    if (hasLatinExtendedOrMarks(lower)) lower = stripLatinMarks(lower, signals);
     lower = foldScripts(lower);
   }
   const ascii = inputAscii || isPlainAscii(lower);
@@ -449,6 +485,7 @@ export function normalize(input: string): Normalized {
   // A text with leetspeak in it: fold again, now also short words with one letter ("7h3", "m3") and digit-only words.
   if (signals.leetWords >= 1) folded = foldLeetNumbers(foldWords(folded, signals, true));
   if (SPACED.test(folded)) folded = collapseSpaced(folded, signals);
+  if (folded.includes('-')) folded = joinBrokenWords(folded, signals);
   return { text, folded, hidden, signals, ascii };
 }
 
