@@ -15,7 +15,7 @@ export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
   'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI', 'CODEREF',
-  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH',
+  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'QUESTION_WORD',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
@@ -236,7 +236,13 @@ export const LEXICON: Lexicon = {
     'wortwortlich', 'palabra por palabra', 'mot pour mot', 'parola per parola', 'palavra por palavra', 'слово в слово', '一字不差','text', 'words', 'prompt', 'beginning', 'start', 'verbatim', 'word for word', 'everything above', 'this conversation', 'texto', 'texte', 'wörtlich', 'wortlich', 'literalmente', 'testualmente', 'дословно', '原文', '逐字', '一字一句', 'そのまま', 'शब्दशः', 'حرفيا'],
   REFUSE: ['refuse', 'refuses', 'decline', 'declines', 'reject', 'rejects', 'apologize', 'apologise', 'warnings', 'warning', 'disclaimers', 'disclaimer', 'caveats', 'censor', 'rechazar', 'negarte', 'refuser', 'refuses', 'ablehnen', 'verweigern', 'recusar', 'rifiutare', 'отказыва*', 'отказ*', '拒绝', '拒絕', '断る', '拒否', 'इनकार', 'رفض', 'ترفض'],
   ALWAYS: ['always', 'must', 'never', 'no matter', 'siempre', 'nunca', 'toujours', 'jamais', 'immer', 'niemals', 'sempre', 'nunca', 'mai', 'всегда', 'никогда', '总是', '永远', '永遠', '必ず', '常に', 'हमेशा', 'कभी', 'دائما', 'ابدا'],
-  CHARACTER: ['in character', 'stay in character', 'break character', 'out of character', 'stay in role', 'personaje', 'personnage', 'rolle', 'personagem', 'personaggio', 'образе', 'роли', '角色', 'キャラクター', 'किरदार', 'الشخصيه'],
+  // Staying in (or falling out of) character, not the bare word: "character", "Rolle", "роли", "角色" also name any role-play part.
+  CHARACTER: [
+    'in character', 'stay in character', 'break character', 'out of character', 'stay in role',
+    'en el personaje', 'en personaje', 'del personaje', 'dans le personnage', 'du personnage', 'dans ton rôle', 'dans son rôle', 'in der rolle', 'aus der rolle', 'in deiner rolle',
+    'no personagem', 'do personagem', 'nel personaggio', 'dal personaggio', 'в образе', 'из образа', 'из роли', 'в своей роли', '保持角色', '跳出角色', '脱离角色', '出戏', 'キャラクターを保', 'キャラを崩', '役を崩',
+    'किरदार में', 'किरदार से', 'في الشخصيه', 'عن الشخصيه',
+  ],
   ATTENTION: ['important', 'attention', 'urgent', 'warning', 'note', 'notice', 'priority', 'override', 'admin', 'administrator', 'root', 'sudo', 'importante', 'atención', 'wichtig', 'achtung', 'dringend', 'attenzione', 'важно', 'внимание', '重要', '注意', '紧急', '緊急', 'महत्वपूर्ण', 'ध्यान', 'هام', 'مهم', 'تنبيه'],
   LINK: ['link', 'url', 'website', 'image', 'markdown', 'hyperlink', 'enlace', 'lien', 'collegamento', 'ссылк*', '链接', '連結', 'リンク', 'लिंक', 'رابط'],
   HISTORY: ['inbox', 'contacts', 'emails', 'api keys', 'api key', 'credentials', 'cookies', 'conversation', 'chat history', 'previous messages', 'conversation history', 'chat log', 'user data', 'personal data', 'personal information', 'cookies', 'session', 'historial', 'historique', 'verlauf', 'histórico', 'cronologia', 'историю', '历史', '對話', '履歴', 'इतिहास', 'سجل'],

@@ -363,17 +363,30 @@ const BROKEN_WORDS_MIN = 3;
 /** A word broken by a hyphen next to a fragment of one or two letters ("i-nstruction", "fu-lfilled", "terminatio-n", "ou- tside"). */
 const BROKEN_WORD = pattern('normalize-broken-word', '\\b([a-z]{1,2})-[ ]?([a-z]{2,})|\\b([a-z]{3,})-([a-z])\\b', 'g');
 
+/** Letters around each hyphen, visited by `indexOf` (most texts have few hyphens): an upper bound of BROKEN_WORD's matches, cheap enough for every text. */
+function brokenCandidates(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('-'); at > 0 && count < BROKEN_WORDS_MIN; at = text.indexOf('-', at + 1)) {
+    let left = 0;
+    while (left < 3 && at - left - 1 >= 0 && isLatinLower(text.charCodeAt(at - left - 1))) left++;
+    let r = at + 1;
+    if (text.charCodeAt(r) === 0x20) r++;
+    let right = 0;
+    while (right < 2 && r + right < text.length && isLatinLower(text.charCodeAt(r + right))) right++;
+    if (left > 0 && right > 0 && (left <= 2 || right === 1)) count++;
+  }
+  return count;
+}
+
 /** Joins hyphen-broken words when a text has several of them ("User message terminatio-n. ** System i-nstruction"). */
 function joinBrokenWords(text: string, signals: NormalizeSignals): string {
-  let count = 0;
-  BROKEN_WORD.lastIndex = 0;
-  while (BROKEN_WORD.exec(text) !== null && count < BROKEN_WORDS_MIN) count++;
-  if (count < BROKEN_WORDS_MIN) return text;
+  if (brokenCandidates(text) < BROKEN_WORDS_MIN) return text;
   let joined = 0;
   const out = text.replace(BROKEN_WORD, (_m, a?: string, b?: string, c?: string, d?: string) => {
     joined++;
     return a !== undefined ? a + (b as string) : (c as string) + (d as string);
   });
+  if (joined < BROKEN_WORDS_MIN) return text;
   signals.brokenWords += joined;
   return out;
 }

@@ -147,6 +147,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // opens with a question word and ends with a question mark. The detector keeps it only when the question is off the document's topic
   // (an FAQ's questions share their words with its answers).
   { id: 'address.question_line', family: 'address', tier: 'weak', dataOnly: true, anchor: 'ASK', atStart: true, question: true, window: 0 },
+  // The same with the other question words ("How do solar panels work?", "Who wrote Romeo and Juliet?"); one id, so the on-topic check applies.
+  { id: 'address.question_line', family: 'address', tier: 'weak', dataOnly: true, anchor: 'QUESTION_WORD', atStart: true, question: true, window: 0 },
   { id: 'tool.send_history', family: 'exfiltration', tier: 'medium', dataTier: 'strong', anchor: 'SEND', any: ['HISTORY', 'SECRET'], window: 6 },
 ];
 
