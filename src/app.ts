@@ -89,8 +89,8 @@ export class App {
     const budgets = createBudgetService(store.config.budgets, { baseDir: configDir, events: budgetEventHooks(metrics, log) });
     metrics.budgetStoreUp.set((await budgets.start()) ? 1 : 0);
     warmUpTokenizers();
-    const alerts = new BudgetAlerts(store.config.budgetAlerts, budgetAlertHooks(metrics, log));
     const telemetry = createTelemetry({ config: () => store.config, metrics, logger: log, baseDir: configDir });
+    const alerts = new BudgetAlerts(store.config.budgetAlerts, budgetAlertHooks(metrics, log, telemetry.tenantLabel));
     // Policy bundles load before serving (a bad one stops startup); later configs apply once theirs load.
     const policy = new PolicyService<RuntimeInputGuard>(policyServiceHooks(metrics, log, telemetry.tenantLabel));
     await policy.configure(store.config.policy);

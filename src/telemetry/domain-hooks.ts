@@ -41,10 +41,11 @@ export function auditSinkHooks(metrics: SidecarMetrics, log: Logger): AuditSinkH
   };
 }
 
-export function budgetAlertHooks(metrics: SidecarMetrics, log: Logger): BudgetAlertHooks {
+/** `tenantLabel` bounds the metric's tenant label like every other per-tenant metric; the log line keeps the id. */
+export function budgetAlertHooks(metrics: SidecarMetrics, log: Logger, tenantLabel: (tenant: string) => string = (tenant) => tenant): BudgetAlertHooks {
   return {
     crossed: (alert) => {
-      metrics.budgetAlerts.inc({ tenant: alert.tenant, limit: alert.limit, threshold: String(alert.threshold) });
+      metrics.budgetAlerts.inc({ tenant: tenantLabel(alert.tenant), limit: alert.limit, threshold: String(alert.threshold) });
       log.warn({ alert: { id: alert.id, tenant: alert.tenant, scope: alert.scope, limit: alert.limit, threshold: alert.threshold, used: alert.used, max: alert.max } }, 'budget threshold crossed');
     },
     webhookFailed: (alert, reason) => {
