@@ -354,61 +354,19 @@ export function hashWord(word: string): number {
   return h >>> 0;
 }
 
-/** Concepts of a single word by exact and stem entries. */
-function lexiconConcepts(word: string, out: number[]): number[] {
+function singleConcepts(word: string): readonly number[] {
+  const out: number[] = [];
   const exact = exactIndex.get(word);
   if (exact) for (const e of exact) if (e.rest.length === 0 && !out.includes(e.concept)) out.push(e.concept);
   if (word.length >= 2) {
     const stems = stemIndex.get(key2(word));
     if (stems) for (const e of stems) if (word.startsWith(e.first) && !out.includes(e.concept)) out.push(e.concept);
   }
-  return out;
-}
-
-function singleConcepts(word: string): readonly number[] {
-  const out = lexiconConcepts(word, []);
   if (out.length === 0) {
     const fuzzy = fuzzyLookup(word);
     if (fuzzy >= 0) out.push(fuzzy);
   }
-  if (out.length === 0) gluedConcepts(word, out);
   return out.length === 0 ? NONE : out;
-}
-
-/** Concepts of one half of a glued word: exact, stem, or one typo. */
-function partConcepts(part: string): number[] {
-  const out = lexiconConcepts(part, []);
-  if (out.length === 0) {
-    const fuzzy = fuzzyLookup(part);
-    if (fuzzy >= 0) out.push(fuzzy);
-  }
-  return out;
-}
-
-/** A glued word is split only when one of its halves is one of these: the words an attack is made of. */
-const GLUE_KEYS: ReadonlySet<number> = new Set((['INSTR', 'PRIOR', 'IGNORE', 'SYSPROMPT', 'SECRET'] as const).map((c) => CONCEPT_ID[c]));
-const GLUE_MIN_PART = 3;
-
-/**
- * Two words run together ("allprevious", "priorinstructions", "yourinstructions"): typed in haste, or to slip
- * past a word list. Split at the first point where both halves are lexicon words (one typo allowed in
- * each) and one of them is an attack word. Plain ASCII words of 8-24 letters only; memoised with the word.
- */
-function gluedConcepts(word: string, out: number[]): void {
-  if (word.length < 2 * GLUE_MIN_PART + 2 || word.length > 24) return;
-  for (let i = 0; i < word.length; i++) {
-    const c = word.charCodeAt(i);
-    if (c < 0x61 || c > 0x7a) return;
-  }
-  for (let i = GLUE_MIN_PART; i <= word.length - GLUE_MIN_PART; i++) {
-    const left = partConcepts(word.slice(0, i));
-    if (left.length === 0) continue;
-    const right = partConcepts(word.slice(i));
-    if (right.length === 0) continue;
-    if (!left.some((c) => GLUE_KEYS.has(c)) && !right.some((c) => GLUE_KEYS.has(c))) continue;
-    for (const c of [...left, ...right]) if (!out.includes(c)) out.push(c);
-    return;
-  }
 }
 
 /** Tags one word; returns its hash. */

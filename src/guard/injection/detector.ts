@@ -35,8 +35,6 @@ export interface DetectorOptions {
   readonly maxDecodedViews: number;
   /** Offset added to the `task` model's score on data lines (lower: more lenient). */
   readonly taskOffset: number;
-  /** User messages of this many words or more (not pasted documents) also count the concept path (see COMBINE); Infinity: never. */
-  readonly conceptMinWords: number;
   readonly models?: InjectionModels;
 }
 
@@ -48,7 +46,6 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   maxDecodeCandidates: 16,
   maxDecodedViews: 64,
   taskOffset: 2,
-  conceptMinWords: 30,
 };
 
 export type InjectionType = 'prompt_injection' | 'jailbreak';
@@ -87,29 +84,10 @@ export function isDataChannel(channel: SegmentChannel): boolean {
  * it has not seen it is over-confident, so alone it flags only when very sure); a medium rule adds
  * `medium` (alone it flags unless the classifier disagrees), a weak one `weak`; `escalate` distinct medium
  * rules count as a strong one; a strong rule sets the floor.
- *
- * The concept path: training drops the surface features at random, so the prompt model's concept weights
- * also form a model of their own, which knows only language-neutral concepts and cannot learn a source's
- * style. On a long message of the user's own (`conceptMinWords` words or more, an option, and no pasted document) its
- * score, times `conceptGain` plus `conceptShift`, stands in for the classifier's when higher: a role-play
- * setup spreads its evidence over many sentences, none of which a rule catches alone. Short messages are
- * left to the rules, since a pair of concepts there has everyday twins ("thanks, I followed your
- * instructions"), and pasted documents too (a StackOverflow answer says "your code").
  */
-export const COMBINE: Readonly<{
-  scale: number;
-  shift: number;
-  conceptGain: number;
-  conceptShift: number;
-  medium: number;
-  weak: number;
-  escalate: number;
-  strongFloor: number;
-}> = {
+export const COMBINE: Readonly<{ scale: number; shift: number; medium: number; weak: number; escalate: number; strongFloor: number }> = {
   scale: 0.35,
   shift: -2.5,
-  conceptGain: 2,
-  conceptShift: 1,
   medium: 5,
   weak: 1.5,
   escalate: 3,
@@ -175,15 +153,13 @@ export class InjectionDetector {
     const norm = normalize(text);
     signals.push(norm.signals);
     const tokens = tagConcepts(norm.folded, norm.ascii);
-    // Where a pasted document starts, looked up once for long user messages (the concept path and the rescan below both ask).
-    const paste = trust === 'user' && tokens.words.length >= this.options.conceptMinWords ? { at: embeddedData(text) } : undefined;
-    let best = trust === 'data' ? this.scoreData(norm.text, norm.folded, tokens, norm.ascii) : this.scoreUser(norm.text, norm.folded, tokens, paste !== undefined && paste.at === undefined);
+    let best = trust === 'data' ? this.scoreData(norm.text, norm.folded, tokens, norm.ascii) : this.scoreUser(norm.text, norm.folded, tokens);
     // A document pasted into the user's message ("Summarize this webpage: '<html>...'") is data too: an
     // instruction inside it is scored as one planted in a document.
     // Only when the message is not flagged already and shows some evidence (a rule, or a classifier
     // leaning that way): rescanning every pasted text as data would double the cost of long prompts.
     const undecided = trust === 'user' && sigmoid(best.z) < this.options.threshold && (best.rules.length > 0 || best.classifier >= PASTED_DATA_GATE);
-    const pasted = undecided ? (paste ? paste.at : embeddedData(text)) : undefined;
+    const pasted = undecided ? embeddedData(text) : undefined;
     if (pasted !== undefined) {
       const inner = this.scanView(pasted, 'data', depth, budget, signals);
       best = { z: Math.max(best.z, inner.z), classifier: Math.max(best.classifier, inner.classifier), task: inner.task, rules: [...best.rules, ...inner.rules] };
@@ -216,26 +192,18 @@ export class InjectionDetector {
     return best;
   }
 
-  /** `setup`: a long message of the user's own, no pasted document in it (the concept path counts). */
-  private scoreUser(text: string, folded: string, tokens: Tokens, setup: boolean): ViewScore {
+  private scoreUser(text: string, folded: string, tokens: Tokens): ViewScore {
     const rules = [...matchConceptRules(tokens, 'user'), ...matchPatternRules(text, folded, tokens, 'user')];
-    const model = this.models.prompt;
     let zc = -Infinity;
-    let zk = -Infinity;
     if (tokens.words.length <= WINDOW_WORDS + WINDOW_STEP) {
-      const f = extractFeatures(tokens, model.bits);
-      zc = score(model, f);
-      if (setup) zk = score(model, f, false);
+      zc = score(this.models.prompt, extractFeatures(tokens, this.models.prompt.bits));
     } else {
       for (let from = 0; from < tokens.words.length; from += WINDOW_STEP) {
-        const f = extractFeatures(windowOf(tokens, from, from + WINDOW_WORDS), model.bits);
-        zc = Math.max(zc, score(model, f));
-        if (setup) zk = Math.max(zk, score(model, f, false));
+        zc = Math.max(zc, score(this.models.prompt, extractFeatures(windowOf(tokens, from, from + WINDOW_WORDS), this.models.prompt.bits)));
         if (from + WINDOW_WORDS >= tokens.words.length) break;
       }
     }
-    const z = setup ? Math.max(zc, COMBINE.conceptGain * zk + COMBINE.conceptShift) : zc;
-    return { z: combine(z, rules), classifier: sigmoid(zc), task: 0, rules };
+    return { z: combine(zc, rules), classifier: sigmoid(zc), task: 0, rules };
   }
 
   private scoreData(text: string, folded: string, tokens: Tokens, ascii: boolean): ViewScore {
@@ -250,7 +218,7 @@ export class InjectionDetector {
       const lineTokens = tagConcepts(line, ascii || undefined);
       if (lineTokens.words.length === 0 && lineTokens.cjk.length === 0) continue;
       let lineRules = dataLineRules(line, lineTokens);
-      if (lineRules.some((r) => r.rule === QUESTION_LINE) && (smallTalk(lineTokens.words) || onTopic(lineTokens.words, docStems ?? (docStems = stemCounts(tokens.words))))) {
+      if (lineRules.some((r) => r.rule === QUESTION_LINE) && (smallTalk(lineTokens) || onTopic(lineTokens.words, docStems ?? (docStems = stemCounts(tokens.words))))) {
         lineRules = lineRules.filter((r) => r.rule !== QUESTION_LINE);
       }
       const f = extractFeatures(lineTokens, this.models.prompt.bits);
@@ -281,10 +249,14 @@ function stemCounts(words: readonly string[]): Map<string, number> {
   return counts;
 }
 
-/** A question about nothing in particular ("How are you?", "Why does this happen?"): fewer than two content words, so no task of its own. */
-function smallTalk(lineWords: readonly string[]): boolean {
+/**
+ * A question about nothing in particular ("What is up?", "What was that?"): fewer than two content words,
+ * so no task of its own. Chinese and Japanese lines have no words to count and are never small talk.
+ */
+function smallTalk(line: Tokens): boolean {
+  if (line.cjk.length > 0) return false;
   let content = 0;
-  for (const w of lineWords) if (w.length >= STEM && ++content >= 2) return false;
+  for (const w of line.words) if (w.length >= STEM && ++content >= 2) return false;
   return true;
 }
 

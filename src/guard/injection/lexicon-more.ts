@@ -83,16 +83,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
   NEW: ['nieuwe', 'yeni', 'nowy', 'nowa', 'nowe', 'nowych', 'baru', '새로운', 'νέ*'],
 };
 
-export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'QUESTION_WORD', readonly string[]>> = {
-  /**
-   * Question words other than "what/which" (those are ASK), and "can you / could you": a question planted in data for the
-   * reader-assistant ("How do solar panels work?" inside a bank email). Only used at the start of a piece of data.
-   */
-  QUESTION_WORD: [
-    'who', 'how', 'where', 'when', 'why', 'can you', 'could you', 'quién', 'quien', 'cómo', 'dónde', 'donde', 'cuándo', 'cuando', 'por qué', 'puedes', 'qui', 'comment', 'où', 'quand', 'pourquoi', 'peux-tu', 'pouvez-vous',
-    'wer', 'wie', 'wo', 'wann', 'warum', 'kannst du', 'können sie', 'konnen sie', 'quem', 'onde', 'porque', 'por que', 'você pode', 'voce pode', 'chi', 'dove', 'perché', 'perche', 'puoi',
-    'кто', 'как', 'где', 'когда', 'почему', 'можешь', '谁', '怎么', '如何', '哪里', '为什么', '為什麼', '誰', 'どうやって', 'どこ', 'いつ', 'なぜ', 'कौन', 'कैसे', 'कहाँ', 'कब', 'क्यों', 'من', 'كيف', 'اين', 'متى', 'لماذا',
-  ],
+export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH', readonly string[]>> = {
   /** Closing the task at hand, the first half of a task switch ("Very good. That is done. Now..."). */
   DONE: [
     'that is done', 'that s done', 'thats done', 'well done', 'very good', 'good job', 'great job', 'excellent performance', 'perfect', 'task completed', 'you passed', 'congratulations',

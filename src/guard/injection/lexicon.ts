@@ -15,7 +15,7 @@ export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
   'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI', 'CODEREF',
-  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'QUESTION_WORD',
+  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
@@ -166,8 +166,6 @@ export const LEXICON: Lexicon = {
     'ohne einschränkungen', 'ohne einschrankungen', 'ohne grenzen', 'ohne filter', 'ohne zensur', 'ohne regeln', 'uneingeschränkt', 'uneingeschrankt', 'unzensiert', 'ungefiltert',
     'sem restrições', 'sem restricoes', 'sem limites', 'sem filtros', 'sem censura', 'sem regras', 'senza restrizioni', 'senza limiti', 'senza filtri', 'senza censura', 'senza regole',
     'без ограничений', 'без цензуры', 'без фильтров', 'без правил', 'без морали', 'без этики', 'неограниченн*', 'нецензурирован*',
-    'aucune règle', 'aucune limite', 'aucune restriction', 'keine regeln', 'keine grenzen', 'keine einschränkungen', 'ninguna regla', 'ningún límite', 'ninguna restricción', 'nenhuma regra', 'nenhum limite',
-    'nessuna regola', 'nessun limite', 'нет правил', 'никаких правил', 'нет ограничений', '没有规则', '没有任何规则', '沒有規則', 'ルールはない', 'ルールなし', 'لا قواعد', 'بلا قواعد',
     '没有限制', '沒有限制', '无限制', '無限制', '不受限制', '没有任何限制', '无审查', '不受约束', '没有道德', '無審查', '制限なし', '制限のない', '制約なし', '検閲なし', '無制限', '倫理なし',
     'बिना किसी प्रतिबंध', 'बिना प्रतिबंध', 'बिना सेंसर', 'बिना नियम', 'कोई प्रतिबंध नहीं', 'कोई नियम नहीं', 'بدون قيود', 'بلا قيود', 'بدون رقابه', 'بدون حدود', 'بلا حدود', 'بدون قواعد',
     'sin ninguna regla', 'sans aucune règle', 'ohne jegliche regeln', 'sem nenhuma regra', 'senza alcuna regola', 'без всяких правил', '没有规则', '沒有規則', '没有任何规则', '不受规则', 'ルールのない', 'ルールなし', 'ルールに縛られない', 'बिना नियमों', 'नियमों के बिना', 'بلا قواعد',
@@ -239,8 +237,8 @@ export const LEXICON: Lexicon = {
   // Staying in (or falling out of) character, not the bare word: "character", "Rolle", "роли", "角色" also name any role-play part.
   CHARACTER: [
     'in character', 'stay in character', 'break character', 'out of character', 'stay in role',
-    'en el personaje', 'en personaje', 'del personaje', 'dans le personnage', 'du personnage', 'dans ton rôle', 'dans son rôle', 'in der rolle', 'aus der rolle', 'in deiner rolle',
-    'no personagem', 'do personagem', 'nel personaggio', 'dal personaggio', 'в образе', 'из образа', 'из роли', 'в своей роли', '保持角色', '跳出角色', '脱离角色', '出戏', 'キャラクターを保', 'キャラを崩', '役を崩',
+    'en el personaje', 'en personaje', 'del personaje', 'dans le personnage', 'du personnage', 'in der rolle', 'aus der rolle',
+    'no personagem', 'do personagem', 'nel personaggio', 'dal personaggio', 'в образе', 'из образа', 'из роли', '保持角色', '跳出角色', '脱离角色', '出戏', 'キャラクターを保', 'キャラを崩', '役を崩',
     'किरदार में', 'किरदार से', 'في الشخصيه', 'عن الشخصيه',
   ],
   ATTENTION: ['important', 'attention', 'urgent', 'warning', 'note', 'notice', 'priority', 'override', 'admin', 'administrator', 'root', 'sudo', 'importante', 'atención', 'wichtig', 'achtung', 'dringend', 'attenzione', 'важно', 'внимание', '重要', '注意', '紧急', '緊急', 'महत्वपूर्ण', 'ध्यान', 'هام', 'مهم', 'تنبيه'],

@@ -316,25 +316,31 @@ function foldScripts(text: string): string {
 /**
  * Strips combining marks from Latin letters (accents: the lexicon is folded the same way) and from spaces,
  * digits and ASCII punctuation, where they only ever stack up to hide a word ("Zalgo" text). Marks on
- * other scripts stay: Greek or Devanagari need theirs.
+ * other scripts stay (Greek needs its tonos) unless three or more are stacked on one character.
  */
 function stripLatinMarks(text: string, signals?: NormalizeSignals): string {
   const decomposed = text.normalize('NFD');
   let out = '';
   let last = 0;
   let prevLatin = false;
-  let marks = 0;
   for (let i = 0; i < decomposed.length; i++) {
     const c = decomposed.charCodeAt(i);
-    if (c >= 0x0300 && c <= 0x036f) {
-      if (prevLatin) {
+    if (isCombiningMark(c)) {
+      // The whole run of marks on this character: on Latin or ASCII it goes; on another script only when
+      // three or more are stacked (Cyrillic й or Devanagari keep their one mark).
+      let end = i + 1;
+      while (end < decomposed.length && isCombiningMark(decomposed.charCodeAt(end))) end++;
+      const stacked = end - i >= 3;
+      if (stacked && signals) signals.stackedMarks++;
+      // A stack on another script goes whole, a letter's own mark with it (й reads и): what the attacker
+      // stacked cannot be told from what the letter had.
+      if (prevLatin || stacked) {
         out += decomposed.slice(last, i);
-        last = i + 1;
+        last = end;
       }
-      if (++marks === 3 && signals) signals.stackedMarks++;
+      i = end - 1;
       continue;
     }
-    marks = 0;
     const special = c >= 0xc0 ? LATIN_SPECIAL[decomposed[i] as string] : undefined;
     if (special !== undefined) {
       out += decomposed.slice(last, i) + special;
@@ -347,38 +353,41 @@ function stripLatinMarks(text: string, signals?: NormalizeSignals): string {
   return (last === 0 ? decomposed : out + decomposed.slice(last)).normalize('NFC');
 }
 
+/** Combining diacritical marks, their extensions and supplements, marks for symbols, half marks. */
+function isCombiningMark(c: number): boolean {
+  return (c >= 0x0300 && c <= 0x036f) || (c >= 0x1ab0 && c <= 0x1aff) || (c >= 0x1dc0 && c <= 0x1dff) || (c >= 0x20d0 && c <= 0x20ff) || (c >= 0xfe20 && c <= 0xfe2f);
+}
+
 /** Latin letters with accents, or combining marks left over after NFKC (stacked marks, marks on spaces). */
 function hasLatinExtendedOrMarks(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xc0 && c <= 0x24f) return true;
     if (c >= 0x1e00 && c <= 0x1eff) return true;
-    if (c >= 0x0300 && c <= 0x036f) return true;
+    if (isCombiningMark(c)) return true;
   }
   return false;
 }
 
 /** A text needs this many hyphen-broken words before they are joined: one "e-mail" or "x-ray" is spelling, not a trick. */
 const BROKEN_WORDS_MIN = 3;
-/** A word broken by a hyphen next to a fragment of one or two letters ("i-nstruction", "fu-lfilled", "terminatio-n", "ou- tside"). */
-const BROKEN_WORD = pattern('normalize-broken-word', '\\b([a-z]{1,2})-[ ]?([a-z]{2,})|\\b([a-z]{3,})-([a-z])\\b', 'g');
+/** A word broken by a hyphen next to a fragment of one or two letters ("i-nstructions", "wi-thout", "previou-s"). */
+const BROKEN_WORD = pattern('normalize-broken-word', '\\b([a-z]{1,2})-([a-z]{2,})|\\b([a-z]{3,})-([a-z])\\b', 'g');
 
 /** Letters around each hyphen, visited by `indexOf` (most texts have few hyphens): an upper bound of BROKEN_WORD's matches, cheap enough for every text. */
 function brokenCandidates(text: string): number {
   let count = 0;
-  for (let at = text.indexOf('-'); at > 0 && count < BROKEN_WORDS_MIN; at = text.indexOf('-', at + 1)) {
+  for (let at = text.indexOf('-'); at >= 0 && count < BROKEN_WORDS_MIN; at = text.indexOf('-', at + 1)) {
     let left = 0;
     while (left < 3 && at - left - 1 >= 0 && isLatinLower(text.charCodeAt(at - left - 1))) left++;
-    let r = at + 1;
-    if (text.charCodeAt(r) === 0x20) r++;
     let right = 0;
-    while (right < 2 && r + right < text.length && isLatinLower(text.charCodeAt(r + right))) right++;
+    while (right < 2 && at + 1 + right < text.length && isLatinLower(text.charCodeAt(at + 1 + right))) right++;
     if (left > 0 && right > 0 && (left <= 2 || right === 1)) count++;
   }
   return count;
 }
 
-/** Joins hyphen-broken words when a text has several of them ("User message terminatio-n. ** System i-nstruction"). */
+/** Joins hyphen-broken words when a text has several of them ("i-gnore a-ll previou-s i-nstructions"). */
 function joinBrokenWords(text: string, signals: NormalizeSignals): string {
   if (brokenCandidates(text) < BROKEN_WORDS_MIN) return text;
   let joined = 0;

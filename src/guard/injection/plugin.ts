@@ -10,26 +10,15 @@
 import { z } from 'zod';
 import type { SegmentChannel } from '../../llm';
 import type { Finding, InspectContext, InspectorPlugin } from '../registry';
-import { InjectionDetector, type DetectorOptions, type SegmentResult } from './detector';
+import { InjectionDetector, type SegmentResult } from './detector';
 import { loadModels } from './model';
 import { ScanPool } from './scan-pool';
 
 /** One pool per distinct detector settings, per process: config reloads and tenants reuse it. */
 const pools = new Map<string, ScanPool>();
 
-/** The detector settings of a params object (the same in the main thread and in the workers). */
-function detectorOptions(params: InjectionParams): Partial<Omit<DetectorOptions, 'models'>> {
-  return {
-    threshold: params.threshold,
-    dataThreshold: params.dataThreshold,
-    maxDecodeDepth: params.maxDecodeDepth,
-    maxDecodedChars: params.maxDecodedChars,
-    conceptMinWords: params.conceptMinWords === 0 ? Infinity : params.conceptMinWords,
-  };
-}
-
 function poolFor(params: InjectionParams): ScanPool {
-  const detector = detectorOptions(params);
+  const detector = { threshold: params.threshold, dataThreshold: params.dataThreshold, maxDecodeDepth: params.maxDecodeDepth, maxDecodedChars: params.maxDecodedChars };
   const key = JSON.stringify([detector, params.modelPath ?? '', params.workers, params.maxQueuedScans]);
   let pool = pools.get(key);
   if (!pool) {
@@ -56,8 +45,6 @@ export const injectionParamsSchema = z.strictObject({
   maxDecodeDepth: z.number().int().min(0).max(6).default(3),
   /** Decoded characters per segment, all depths together. */
   maxDecodedChars: z.number().int().min(0).max(16 * 1024 * 1024).default(262144),
-  /** User messages of this many words or more (not pasted documents) also count the classifier's concept path; 0 turns it off. */
-  conceptMinWords: z.number().int().min(0).max(100000).default(30),
   /** Model file; default: the committed models/injection/model.json. */
   modelPath: z.string().min(1).optional(),
   /** Segments longer than this (characters) are scanned in a worker thread, off the event loop. */
@@ -76,7 +63,13 @@ export const injectionPlugin: InspectorPlugin<InjectionParams> = {
   description: 'prompt-injection and jailbreak detection: normalisation, bounded decoding, multilingual signatures, n-gram classifier; stricter on documents and tool results',
   params: injectionParamsSchema,
   create(params) {
-    const detector = new InjectionDetector({ ...detectorOptions(params), models: loadModels(params.modelPath) });
+    const detector = new InjectionDetector({
+      threshold: params.threshold,
+      dataThreshold: params.dataThreshold,
+      maxDecodeDepth: params.maxDecodeDepth,
+      maxDecodedChars: params.maxDecodedChars,
+      models: loadModels(params.modelPath),
+    });
     const channels = new Set<SegmentChannel>(params.channels);
     const report = (result: SegmentResult, context: InspectContext): Finding[] => {
       const findings: Finding[] = [];
