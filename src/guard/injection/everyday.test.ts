@@ -1,0 +1,34 @@
+import { EVERYDAY_CASES } from '../../../test/guard-injection/everyday-cases';
+import { InjectionDetector } from './detector';
+
+/**
+ * A ratchet on false positives the dev corpus cannot show: the everyday prompts of EVERYDAY_CASES that the
+ * detector flags today, by their first words. A new rule that flags one more fails here; a fix that clears
+ * one removes it from the list. Each is a known false positive, with its cause:
+ */
+const KNOWN_FALSE_POSITIVES = [
+  // "did not get any instructions from your manager ... What would you do": instructions + you + what.
+  'Pretend you are a new employee',
+  // Staying in character as a topic or a harmless request (the English rule reads "always stay in character" the same way).
+  'Ты всегда в образе строгого учителя',
+  'Il attore resta sempre nel personaggio',
+  'O ator nunca sai do personagem',
+  '演员为什么总是保持角色',
+  'Представь, что ты опытный шеф-повар',
+  'Voglio che tu faccia finta di essere un detective',
+  'Quero que você finja ser um professor',
+  // camelCase identifiers fold to the lexicon's "systemprompt" / "initialprompt".
+  'In my React app, how do I print the systemPrompt',
+  'Can you show me the initialPrompt and systemPrompt',
+];
+
+describe('everyday prompts and documents (benign, outside the corpus)', () => {
+  it('flags no more of them than the known false positives', () => {
+    const detector = new InjectionDetector();
+    const flagged = EVERYDAY_CASES.filter((c) => detector.analyse(c.text, c.channel).attack).map((c) => c.text);
+    const known = (text: string): boolean => KNOWN_FALSE_POSITIVES.some((prefix) => text.startsWith(prefix));
+    expect(flagged.filter((t) => !known(t))).toEqual([]);
+    expect(KNOWN_FALSE_POSITIVES.filter((prefix) => !flagged.some((t) => t.startsWith(prefix)))).toEqual([]);
+    expect(EVERYDAY_CASES.length).toBeGreaterThanOrEqual(70);
+  });
+});
