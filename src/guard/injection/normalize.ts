@@ -24,7 +24,7 @@ export interface NormalizeSignals {
   spacedRuns: number;
   /** Characters carrying three or more combining marks ("Zalgo" text; Vietnamese stacks two at most). */
   stackedMarks: number;
-  /** Words broken by hyphens inside them ("i-nstruction", "terminatio-n"), counted when the text has several. */
+  /** Words broken by hyphens inside them ("i-gnore", "previou-s"), counted when the text has three or more. */
   brokenWords: number;
 }
 
