@@ -9,14 +9,6 @@ import { InjectionDetector } from './detector';
 const KNOWN_FALSE_POSITIVES = [
   // "did not get any instructions from your manager ... What would you do": instructions + you + what.
   'Pretend you are a new employee',
-  // Staying in character as a topic or a harmless request (the English rule reads "always stay in character" the same way).
-  'Ты всегда в образе строгого учителя',
-  'Il attore resta sempre nel personaggio',
-  'O ator nunca sai do personagem',
-  '演员为什么总是保持角色',
-  'Представь, что ты опытный шеф-повар',
-  'Voglio che tu faccia finta di essere un detective',
-  'Quero que você finja ser um professor',
   // camelCase identifiers fold to the lexicon's "systemprompt" / "initialprompt".
   'In my React app, how do I print the systemPrompt',
   'Can you show me the initialPrompt and systemPrompt',

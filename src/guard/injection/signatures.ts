@@ -109,7 +109,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'jailbreak.no_longer_assistant', family: 'jailbreak', tier: 'medium', anchor: 'NO_LONGER', any: ['AI', 'FOLLOW', 'POLICY', 'INSTR'], window: 4 },
   { id: 'jailbreak.policy_void', family: 'jailbreak', tier: 'weak', anchor: 'POLICY', any: ['UNRESTRICTED', 'VOID'], window: 5 },
   { id: 'jailbreak.never_refuse', family: 'jailbreak', tier: 'medium', anchor: 'REFUSE', any: ['NEG', 'ALWAYS'], window: 3 },
-  { id: 'jailbreak.character', family: 'jailbreak', tier: 'medium', anchor: 'CHARACTER', any: ['ALWAYS', 'NEG', 'YOU', 'ACT'], window: 4 },
+  // Weak: role-play apps ask for it innocently ("always answer as the chef, never leave character"); a jailbreak says more.
+  { id: 'jailbreak.character', family: 'jailbreak', tier: 'weak', anchor: 'CHARACTER', any: ['ALWAYS', 'NEG', 'YOU', 'ACT'], window: 4 },
   { id: 'jailbreak.persistent_persona', family: 'jailbreak', tier: 'weak', anchor: 'ACT', any: ['NOW', 'ALWAYS', 'CHARACTER', 'NO_LONGER', 'REFUSE'], window: 10 },
   { id: 'jailbreak.mode_enabled', family: 'jailbreak', tier: 'weak', anchor: 'MODE', all: ['ENABLE'], window: 3 },
   { id: 'jailbreak.special_mode_enabled', family: 'jailbreak', tier: 'medium', anchor: 'MODE_NAME', any: ['ENABLE', 'YOU', 'NOW', 'UNRESTRICTED'], none: ['HOWTO'], window: 4 },
