@@ -174,9 +174,9 @@ export const LEXICON: Lexicon = {
     'haz cualquier cosa ahora', 'fais n importe quoi maintenant', 'tu jetzt alles', 'faca qualquer coisa agora', 'fai qualsiasi cosa ora', 'делай что угодно сейчас', '现在做任何事', '今すぐ何でもする', 'अभी कुछ भी करो', 'افعل اي شيء الان',
     'do anything now', 'dan mode', 'jailbreak mode', 'jailbroken', 'evil mode', 'unlocked mode', 'opposite mode', 'override mode', 'unrestricted mode', 'stay a dan', 'anti-dan', 'betterdan',
     'evil confidant', 'chaos mode', 'unfiltered mode', 'uncensored mode', 'developer mode output', 'developer mode enabled', 'god mode enabled',
-    '越狱', '越獄', 'ジェイルブレイク', '脱獄',
   ],
-  JAILBREAK_WORD: ['jailbreak', 'jailbreaks', 'jailbreaking'],
+  // The word itself, in any language, is a topic too (phones, consoles): weak. A named jailbreak mode is JAILBREAK.
+  JAILBREAK_WORD: ['jailbreak', 'jailbreaks', 'jailbreaking', '越狱', '越獄', 'ジェイルブレイク', '脱獄'],
   /** Modes that exist innocently too (Android developer mode): evidence only when switched on in the text. */
   MODE_NAME: [
     'developer mode', 'dev mode', 'god mode', 'sudo mode', 'admin mode', 'debug mode', 'maintenance mode', 'system mode',
@@ -243,7 +243,8 @@ export const LEXICON: Lexicon = {
   ],
   ATTENTION: ['important', 'attention', 'urgent', 'warning', 'note', 'notice', 'priority', 'override', 'admin', 'administrator', 'root', 'sudo', 'importante', 'atención', 'wichtig', 'achtung', 'dringend', 'attenzione', 'важно', 'внимание', '重要', '注意', '紧急', '緊急', 'महत्वपूर्ण', 'ध्यान', 'هام', 'مهم', 'تنبيه'],
   LINK: ['link', 'url', 'website', 'image', 'markdown', 'hyperlink', 'enlace', 'lien', 'collegamento', 'ссылк*', '链接', '連結', 'リンク', 'लिंक', 'رابط'],
-  HISTORY: ['inbox', 'contacts', 'emails', 'api keys', 'api key', 'credentials', 'cookies', 'conversation', 'chat history', 'previous messages', 'conversation history', 'chat log', 'user data', 'personal data', 'personal information', 'cookies', 'session', 'historial', 'historique', 'verlauf', 'histórico', 'cronologia', 'историю', '历史', '對話', '履歴', 'इतिहास', 'سجل'],
+  HISTORY: ['inbox', 'contacts', 'emails', 'api keys', 'api key', 'credentials', 'cookies', 'conversation', 'chat history', 'previous messages', 'conversation history', 'chat log', 'user data', 'personal data', 'personal information', 'cookies', 'session', 'historial', 'historique', 'verlauf', 'histórico', 'cronologia', 'историю', '历史', '對話', '履歴', 'इतिहास', 'سجل',
+    'chatverlauf', 'gesprächsverlauf', 'gesprachsverlauf', 'история переписки', 'переписку', 'переписка', '聊天记录', '对话记录', '對話記錄', '会話履歴', 'チャット履歴', 'पूरी बातचीत', 'सारी बातचीत', 'سجل المحادثه', 'المحادثه كامله'],
   CHANGE: [
     'change', 'changed', 'replace', 'rewrite', 'modify', 'update', 'delete', 'remove', 'erase', 'defy', 'violate', 'break', 'contradict', 'invert', 'reverse', 'go against', 'circumvent', 'disable', 'turn off', 'deactivate', 'lift', 'relax',
     'cambia', 'cambiar', 'reemplaza', 'elimina', 'borra', 'desactiva', 'viola', 'rompe', 'change', 'changez', 'remplace', 'remplacez', 'supprime', 'supprimez', 'désactive', 'désactivez', 'enfreins', 'viole',

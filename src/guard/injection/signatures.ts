@@ -52,6 +52,8 @@ interface ConceptRule {
   readonly affirmative?: boolean;
   /** None of these may occur right beside the anchor (NONE_NEAR_WINDOW positions, either side: "my password", "strong password", "password for"). */
   readonly noneNear?: readonly Anchor[];
+  /** None of these may occur within `window` positions of the anchor, on either side ("how do I call a tool with..."). */
+  readonly noneAround?: readonly Anchor[];
   /**
    * The anchor opens the text (position 0, or right after a POLITE opener: "please explain"), and the
    * text opens with a word, not with markup or code (`# generate`, `| Create |`, a docstring).
@@ -123,6 +125,9 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // Tool-call hijack and exfiltration.
   { id: 'tool.call_tool', family: 'tool', tier: 'weak', dataTier: 'medium', anchor: 'CALL', all: ['TOOL'], window: 5 },
   { id: 'tool.call_function', family: 'tool', tier: 'weak', anchor: 'CALL', all: ['FUNCTION'], window: 5 },
+  // A tool call that carries the conversation or a secret somewhere ("call the send_email tool ... with our whole chat history"): medium
+  // in any channel; asking how to do it ("how do I call a tool with the chat history?") is a developer's question.
+  { id: 'tool.call_tool_with_data', family: 'tool', tier: 'medium', anchor: 'TOOL', all: ['CALL'], any: ['HISTORY', 'SECRET'], noneAround: ['HOWTO'], window: 20 },
   { id: 'address.insert_code', family: 'address', tier: 'medium', dataOnly: true, anchor: 'CODEREF', any: ['YOUR'], window: 10 },
   { id: 'address.speaks_to_the_model', family: 'address', tier: 'medium', dataOnly: true, anchor: 'ADDRESS_AI', window: 0 },
   { id: 'address.assistant_imperative', family: 'address', tier: 'medium', dataOnly: true, anchor: 'AI', any: ['CALL', 'SAY', 'REVEAL', 'SEND', 'IGNORE_EFF', 'CHANGE', 'FOLLOW'], window: 3, anyAfter: true },
@@ -390,6 +395,7 @@ interface CompiledConceptRule {
   readonly any: readonly number[] | undefined;
   readonly none: readonly number[] | undefined;
   readonly noneNear: readonly number[] | undefined;
+  readonly noneAround: readonly number[] | undefined;
   readonly after: boolean;
   readonly anyAfter: boolean;
 }
@@ -401,6 +407,7 @@ const COMPILED_CONCEPT_RULES: readonly CompiledConceptRule[] = CONCEPT_RULES.map
   any: rule.any?.map(slotOf),
   none: rule.none?.map(slotOf),
   noneNear: rule.noneNear?.map(slotOf),
+  noneAround: rule.noneAround?.map(slotOf),
   after: rule.after === true,
   anyAfter: rule.anyAfter === true,
 }));
@@ -435,6 +442,7 @@ export function matchConceptRules(tokens: Tokens, trust: Trust, opensWithWord = 
       if (compiled.any && !anyNear(lists, compiled.any, p, rule.window, compiled.anyAfter)) continue;
       if (compiled.none && anyNear(lists, compiled.none, p, rule.window + 2, true)) continue;
       if (compiled.noneNear && anyNear(lists, compiled.noneNear, p, NONE_NEAR_WINDOW, false)) continue;
+      if (compiled.noneAround && anyNear(lists, compiled.noneAround, p, rule.window, false)) continue;
       if (rule.atStart && !(opensWithWord && opensText(lists, p))) continue;
       fired = true;
       break;
