@@ -53,6 +53,8 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     'vorige', 'eerdere', 'bovenstaande', 'önceki', 'onceki', 'yukarıdaki', 'yukaridaki', 'poprzedni*', 'wcześniejsz*', 'wczesniejsz*', 'sebelumnya', 'di atas', 'truoc do', 'truoc',
     '이전*', '앞의', '위의', 'προηγούμεν*', 'παραπάνω',
     'prethodne', 'prethodna', 'prethodni', 'predchozi', 'předchozí', 'predchádzajúce',
+    // "above this message" in the verb-final and right-to-left languages of the lexicon
+    'より上', '上にある', '上記', 'فوق', 'اعلاه', 'أعلاه',
   ],
   INSTR: [
     'direction', 'protocol', 'protocols', 'briefing', 'promt', 'promts', 'propmt', 'instrucions', 'intructions',
@@ -60,7 +62,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     '지시*', '명령*', '규칙*', '지침*', '프롬프트*', 'οδηγί*', 'εντολ*', 'κανόν*',
     'instrukcije', 'upute', 'uputstva', 'uputstvo', 'pravila', 'naredbe', 'pokyny', 'instrukce', 'pravidla',
   ],
-  ALL: ['anything', 'sve', 'svih', 'všechny', 'vsechny', 'alle', 'alles', 'tüm', 'tum', 'bütün', 'butun', 'wszystk*', 'semua', 'tat ca', '모든', '모두', 'όλ*'],
+  ALL: ['जो कुछ भी', 'सब कुछ', 'anything', 'sve', 'svih', 'všechny', 'vsechny', 'alle', 'alles', 'tüm', 'tum', 'bütün', 'butun', 'wszystk*', 'semua', 'tat ca', '모든', '모두', 'όλ*'],
   YOUR: ['jouw', 'uw', 'senin', 'twoje', 'twoich', 'twoj*', 'anda', 'kamu', 'cua ban', '너의', '당신의', 'σου'],
   YOU: ['jij', 'u', 'sen', 'siz', 'ty', 'ciebie', 'anda', 'kamu', '너*', '당신*', 'εσύ', 'σου', 'σας'],
   REVEAL: [
@@ -68,6 +70,13 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     'regurgitate', 'respond with', 'reply with', 'repeating', 'revealing', 'printing', 'showing', 'telling', 'reciting', 'disclosing', 'spit out', 'write down', 'reproduce', 'restate', 'reiterate',
     'toon', 'laat zien', 'vertel', 'göster', 'goster', 'söyle', 'soyle', 'pokaż', 'pokaz', 'powiedz', 'ujawnij', 'tunjukkan', 'beri tahu', 'beritahu', 'cho toi biet', 'hien thi', 'tiet lo',
     '알려*', '보여*', '공개*', 'δείξε', 'πες', 'αποκάλυψε',
+    // copying out, writing back
+    'copiar', 'cópiame', 'copiame', 'kopiere', 'donner', 'me le donner', 'scrivimi', 'riscrivi', 'أعد كتابة', 'اعد كتابه', 'انسخ', 'लिखकर दिखाओ', 'कॉपी करो',
+  ],
+  /** "given to you" in the forms the first lexicon lacks (past tense addressed to the assistant). */
+  GIVEN: [
+    'recibiste', 'te dieron', 'on t a donne*', 'ti e stato dato', 'ti è stato dato', 'ti hanno dato', 'dir gegeben', 'dir gegebene*', 'te deram', 'recebeste', 'voce recebeu', 'você recebeu',
+    'тебе дали', 'тебе выдали', 'दिया गया', 'दी गयी', 'أعطيت لك', 'اعطيت لك', 'المعطى لك',
   ],
   SECRET: ['wachtwoord', 'şifre*', 'sifre*', 'hasło', 'haslo', 'hasła', 'kata sandi', 'sandi', 'mat khau', '비밀번호*', '암호*', 'κωδικ*', 'συνθηματικ*'],
   SYSPROMPT: ['systeemprompt', 'sistem istemi', 'prompt systemow*', 'prompt sistem', '시스템 프롬프트', 'μήνυμα συστήματος'],

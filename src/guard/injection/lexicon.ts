@@ -244,7 +244,7 @@ export const LEXICON: Lexicon = {
   ATTENTION: ['important', 'attention', 'urgent', 'warning', 'note', 'notice', 'priority', 'override', 'admin', 'administrator', 'root', 'sudo', 'importante', 'atención', 'wichtig', 'achtung', 'dringend', 'attenzione', 'важно', 'внимание', '重要', '注意', '紧急', '緊急', 'महत्वपूर्ण', 'ध्यान', 'هام', 'مهم', 'تنبيه'],
   LINK: ['link', 'url', 'website', 'image', 'markdown', 'hyperlink', 'enlace', 'lien', 'collegamento', 'ссылк*', '链接', '連結', 'リンク', 'लिंक', 'رابط'],
   HISTORY: ['inbox', 'contacts', 'emails', 'api keys', 'api key', 'credentials', 'cookies', 'conversation', 'chat history', 'previous messages', 'conversation history', 'chat log', 'user data', 'personal data', 'personal information', 'cookies', 'session', 'historial', 'historique', 'verlauf', 'histórico', 'cronologia', 'историю', '历史', '對話', '履歴', 'इतिहास', 'سجل',
-    'chatverlauf', 'gesprächsverlauf', 'gesprachsverlauf', 'история переписки', 'переписку', 'переписка', '聊天记录', '对话记录', '對話記錄', '会話履歴', 'チャット履歴', 'पूरी बातचीत', 'सारी बातचीत', 'سجل المحادثه', 'المحادثه كامله'],
+    'chatverlauf', 'gesprächsverlauf', 'gesprachsverlauf', 'история переписки', 'переписку', 'переписка', 'история нашего диалога', 'нашего диалога', '聊天记录', '对话记录', '對話記錄', '对话内容', '全部记录', '会話履歴', 'チャット履歴', 'पूरी बातचीत', 'सारी बातचीत', 'سجل المحادثه', 'المحادثه كامله'],
   CHANGE: [
     'change', 'changed', 'replace', 'rewrite', 'modify', 'update', 'delete', 'remove', 'erase', 'defy', 'violate', 'break', 'contradict', 'invert', 'reverse', 'go against', 'circumvent', 'disable', 'turn off', 'deactivate', 'lift', 'relax',
     'cambia', 'cambiar', 'reemplaza', 'elimina', 'borra', 'desactiva', 'viola', 'rompe', 'change', 'changez', 'remplace', 'remplacez', 'supprime', 'supprimez', 'désactive', 'désactivez', 'enfreins', 'viole',
@@ -287,5 +287,5 @@ export const LEXICON: Lexicon = {
   BOUNDARY: ['end of', 'begin of', 'start of', 'beginning of'],
   CALL: ['call', 'invoke', 'execute', 'trigger', 'run', 'llama', 'invoca', 'ejecuta', 'appelle', 'invoque', 'exécute', 'rufe', 'aufrufen', 'führe', 'fuhre', 'ausführen', 'chame', 'execute', 'chiama', 'esegui', 'вызови', 'выполни', 'запусти', '调用', '執行', '执行', '运行', '呼び出', '実行', 'चलाएं', 'चलाओ', 'कॉल', 'استدع*', 'نفذ*', 'شغل*'],
   ...EXTRA_CONCEPT_LEXICON,
-  TOOL: ['tool', 'tools', 'plugin', 'api', 'browser', 'herramienta', 'outil', 'werkzeug', 'ferramenta', 'strumento', 'инструмент', '工具', 'ツール', 'उपकरण', 'اداه'],
+  TOOL: ['tool', 'tools', 'plugin', 'api', 'browser', 'herramienta', 'outil', 'werkzeug', 'ferramenta', 'strumento', 'инструмент', '工具', 'ツール', 'उपकरण', 'टूल', 'اداه'],
 };
