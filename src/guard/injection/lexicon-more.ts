@@ -92,7 +92,18 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
   NEW: ['nieuwe', 'yeni', 'nowy', 'nowa', 'nowe', 'nowych', 'baru', '새로운', 'νέ*'],
 };
 
-export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH', readonly string[]>> = {
+export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT', readonly string[]>> = {
+  /**
+   * Things people send and then correct ("ignore the earlier version", "पिछली फ़ाइल को अनदेखा करें"): a previous one of these is
+   * not the assistant's instructions.
+   */
+  ARTIFACT: [
+    'version', 'versions', 'draft', 'attachment', 'spreadsheet', 'list', 'copy', 'sheet', 'pdf', 'invoice', 'quote',
+    'versión', 'version', 'borrador', 'adjunto', 'lista', 'hoja', 'factura', 'brouillon', 'pièce jointe', 'piece jointe', 'liste', 'facture', 'devis',
+    'entwurf', 'anhang', 'tabelle', 'rechnung', 'angebot', 'versão', 'versao', 'rascunho', 'anexo', 'planilha', 'fatura', 'versione', 'bozza', 'allegato', 'preventivo', 'fattura',
+    'верси*', 'черновик', 'вложени*', 'список', 'таблиц*', 'счёт', 'счет', '版本', '草稿', '附件', '清单', '列表', '表格', '发票', 'バージョン', '下書き', '添付', 'リスト', '請求書',
+    'संस्करण', 'वर्ज़न', 'वर्जन', 'फ़ाइल', 'फाइल', 'लिस्ट', 'सूची', 'ड्राफ्ट', 'نسخة', 'النسخه', 'نسخه', 'المسوده', 'مسوده', 'المرفق', 'الملف', 'ملف', 'القائمه', 'قائمه',
+  ],
   /** Closing the task at hand, the first half of a task switch ("Very good. That is done. Now..."). */
   DONE: [
     'that is done', 'that s done', 'thats done', 'well done', 'very good', 'good job', 'great job', 'excellent performance', 'perfect', 'task completed', 'you passed', 'congratulations',
