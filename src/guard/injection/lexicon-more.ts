@@ -63,7 +63,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     'instrukcije', 'upute', 'uputstva', 'uputstvo', 'pravila', 'naredbe', 'pokyny', 'instrukce', 'pravidla',
   ],
   ALL: ['जो कुछ भी', 'सब कुछ', 'anything', 'sve', 'svih', 'všechny', 'vsechny', 'alle', 'alles', 'tüm', 'tum', 'bütün', 'butun', 'wszystk*', 'semua', 'tat ca', '모든', '모두', 'όλ*'],
-  YOUR: ['jouw', 'uw', 'senin', 'twoje', 'twoich', 'twoj*', 'anda', 'kamu', 'cua ban', '너의', '당신의', 'σου'],
+  YOUR: ['الخاص بك', 'الخاصه بك', 'خاصتك', 'jouw', 'uw', 'senin', 'twoje', 'twoich', 'twoj*', 'anda', 'kamu', 'cua ban', '너의', '당신의', 'σου'],
   YOU: ['jij', 'u', 'sen', 'siz', 'ty', 'ciebie', 'anda', 'kamu', '너*', '당신*', 'εσύ', 'σου', 'σας'],
   REVEAL: [
     // inflections and phrasings of English the first lexicon lacks
@@ -78,10 +78,12 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     'recibiste', 'te dieron', 'on t a donne*', 'ti e stato dato', 'ti è stato dato', 'ti hanno dato', 'dir gegeben', 'dir gegebene*', 'te deram', 'recebeste', 'voce recebeu', 'você recebeu',
     'тебе дали', 'тебе выдали', 'दिया गया', 'दी गयी', 'أعطيت لك', 'اعطيت لك', 'المعطى لك',
   ],
+  /** Switching something on, as an order (the statement forms are in the first lexicon; "how do I activate" is not an order). */
+  ENABLE: ['attiva', 'activa', 'activez', 'active', 'aktiviere', 'ativa', 'ative', 'активируй', 'включи', '开启', '打开', '有効にして', 'सक्रिय करो', 'فعل', 'فعّل'],
   SECRET: ['wachtwoord', 'şifre*', 'sifre*', 'hasło', 'haslo', 'hasła', 'kata sandi', 'sandi', 'mat khau', '비밀번호*', '암호*', 'κωδικ*', 'συνθηματικ*'],
   SYSPROMPT: ['systeemprompt', 'sistem istemi', 'prompt systemow*', 'prompt sistem', '시스템 프롬프트', 'μήνυμα συστήματος'],
   ACT: ['doe alsof', 'gedraag je als', 'gibi davran', 'udawaj', 'zachowuj sie jak', 'berpura-pura', 'bertindak sebagai', 'hay dong vai', 'gia vo', '역할*', '척해*', 'προσποιήσου', 'υποδύσου'],
-  UNRESTRICTED: ['zonder beperkingen', 'kısıtlamasız', 'kisitlamasiz', 'bez ograniczeń', 'bez ograniczen', 'tanpa batasan', 'khong gioi han', '제한 없는', '제한없*', 'χωρίς περιορισμούς'],
+  UNRESTRICTED: ['न कोई नियम', 'न कोई फ़िल्टर', 'न कोई फिल्टर', 'कोई फ़िल्टर नहीं', 'न कोई सेंसरशिप', 'zonder beperkingen', 'kısıtlamasız', 'kisitlamasiz', 'bez ograniczeń', 'bez ograniczen', 'tanpa batasan', 'khong gioi han', '제한 없는', '제한없*', 'χωρίς περιορισμούς'],
   CHANGE: ['reset', 'revert', 'overrule', 'overwrite', 'reprogram', 'restablece', 'réinitialise', 'setze zurück', 'redefina', 'reimposta', 'сбрось', '重置', 'リセット', 'रीसेट', 'اعد ضبط'],
   /** What a pasted document or code is called when an instruction inside it says to disregard it. */
   DATA: [
@@ -120,7 +122,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY'
     'now you are', 'now you re', 'you are now', 'you re now', 'from now on you are', 'ahora eres', 'ahora tu eres', 'ahora usted es', 'a partir de ahora eres',
     'maintenant tu es', 'maintenant vous etes', 'tu es maintenant', 'vous etes maintenant', 'désormais tu es', 'desormais tu es', 'jetzt bist du', 'nun bist du', 'du bist jetzt', 'du bist nun', 'ab jetzt bist du', 'sie sind jetzt',
     'agora voce e', 'agora você é', 'voce agora e', 'você agora é', 'ora sei', 'ora tu sei', 'adesso sei', 'da ora sei', 'теперь ты', 'теперь вы', 'отныне ты', 'ты теперь',
-    '现在你是', '現在你是', '你现在是', '你現在是', '从现在起你是', '今からあなたは', 'これからあなたは', 'あなたは今', 'あなたはもう', 'अब तुम', 'अब आप', 'तुम अब', 'आप अब', 'الان انت', 'انت الان', 'من الان انت',
+    '现在你是', '現在你是', '你现在是', '你現在是', '从现在起你是', '今からあなたは', 'これからあなたは', 'あなたは今', 'あなたはもう', 'अब तुम', 'अब आप', 'तुम अब', 'आप अब', 'आज से तुम', 'आज से आप', 'الان انت', 'انت الان', 'من الان انت',
   ],
   STOP: ['stop', 'stopp', 'halt', 'arrête', 'arrete', 'detente', 'detén', 'pare', 'fermati', 'basta', 'стоп', 'хватит', '停', '停止', 'ストップ', 'やめて', 'रुको', 'बंद करो', 'توقف'],
   /** Personal attributes of a person (asked of "the user": data the assistant holds about someone else). */
