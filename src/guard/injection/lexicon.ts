@@ -273,6 +273,8 @@ export const LEXICON: Lexicon = {
     'when summarizing', 'when summarising', 'when you summarize', 'when you summarise', 'if you summarize', 'if you summarise', 'if asked to summarize', 'while summarizing',
     'para el asistente', 'nota para el asistente', 'para la ia', 'al resumir', 'pour l assistant', 'note pour l assistant', 'pour l ia', 'en resumant', 'a l ia',
     'fur die ki', 'für die ki', 'hinweis fur die ki', 'an die ki', 'an den assistenten', 'beim zusammenfassen', 'para o assistente', 'para a ia', 'ao resumir', 'per l assistente', 'per l ia', 'nel riassumere',
+    // "attention, AI" in the other languages, and "for the AI assistant" as Hindi writes it, in Latin letters
+    'atencion ia', 'atención ia', 'attention ia', 'achtung ki', 'atencao ia', 'atenção ia', 'attenzione ia', 'внимание ии', 'вниманию ии', '注意 ai', 'ai 注意', 'ai असिस्टेंट के लिए', 'असिस्टेंट के लिए', 'تنبيه للذكاء الاصطناعي',
     'для ии', 'для ассистента', 'для нейросети', 'при пересказе', '给ai', '致ai', '给人工智能', '致ai助手', '给ai的提示', '总结时', 'aiへ', 'アシスタントへ', '要約する際', 'एआई के लिए', 'सहायक के लिए', 'الى المساعد', 'للمساعد', 'الى الذكاء الاصطناعي',
   ],
   /** A block of code offered for the reader's own answer ("the following code snippet"). */
