@@ -56,6 +56,7 @@ bench: build policy
 # Detector quality on the dev corpora (figures in the README come from these).
 eval: build
 	node bin/llmgw.js eval injection ../shared/corpus/injection-dev.jsonl --loso
+	node bin/llmgw.js eval injection eval/injection/check-multilingual-b.jsonl
 	node bin/llmgw.js eval pii ../shared/corpus/pii-dev.jsonl
 
 # Retrain the injection classifier (deterministic: the same corpus gives the committed weights).
