@@ -8,6 +8,16 @@ import type { ApiFamily, ParseableApiId } from '../apis';
 import { decodeSseBody, parseResponse } from '../response/index';
 import type { FinishReason, TokenUsage } from '../response/types';
 
+/** Every ordered pair of different API families: each translation direction once. */
+export const TRANSLATION_PAIRS: Array<[ApiFamily, ApiFamily]> = [
+  ['openai', 'anthropic'],
+  ['openai', 'gemini'],
+  ['anthropic', 'openai'],
+  ['anthropic', 'gemini'],
+  ['gemini', 'openai'],
+  ['gemini', 'anthropic'],
+];
+
 const sse = (data: object, event?: string, eol = '\n'): string => `${event === undefined ? '' : `event: ${event}${eol}`}data: ${JSON.stringify(data)}${eol}${eol}`;
 
 const chunk = (delta: object, finish: string | null = null) => ({

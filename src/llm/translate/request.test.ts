@@ -2,6 +2,7 @@ import type { ApiFamily, ParseableApiId } from '../apis';
 import type { JsonObject } from '../json';
 import { parseRequest } from '../request/parse';
 import { translateRequest, TranslationError, type TranslatedRequest } from './index';
+import { TRANSLATION_PAIRS as PAIRS } from './fixtures';
 
 const API: Record<ApiFamily, ParseableApiId> = { openai: 'openai.chat_completions', anthropic: 'anthropic.messages', gemini: 'gemini.generate_content' };
 
@@ -80,14 +81,6 @@ const GEMINI_WITH_IDS: JsonObject = {
 };
 const SOURCE: Record<ApiFamily, JsonObject> = { openai: CONVERSATION.openai, anthropic: CONVERSATION.anthropic, gemini: GEMINI_WITH_IDS };
 
-const PAIRS: Array<[ApiFamily, ApiFamily]> = [
-  ['openai', 'anthropic'],
-  ['openai', 'gemini'],
-  ['anthropic', 'openai'],
-  ['anthropic', 'gemini'],
-  ['gemini', 'openai'],
-  ['gemini', 'anthropic'],
-];
 
 describe('translateRequest: one conversation in every direction', () => {
   it.each(PAIRS)('%s -> %s', (from, to) => {

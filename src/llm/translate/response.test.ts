@@ -1,16 +1,8 @@
 import type { ApiFamily, ParseableApiId } from '../apis';
 import { clientStatus, createResponseTranslator, translateErrorBody, translateResponseBody } from './index';
-import { jsonEssence, PROVIDER_JSON } from './fixtures';
+import { jsonEssence, PROVIDER_JSON, TRANSLATION_PAIRS as PAIRS } from './fixtures';
 
 const JSON_API: Record<ApiFamily, ParseableApiId> = { openai: 'openai.chat_completions', anthropic: 'anthropic.messages', gemini: 'gemini.generate_content' };
-const PAIRS: Array<[ApiFamily, ApiFamily]> = [
-  ['openai', 'anthropic'],
-  ['openai', 'gemini'],
-  ['anthropic', 'openai'],
-  ['anthropic', 'gemini'],
-  ['gemini', 'openai'],
-  ['gemini', 'anthropic'],
-];
 
 function translate(from: ApiFamily, to: ApiFamily, body: object): Record<string, unknown> {
   const out = translateResponseBody(Buffer.from(JSON.stringify(body)), { from: JSON_API[from], to, model: 'client-model', now: () => 1700000000 });

@@ -1,16 +1,8 @@
 import type { ApiFamily } from '../apis';
 import { SseParser } from '../sse';
 import { createResponseTranslator } from './index';
-import { PROVIDER_STREAMS, API_OF, streamEssence } from './fixtures';
+import { PROVIDER_STREAMS, API_OF, streamEssence, TRANSLATION_PAIRS as PAIRS } from './fixtures';
 
-const PAIRS: Array<[ApiFamily, ApiFamily]> = [
-  ['openai', 'anthropic'],
-  ['openai', 'gemini'],
-  ['anthropic', 'openai'],
-  ['anthropic', 'gemini'],
-  ['gemini', 'openai'],
-  ['gemini', 'anthropic'],
-];
 
 function translator(from: ApiFamily, to: ApiFamily, includeUsage = true) {
   return createResponseTranslator({ from: API_OF[from], to, mode: 'streamed', status: 200, model: 'client-model', includeUsage, now: () => 1700000000 });
