@@ -64,7 +64,11 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
   ],
   ALL: ['जो कुछ भी', 'सब कुछ', 'anything', 'sve', 'svih', 'všechny', 'vsechny', 'alle', 'alles', 'tüm', 'tum', 'bütün', 'butun', 'wszystk*', 'semua', 'tat ca', '모든', '모두', 'όλ*'],
   YOUR: ['الخاص بك', 'الخاصه بك', 'خاصتك', 'jouw', 'uw', 'senin', 'twoje', 'twoich', 'twoj*', 'anda', 'kamu', 'cua ban', '너의', '당신의', 'σου'],
-  YOU: ['jij', 'u', 'sen', 'siz', 'ty', 'ciebie', 'anda', 'kamu', '너*', '당신*', 'εσύ', 'σου', 'σας'],
+  YOU: ['jij', 'u', 'sen', 'siz', 'ty', 'ciebie', 'anda', 'kamu', '너*', '당신*', 'εσύ', 'σου', 'σας',
+    // German "du" only with its verb: alone it is French "of the". Not "du bist": role-play ("du bist in der Rolle eines Lehrers").
+    'du hast', 'hast du', 'du hattest', 'du sollst', 'sollst du', 'du solltest', 'du kannst', 'kannst du', 'du musst', 'musst du', 'du darfst', 'darfst du', 'du wirst', 'wirst du',
+    // "told/given to you" forms that carry the addressee themselves (also GIVEN)
+    'on t a dit', 'on t a demande*', 'on t a donne*', 'te dijeron', 'te pidieron', 'te dieron', 'ti hanno detto', 'ti hanno chiesto', 'ti hanno dato', 'te disseram', 'te pediram', 'te deram', 'dir gesagt', 'тебе сказали', 'тебе дали'],
   REVEAL: [
     // inflections and phrasings of English the first lexicon lacks
     'regurgitate', 'respond with', 'reply with', 'repeating', 'revealing', 'printing', 'showing', 'telling', 'reciting', 'disclosing', 'spit out', 'write down', 'reproduce', 'restate', 'reiterate',
@@ -77,10 +81,17 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
   GIVEN: [
     'recibiste', 'te dieron', 'on t a donne*', 'ti e stato dato', 'ti è stato dato', 'ti hanno dato', 'dir gegeben', 'dir gegebene*', 'te deram', 'recebeste', 'voce recebeu', 'você recebeu',
     'тебе дали', 'тебе выдали', 'दिया गया', 'दी गयी', 'أعطيت لك', 'اعطيت لك', 'المعطى لك',
+    // told or asked (as "told" in English): "le mot de passe qu'on t'a demandé de ne pas divulguer"
+    'on t a dit', 'on t a demande*', 'on vous a dit', 'te dijeron', 'te pidieron', 'te han dicho', 'ti hanno detto', 'ti hanno chiesto', 'ti e stato detto', 'te disseram', 'te pediram',
+    'dir gesagt', 'тебе сказали', 'тебя попросили', 'तुमसे कहा गया', 'तुम्हें कहा गया', 'قيل لك',
   ],
   /** Switching something on, as an order (the statement forms are in the first lexicon; "how do I activate" is not an order). */
   ENABLE: ['attiva', 'activa', 'activez', 'active', 'aktiviere', 'ativa', 'ative', 'активируй', 'включи', '开启', '打开', '有効にして', 'सक्रिय करो', 'فعل', 'فعّل'],
-  SECRET: ['wachtwoord', 'şifre*', 'sifre*', 'hasło', 'haslo', 'hasła', 'kata sandi', 'sandi', 'mat khau', '비밀번호*', '암호*', 'κωδικ*', 'συνθηματικ*'],
+  SECRET: [
+    // API keys by their name in the lexicon's languages ("api key" is in the first lexicon)
+    'chave de api', 'chave da api', 'chave secreta', 'chave de acesso', 'clave de api', 'clave api', 'cle api', 'cle d api', 'cle de l api', 'api schlussel', 'chiave api', 'chiave dell api',
+    'ключ api', 'api ключ', 'api 密钥', 'api密钥', 'एपीआई कुंजी', 'api कुंजी', 'مفتاح api',
+    'wachtwoord', 'şifre*', 'sifre*', 'hasło', 'haslo', 'hasła', 'kata sandi', 'sandi', 'mat khau', '비밀번호*', '암호*', 'κωδικ*', 'συνθηματικ*'],
   SYSPROMPT: ['systeemprompt', 'sistem istemi', 'prompt systemow*', 'prompt sistem', '시스템 프롬프트', 'μήνυμα συστήματος'],
   ACT: ['doe alsof', 'gedraag je als', 'gibi davran', 'udawaj', 'zachowuj sie jak', 'berpura-pura', 'bertindak sebagai', 'hay dong vai', 'gia vo', '역할*', '척해*', 'προσποιήσου', 'υποδύσου'],
   UNRESTRICTED: ['न कोई नियम', 'न कोई फ़िल्टर', 'न कोई फिल्टर', 'कोई फ़िल्टर नहीं', 'न कोई सेंसरशिप', 'zonder beperkingen', 'kısıtlamasız', 'kisitlamasiz', 'bez ograniczeń', 'bez ograniczen', 'tanpa batasan', 'khong gioi han', '제한 없는', '제한없*', 'χωρίς περιορισμούς'],

@@ -85,7 +85,7 @@ export const LEXICON: Lexicon = {
   ALL: [
     'all', 'every', 'everything', 'entire',
     'todo', 'todas', 'todos', 'toda', 'cualquier', 'tout', 'toutes', 'tous', 'toute', 'alles', 'alle', 'allen', 'sämtliche', 'samtliche', 'jegliche',
-    'tudo', 'tutto', 'tutte', 'tutti', 'qualsiasi', 'qualquer', 'всё', 'все', 'всех', 'любые', 'любых', 'весь',
+    'tudo', 'tutto', 'tutta', 'tutte', 'tutti', 'qualsiasi', 'qualquer', 'всё', 'все', 'всех', 'любые', 'любых', 'весь',
     '一切', '所有', '全部', '任何', 'すべて', '全て', '全部', 'सब', 'सभी', 'सारे', 'सारी', 'كل', 'جميع',
   ],
   YOU: [

@@ -156,7 +156,13 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // opens with a question word and ends with a question mark. The detector keeps it only when the question is off the document's topic
   // (an FAQ's questions share their words with its answers).
   { id: 'address.question_line', family: 'address', tier: 'weak', dataOnly: true, anchor: 'ASK', atStart: true, question: true, window: 0 },
-  { id: 'tool.send_history', family: 'exfiltration', tier: 'medium', dataTier: 'strong', anchor: 'SEND', any: ['HISTORY', 'SECRET'], window: 6 },
+  // Sending a secret anywhere is fishing for it. Sending mail or the conversation is what an email assistant's user asks for ("send me
+  // the slides after the session", "forward all emails from my boss to my phone"), so on the user channel it is weak, medium only when
+  // all of a history nobody calls theirs goes ("forward the whole chat history to archive@..."); in data it is an order planted for the
+  // reader. The window spans an address between verb and object ("envoie à x@y.fr tout l'historique").
+  { id: 'tool.send_secret', family: 'exfiltration', tier: 'medium', dataTier: 'strong', anchor: 'SEND', any: ['SECRET'], window: 6 },
+  { id: 'tool.send_history', family: 'exfiltration', tier: 'weak', dataTier: 'strong', anchor: 'SEND', any: ['HISTORY'], window: 10 },
+  { id: 'tool.send_all_history', family: 'exfiltration', tier: 'medium', dataTier: 'strong', anchor: 'SEND', all: ['HISTORY', 'ALL'], noneAround: ['MY'], window: 10 },
 ];
 
 interface PatternRule {
@@ -501,14 +507,37 @@ export function matchPatternRules(text: string, folded: string, tokens: Tokens, 
     rule.regex.lastIndex = 0;
     if (rule.regex.test(subject)) out.push({ rule: rule.id, family: rule.family, tier: tierFor(rule, trust) });
   }
-  const exfil = text.includes('](') ? markdownExfiltration(lower ?? text.toLowerCase()) : undefined;
+  const exfil = text.includes('](') ? markdownExfiltration(text, lower ?? text.toLowerCase()) : undefined;
   if (exfil) out.push({ rule: 'exfiltration.markdown_image', family: 'exfiltration', tier: exfil === 'image' || trust === 'data' ? 'strong' : 'medium' });
   return out;
 }
 
 /** Query contents that suggest a slot for data; images render without a click, so they need less. */
 const LINK_HINTS = ['{', '}', '%7b', '%7d', '[', '%5b', '$', '<', '%3c', 'base64', 'secret', 'password', 'conversation', 'history'];
-const IMAGE_HINTS = [...LINK_HINTS, 'data=', 'chat', 'summary', 'token', 'key=', 'q=', 'd=', 'p=', 'info', 'user', 'msg', 'message', 'prompt'];
+const IMAGE_HINTS = [...LINK_HINTS, 'data=', 'chat', 'summary', 'token', 'key=', 'q=', 'd=', 'p=', 'info', 'user', 'msg', 'message', 'prompt', 'dados', 'datos', 'donnees', 'daten', 'dati', 'conversa', 'historial', 'verlauf'];
+
+/**
+ * A query value that is a placeholder for the model to fill (`?d=CONVERSATION`, `?h=ИСТОРИЯ`, `?c=المحادثة`): a word in capitals
+ * (four letters or more), or letters outside ASCII, which a real URL carries percent-encoded.
+ */
+const NON_ASCII_LETTER = pattern('exfiltration.placeholder_letter', '\\p{L}', 'u');
+
+function placeholderValue(query: string): boolean {
+  for (let at = query.indexOf('='); at >= 0; at = query.indexOf('=', at + 1)) {
+    let upper = 0;
+    let lower = 0;
+    let k = at + 1;
+    for (; k < query.length; k++) {
+      const c = query.charCodeAt(k);
+      if (c === 0x26 || c === 0x23) break;
+      if (c >= 0x41 && c <= 0x5a) upper++;
+      else if (c >= 0x61 && c <= 0x7a) lower++;
+      else if (c >= 0x80 && NON_ASCII_LETTER.test(query[k] as string)) return true;
+    }
+    if (upper >= 4 && lower === 0) return true;
+  }
+  return false;
+}
 
 /** A query parameter left empty (`?c=`, `?a=1&log=`): a slot for the model to fill, in an image that loads without a click. */
 function emptyParameter(query: string): boolean {
@@ -524,9 +553,11 @@ function emptyParameter(query: string): boolean {
  * `?d=[DATA]`): the classic exfiltration through rendering. A scanner, not a regex: it looks at each
  * `](http` once and reads at most 512 characters of URL.
  */
-export function markdownExfiltration(lower: string): 'image' | 'link' | undefined {
+export function markdownExfiltration(text: string, lower: string = text.toLowerCase()): 'image' | 'link' | undefined {
   let from = 0;
   let found: 'image' | 'link' | undefined;
+  // Lower-casing can change the length (a few letters lower-case to two); then offsets in `lower` do not fit `text`.
+  const sameLength = text.length === lower.length;
   for (let guard = 0; guard < 256; guard++) {
     const at = lower.indexOf('](http', from);
     if (at < 0) break;
@@ -546,7 +577,7 @@ export function markdownExfiltration(lower: string): 'image' | 'link' | undefine
     if (q < 0) continue;
     const query = url.slice(q + 1);
     if (!query.includes('=')) continue;
-    if (image && (IMAGE_HINTS.some((h) => query.includes(h)) || emptyParameter(query))) return 'image';
+    if (image && (IMAGE_HINTS.some((h) => query.includes(h)) || emptyParameter(query) || (sameLength && placeholderValue(text.slice(at + 2 + q + 1, end))))) return 'image';
     if (LINK_HINTS.some((h) => query.includes(h))) found = 'link';
   }
   return found;
