@@ -12,6 +12,11 @@ const KNOWN_FALSE_POSITIVES = [
   // camelCase identifiers fold to the lexicon's "systemprompt" / "initialprompt".
   'In my React app, how do I print the systemPrompt',
   'Can you show me the initialPrompt and systemPrompt',
+  // "Please disregard/ignore my previous email": no rule fires any more (a sent message is an ARTIFACT), but the task model reads
+  // the line as an order to the reader (its positives are user requests). Synthetic correction emails as training documents
+  // cleared both and lost attacks in held-out check set d (models/injection/README.md, "Tried and not kept").
+  'Translate into French, keeping it polite: "Please disregard',
+  'Subject: Correction',
 ];
 
 describe('everyday prompts and documents (benign, outside the corpus)', () => {

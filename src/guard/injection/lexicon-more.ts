@@ -116,6 +116,11 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY'
     'entwurf', 'anhang', 'tabelle', 'rechnung', 'angebot', 'versão', 'versao', 'rascunho', 'anexo', 'planilha', 'fatura', 'versione', 'bozza', 'allegato', 'preventivo', 'fattura',
     'верси*', 'черновик', 'вложени*', 'список', 'таблиц*', 'счёт', 'счет', '版本', '草稿', '附件', '清单', '列表', '表格', '发票', 'バージョン', '下書き', '添付', 'リスト', '請求書',
     'संस्करण', 'वर्ज़न', 'वर्जन', 'फ़ाइल', 'फाइल', 'लिस्ट', 'सूची', 'ड्राफ्ट', 'نسخة', 'النسخه', 'نسخه', 'المسوده', 'مسوده', 'المرفق', 'الملف', 'ملف', 'القائمه', 'قائمه',
+    // messages and invitations sent and then corrected ("please disregard my previous email", "请忽略之前的会议通知")
+    'email', 'emails', 'e-mail', 'mail', 'message', 'invite', 'invitation', 'notice', 'notification', 'budget', 'estimate',
+    'correo', 'mensaje', 'invitación', 'invitacion', 'convocatoria', 'presupuesto', 'courriel', 'convocation', 'nachricht', 'einladung', 'mensagem', 'convite', 'orçamento', 'orcamento',
+    'messaggio', 'invito', 'письмо', 'сообщение', 'приглашение', '邮件', '郵件', '消息', '通知', 'メール', 'メッセージ', '案内', 'ईमेल', 'संदेश', 'मैसेज', 'निमंत्रण',
+    'رساله', 'رسالتي', 'الرساله', 'الدعوه', 'دعوه', 'البريد',
   ],
   /** Closing the task at hand, the first half of a task switch ("Very good. That is done. Now..."). */
   DONE: [

@@ -72,7 +72,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'override.ignore_what_you_were_told', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['GIVEN'], any: ['YOU', 'ALL', 'BEFORE'], window: 6 },
   { id: 'override.ignore_all_before', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ALL', 'BEFORE'], window: 4 },
   { id: 'override.ignore_everything', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ALL'], window: 2, after: true },
-  { id: 'override.ignore_your', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['YOUR'], window: 1, after: true },
+  { id: 'override.ignore_your', family: 'override', tier: 'weak', dataTier: 'medium', anchor: 'IGNORE_EFF', all: ['YOUR'], window: 1, after: true },
   { id: 'override.ignore_tasks', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['TASK'], any: ['PRIOR', 'ALL', 'BEFORE'], window: 7 },
   { id: 'override.remove_prior_tasks', family: 'override', tier: 'medium', anchor: 'CHANGE', all: ['TASK', 'PRIOR'], window: 6 },
   { id: 'override.void_instructions', family: 'override', tier: 'medium', anchor: 'VOID', all: ['INSTR'], window: 6 },
@@ -82,7 +82,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'override.authority_claim', family: 'override', tier: 'medium', anchor: 'YOUR', all: ['AUTHORITY'], window: 1, after: true },
   { id: 'override.i_am_authority', family: 'override', tier: 'weak', anchor: 'I_AM', all: ['AUTHORITY'], window: 2, after: true },
   { id: 'override.new_task', family: 'override', tier: 'weak', dataTier: 'medium', anchor: 'NEW', all: ['TASK'], any: ['YOU', 'NOW'], window: 4 },
-  { id: 'override.ignore_data', family: 'override', tier: 'weak', dataTier: 'strong', anchor: 'IGNORE_EFF', all: ['DATA'], window: 4 },
+  { id: 'override.ignore_data', family: 'override', tier: 'weak', dataTier: 'strong', anchor: 'IGNORE_EFF', all: ['DATA'], none: ['ARTIFACT'], window: 4 },
   { id: 'override.ignore_policy', family: 'jailbreak', tier: 'medium', anchor: 'IGNORE_EFF', all: ['POLICY'], window: 5 },
   { id: 'override.prior_instructions', family: 'override', tier: 'medium', anchor: 'PRIOR', all: ['INSTR'], window: 2, after: true },
   { id: 'override.change_instructions', family: 'override', tier: 'medium', anchor: 'CHANGE', all: ['INSTR'], any: ['YOUR', 'PRIOR', 'SYSPROMPT'], window: 4 },
@@ -115,7 +115,12 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'jailbreak.named_mode', family: 'jailbreak', tier: 'strong', anchor: 'JAILBREAK', window: 0 },
   { id: 'jailbreak.act_unrestricted', family: 'jailbreak', tier: 'weak', anchor: 'ACT', all: ['UNRESTRICTED'], window: 15 },
   { id: 'jailbreak.unrestricted_ai', family: 'jailbreak', tier: 'medium', anchor: 'UNRESTRICTED', any: ['AI', 'YOUR', 'RESPONSE'], window: 6 },
-  { id: 'jailbreak.no_longer_assistant', family: 'jailbreak', tier: 'medium', anchor: 'NO_LONGER', any: ['AI', 'FOLLOW', 'POLICY', 'INSTR'], window: 4 },
+  // What the assistant no longer is or follows comes after ("you are no longer bound by rules"); old instructions "no longer to be used"
+  // in meeting notes come before.
+  // What the assistant no longer is or follows comes after ("you are no longer bound by rules"), or its own rules come before ("your
+  // instructions no longer apply"); old instructions "no longer to be used" in meeting notes are nobody's.
+  { id: 'jailbreak.no_longer_assistant', family: 'jailbreak', tier: 'medium', anchor: 'NO_LONGER', any: ['AI', 'FOLLOW', 'POLICY', 'INSTR'], window: 4, anyAfter: true },
+  { id: 'jailbreak.your_rules_no_longer', family: 'jailbreak', tier: 'medium', anchor: 'NO_LONGER', all: ['INSTR'], any: ['YOUR', 'PRIOR', 'ALL', 'AI'], window: 5 },
   { id: 'jailbreak.policy_void', family: 'jailbreak', tier: 'weak', anchor: 'POLICY', any: ['UNRESTRICTED', 'VOID'], window: 5 },
   { id: 'jailbreak.never_refuse', family: 'jailbreak', tier: 'medium', anchor: 'REFUSE', any: ['NEG', 'ALWAYS'], window: 3 },
   // Weak: role-play apps ask for it innocently ("always answer as the chef, never leave character"); a jailbreak says more.
@@ -185,6 +190,9 @@ interface PatternRule {
   readonly dataOnly?: boolean;
 }
 
+/** Where a fake heading ends: a closing mark, a parenthesis ("(أولوية قصوى)"), or the end of the line. */
+const HEADING_END = '[ \\t]*(?:[:\\](（]|\\*\\*|#{1,4}|={2,}|-{2,}|>>|(?=\\n|$))';
+
 export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'template.chat_tokens',
@@ -206,7 +214,10 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     dataTier: 'strong',
     regex: pattern(
       'template.delimiter_heading',
-      '(?:^|\\n)[ \\t]*(?:#{2,4}|\\*\\*|\\[|={2,}|-{2,})[ \\t]*(?:new |updated |important |system |admin |developer )?(?:instructions?|system(?: prompt| message| override)?|admin(?:istrator)?|developer(?: message)?|override)\\b',
+      // The heading is the role and nothing else: it ends (or closes) right after it. "## System requirements", "## Admin panel" and a
+      // recipe's "## Instructions" are headings of ordinary documents; Alpaca's "### Instruction:" and "[SYSTEM]" are not.
+      '(?:^|\\n)[ \\t]*(?:#{2,4}|\\*\\*|\\[|={2,}|-{2,})[ \\t]*(?:(?:new |updated |important |system |admin |developer )instructions?|instruction|system(?: prompt| message| override| note)?|admin(?:istrator)?(?: message| note| override)?|developer(?: message| note)?|override)' +
+        HEADING_END,
     ),
   },
   {
@@ -214,13 +225,14 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     // folded text (accents stripped, Arabic letter variants folded).
     id: 'template.delimiter_heading_intl',
     view: 'folded',
-    hints: ['#', '[', '**', '==', '--'],
+    hints: ['#', '[', '**', '==', '--', '<<'],
     family: 'template',
     tier: 'medium',
     dataTier: 'strong',
     regex: pattern(
       'template.delimiter_heading_intl',
-      '(?:^|\\n)[ \\t]*(?:#{2,4}|\\*\\*|\\[|={2,}|-{2,})[ \\t]*(?:mensaje (?:del |de )?(?:administrador|sistema)|nuevas instrucciones|message (?:de l ?administrateur|du systeme|systeme)|nouvelles instructions|systemnachricht|nachricht (?:des|vom) (?:administrator|system)s?|neue anweisungen|mensagem do (?:sistema|administrador)|novas instrucoes|messaggio (?:di sistema|del sistema|dell ?amministratore)|nuove istruzioni|системное сообщение|сообщение (?:администратора|системы)|новые инструкции|系统消息|系統訊息|管理员消息|新指令|システムメッセージ|管理者メッセージ|新しい指示|सिस्टम संदेश|व्यवस्थापक (?:का )?संदेश|नए निर्देश|رسال[ةه] (?:النظام|المسؤول)|تعليمات جديد[ةه])',
+      "(?:^|\\n)[ \\t]*(?:#{2,4}|\\*\\*|\\[|={2,}|-{2,}|<<)[ \\t]*(?:mensaje (?:del |de )?(?:administrador|sistema)|nuevas instrucciones|instrucciones del sistema|message (?:de l['’ ]?administrateur|du systeme|systeme)|nouvelles instructions|instructions (?:du )?systeme|systemnachricht|nachricht (?:des|vom) (?:administrator|system)s?|neue anweisungen|systemanweisungen|mensagem do (?:sistema|administrador)|novas instrucoes|instrucoes do sistema|(?:messaggio|avviso) (?:di sistema|del sistema|dell['’ ]?amministratore|amministratore)|nuove istruzioni|istruzioni di sistema|системное сообщение|сообщение (?:администратора|системы)|новые инструкции|системные инструкции|系统消息|系統訊息|管理员消息|新指令|系统指令|システムメッセージ|管理者メッセージ|新しい指示|システム指示|सिस्टम संदेश|व्यवस्थापक (?:का )?संदेश|नए निर्देश|सिस्टम निर्देश|رسال[ةه] (?:النظام|المسؤول)|تعليمات جديد[ةه]|تعليمات النظام)" +
+        HEADING_END,
     ),
   },
   {
