@@ -57,6 +57,7 @@ bench: build policy
 eval: build
 	node bin/llmgw.js eval injection ../shared/corpus/injection-dev.jsonl --loso
 	node bin/llmgw.js eval injection eval/injection/check-multilingual-b.jsonl
+	node bin/llmgw.js eval injection eval/injection/check-multilingual-d.jsonl
 	node bin/llmgw.js eval pii ../shared/corpus/pii-dev.jsonl
 
 # Retrain the injection classifier (deterministic: the same corpus gives the committed weights).
