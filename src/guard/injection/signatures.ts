@@ -115,8 +115,6 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'jailbreak.named_mode', family: 'jailbreak', tier: 'strong', anchor: 'JAILBREAK', window: 0 },
   { id: 'jailbreak.act_unrestricted', family: 'jailbreak', tier: 'weak', anchor: 'ACT', all: ['UNRESTRICTED'], window: 15 },
   { id: 'jailbreak.unrestricted_ai', family: 'jailbreak', tier: 'medium', anchor: 'UNRESTRICTED', any: ['AI', 'YOUR', 'RESPONSE'], window: 6 },
-  // What the assistant no longer is or follows comes after ("you are no longer bound by rules"); old instructions "no longer to be used"
-  // in meeting notes come before.
   // What the assistant no longer is or follows comes after ("you are no longer bound by rules"), or its own rules come before ("your
   // instructions no longer apply"); old instructions "no longer to be used" in meeting notes are nobody's.
   { id: 'jailbreak.no_longer_assistant', family: 'jailbreak', tier: 'medium', anchor: 'NO_LONGER', any: ['AI', 'FOLLOW', 'POLICY', 'INSTR'], window: 4, anyAfter: true },
@@ -528,18 +526,17 @@ export function matchPatternRules(text: string, folded: string, tokens: Tokens, 
 const LINK_HINTS = ['{', '}', '%7b', '%7d', '[', '%5b', '$', '<', '%3c', 'base64', 'secret', 'password', 'conversation', 'history'];
 const IMAGE_HINTS = [...LINK_HINTS, 'data=', 'chat', 'summary', 'token', 'key=', 'q=', 'd=', 'p=', 'info', 'user', 'msg', 'message', 'prompt', 'dados', 'datos', 'donnees', 'daten', 'dati', 'conversa', 'historial', 'verlauf'];
 
+const NON_ASCII_LETTER = pattern('exfiltration.placeholder_letter', '\\p{L}', 'u');
+
 /**
  * A query value that is a placeholder for the model to fill (`?d=CONVERSATION`, `?h=ИСТОРИЯ`, `?c=المحادثة`): a word in capitals
  * (four letters or more), or letters outside ASCII, which a real URL carries percent-encoded.
  */
-const NON_ASCII_LETTER = pattern('exfiltration.placeholder_letter', '\\p{L}', 'u');
-
 function placeholderValue(query: string): boolean {
   for (let at = query.indexOf('='); at >= 0; at = query.indexOf('=', at + 1)) {
     let upper = 0;
     let lower = 0;
-    let k = at + 1;
-    for (; k < query.length; k++) {
+    for (let k = at + 1; k < query.length; k++) {
       const c = query.charCodeAt(k);
       if (c === 0x26 || c === 0x23) break;
       if (c >= 0x41 && c <= 0x5a) upper++;
