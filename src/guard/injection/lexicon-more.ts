@@ -103,9 +103,37 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     'página', 'pagina', 'seite', 'страниц*', '网页', 'ページ', 'पृष्ठ', 'صفحة', 'الصفحة',
   ],
   NEW: ['nieuwe', 'yeni', 'nowy', 'nowa', 'nowe', 'nowych', 'baru', '새로운', 'νέ*'],
+  /**
+   * An AI reader addressed in the data ("AIメールアシスタント様へ", "Note pour les systèmes d'IA", "KI-Anweisung"), beyond the first
+   * lexicon's phrases. Addressing forms only: "un asistente de IA", "der KI-Assistent" name one in any news article.
+   */
+  ADDRESS_AI: [
+    'ai systems reading', 'ai reviewer', 'ai code reviewer', 'instruction for ai', 'instructions for ai', 'note for ai', 'note for ai systems',
+    'instruccion para ia', 'instrucciones para ia', 'nota para ia', 'revisor de ia', 'note pour les systemes d ia', 'instruction pour l ia', 'instructions pour l ia',
+    'ki anweisung', 'an sprachmodelle', 'anweisung an sprachmodelle', 'instrucao para ia', 'instrucoes para ia', 'nota para ia', 'istruzioni per l ia', 'istruzione per l ia', 'attenzione assistente',
+    'инструкция для ии', 'инструкция для языковых моделей', 'инструкция для языковой модели',
+    'エージェントへ', 'エージェントへの指示', 'アシスタント様へ', 'aiへの指示', 'ai向けの指示', 'ai एजेंट के लिए', 'एजेंट के लिए', 'मॉडल के लिए',
+    'الى مساعد الذكاء', 'إلى مساعد الذكاء', 'تعليمات للنماذج اللغويه',
+  ],
 };
 
-export const EXTRA_CONCEPT_LEXICON: Readonly<Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT', readonly string[]>> = {
+export const EXTRA_CONCEPT_LEXICON: Readonly<
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT', readonly string[]>
+> = {
+  /**
+   * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
+   * user". Not in SAY: "we will notify users by email" is everyday documentation, and SAY + USER is `address.tell_the_user`.
+   */
+  NOTIFY: [
+    'tell', 'inform', 'notify', 'mention', 'alert', 'let know', 'informa', 'informes', 'avisa', 'avises', 'menciona', 'menciones', 'digas', 'informe', 'mentionne', 'mentionnez', 'dis', 'dites', 'préviens', 'previens', 'signale',
+    'informiere', 'benachrichtige', 'erwähne', 'erwahne', 'sag', 'sage', 'informe', 'avise', 'mencione', 'diga', 'conte', 'notifica', 'segnala', 'segnalarla', 'segnalarlo', 'menziona', 'menzionare', 'avvisa', 'dire', 'dirlo',
+    'сообщай', 'сообщи', 'упоминай', 'упомяни', 'говори', 'рассказывай', '告知', '告诉', '告訴', '提及', '通知', '知らせ', '通知し', '伝え', 'बताना', 'बताओ', 'बताएं', 'बताइए', 'सूचित', 'تخبر', 'تخبري', 'تبلغ', 'تذكر',
+  ],
+  /** Negation as an order ("do not", "never", "不要", "しないで"), not as a statement ("we did not notify the users"). */
+  DONT: [
+    'do not', 'don t', 'dont', 'never', 'must not', 'mustn', 'should not', 'shouldn', 'no', 'nunca', 'ne', 'jamais', 'nicht', 'nie', 'niemals', 'não', 'nao', 'non', 'mai', 'не', 'никогда',
+    '不要', '别', '別', '勿', '不许', '不得', 'しないで', 'ないで', 'するな', 'ないでください', 'मत', 'न', 'لا',
+  ],
   /**
    * Things people send and then correct ("ignore the earlier version", "पिछली फ़ाइल को अनदेखा करें"): a previous one of these is
    * not the assistant's instructions.

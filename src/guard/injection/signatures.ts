@@ -140,6 +140,9 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'tool.call_tool_with_data', family: 'tool', tier: 'medium', anchor: 'TOOL', all: ['CALL'], any: ['HISTORY', 'SECRET'], noneAround: ['HOWTO'], window: 20 },
   { id: 'address.insert_code', family: 'address', tier: 'medium', dataOnly: true, anchor: 'CODEREF', any: ['YOUR'], window: 10 },
   { id: 'address.speaks_to_the_model', family: 'address', tier: 'medium', dataOnly: true, anchor: 'ADDRESS_AI', window: 0 },
+  // Data that tells its reader to keep something from the user ("不要告知用户", "ユーザーには通知しないでください", "don't tell the user"): only a
+  // planted instruction hides what it does from the person the assistant works for.
+  { id: 'address.hide_from_user', family: 'address', tier: 'medium', dataOnly: true, anchor: 'USER', all: ['NOTIFY', 'DONT'], window: 4 },
   { id: 'address.assistant_imperative', family: 'address', tier: 'medium', dataOnly: true, anchor: 'AI', any: ['CALL', 'SAY', 'REVEAL', 'SEND', 'IGNORE_EFF', 'CHANGE', 'FOLLOW'], window: 3, anyAfter: true },
   // A request for *the* secret (not talk about one's own password, nor about passwords as a topic).
   { id: 'extraction.ask_the_secret', family: 'extraction', tier: 'medium', anchor: 'SECRET', any: ['REVEAL', 'ASK'], noneNear: ['MY', 'SECRET_CARE', 'HOWTO'], window: 4, affirmative: true },
