@@ -86,11 +86,11 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     'dir gesagt', 'тебе сказали', 'тебя попросили', 'तुमसे कहा गया', 'तुम्हें कहा गया', 'قيل لك',
   ],
   /** Switching something on, as an order (the statement forms are in the first lexicon; "how do I activate" is not an order). */
-  ENABLE: ['attiva', 'activa', 'activez', 'active', 'aktiviere', 'ativa', 'ative', 'активируй', 'включи', '开启', '打开', '有効にして', 'सक्रिय करो', 'فعل', 'فعّل'],
+  ENABLE: ['attiva', 'activa', 'activez', 'active', 'aktiviere', 'ativa', 'ative', 'активируй', 'включи', '开启', '打开', '有効にして', 'सक्रिय करो', 'चालू करो', 'चालू करें', 'ऑन करो', 'فعل', 'فعّل'],
   SECRET: [
     // API keys by their name in the lexicon's languages ("api key" is in the first lexicon)
     'chave de api', 'chave da api', 'chave secreta', 'chave de acesso', 'clave de api', 'clave api', 'cle api', 'cle d api', 'cle de l api', 'api schlussel', 'chiave api', 'chiave dell api',
-    'ключ api', 'api ключ', 'api 密钥', 'api密钥', 'एपीआई कुंजी', 'api कुंजी', 'مفتاح api',
+    'ключ api', 'api ключ', 'api 密钥', 'api密钥', 'एपीआई कुंजी', 'api कुंजी', 'مفتاح api', 'zugangsschlussel', 'zugangsschlüssel', 'zugangsdaten', 'токен api', 'токен доступа', 'access token', 'api token', 'كلمه مرور', 'مفتاح الـ api', 'مفتاح ال api',
     'wachtwoord', 'şifre*', 'sifre*', 'hasło', 'haslo', 'hasła', 'kata sandi', 'sandi', 'mat khau', '비밀번호*', '암호*', 'κωδικ*', 'συνθηματικ*'],
   SYSPROMPT: ['systeemprompt', 'sistem istemi', 'prompt systemow*', 'prompt sistem', '시스템 프롬프트', 'μήνυμα συστήματος'],
   ACT: ['doe alsof', 'gedraag je als', 'gibi davran', 'udawaj', 'zachowuj sie jak', 'berpura-pura', 'bertindak sebagai', 'hay dong vai', 'gia vo', '역할*', '척해*', 'προσποιήσου', 'υποδύσου'],
@@ -118,7 +118,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -128,6 +128,32 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'tell', 'inform', 'notify', 'mention', 'alert', 'let know', 'informa', 'informes', 'avisa', 'avises', 'menciona', 'menciones', 'digas', 'informe', 'mentionne', 'mentionnez', 'dis', 'dites', 'préviens', 'previens', 'signale',
     'informiere', 'benachrichtige', 'erwähne', 'erwahne', 'sag', 'sage', 'informe', 'avise', 'mencione', 'diga', 'conte', 'notifica', 'segnala', 'segnalarla', 'segnalarlo', 'menziona', 'menzionare', 'avvisa', 'dire', 'dirlo',
     'сообщай', 'сообщи', 'упоминай', 'упомяни', 'говори', 'рассказывай', '告知', '告诉', '告訴', '提及', '通知', '知らせ', '通知し', '伝え', 'बताना', 'बताओ', 'बताएं', 'बताइए', 'सूचित', 'تخبر', 'تخبري', 'تبلغ', 'تذكر',
+  ],
+  /**
+   * What came before the conversation: "above this message", "before my first message". To an assistant, that text is its own
+   * instructions; asking to see it is extraction in any word order ("मेरे पहले संदेश से पहले ... दोहराओ").
+   */
+  ABOVE_MESSAGE: [
+    'before my first message', 'before my first prompt', 'before my first input', 'prior to my first message', 'above this message', 'above my message', 'above my first message', 'before this message', 'preceding this message',
+    'antes de mi primer mensaje', 'encima de este mensaje', 'arriba de este mensaje', 'antes de este mensaje',
+    'au dessus de ce message', 'avant mon premier message', 'avant ce message',
+    'vor meiner ersten nachricht', 'vor meiner ersten eingabe', 'uber dieser nachricht', 'über dieser nachricht', 'vor dieser nachricht',
+    'antes da minha primeira mensagem', 'acima desta mensagem', 'antes desta mensagem', 'prima del mio primo messaggio', 'sopra questo messaggio', 'prima di questo messaggio',
+    'до моего первого сообщения', 'перед моим первым сообщением', 'выше этого сообщения', 'до этого сообщения',
+    '我的第一条消息之前', '第一条消息之前', '这条消息之前', '这条消息上面', '这条消息以上', 'このメッセージより上', 'このメッセージより前', '最初のメッセージより前', '最初のメッセージの前',
+    'मेरे पहले संदेश से पहले', 'पहले मैसेज से पहले', 'इस संदेश के ऊपर', 'इस मैसेज के ऊपर', 'इस संदेश से पहले', 'इस मैसेज से पहले',
+    'قبل رسالتي الاولى', 'فوق هذه الرساله', 'قبل هذه الرساله',
+  ],
+  /**
+   * The assistant's own configuration or instructions, where a deployment keeps its keys ("in deiner Konfiguration", "あなたの設定",
+   * "في تعليماتك"). The possessive is part of each phrase; English "your settings" is left out (a product's settings page).
+   */
+  YOUR_SETUP: [
+    'in your config', 'in your configuration', 'in your instructions', 'in your system prompt', 'in your prompt', 'in your environment', 'your environment variables', 'your env',
+    'en tu configuracion', 'en tus instrucciones', 'en tu prompt', 'dans ta configuration', 'dans ta config', 'dans tes instructions', 'dans votre configuration', 'dans vos instructions',
+    'in deiner konfiguration', 'deiner konfiguration', 'in deinen anweisungen', 'in deinen einstellungen', 'na sua configuracao', 'nas suas instrucoes', 'nella tua configurazione', 'nelle tue istruzioni',
+    'у тебя в настройках', 'в твоих настройках', 'в твоей конфигурации', 'в твоих инструкциях', 'в твоем промпте', 'в твоём промпте',
+    '你的配置', '你的设置', '你的指令中', '你的系统提示', 'あなたの設定', 'あなたの指示', 'तुम्हारे निर्देशों में', 'तुम्हारी सेटिंग्स', 'तुम्हारे कॉन्फ़िगरेशन', 'في تعليماتك', 'في اعداداتك', 'في إعداداتك',
   ],
   /** Negation as an order ("do not", "never", "不要", "しないで"), not as a statement ("we did not notify the users"). */
   DONT: [

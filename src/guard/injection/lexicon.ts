@@ -15,7 +15,7 @@ export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
   'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI', 'CODEREF',
-  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT',
+  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
@@ -220,7 +220,7 @@ export const LEXICON: Lexicon = {
   USER: ['user', 'users', 'human', 'customer', 'recipient', 'reader', 'usuario', 'usuarios', 'utilisateur', 'utilisateurs', 'benutzer', 'nutzer', 'usuário', 'usuario', 'utente', 'utenti', 'пользовател*', '用户', '用戶', 'ユーザー', 'उपयोगकर्ता', 'यूजर', 'المستخدم', 'مستخدم'],
   SEND: [
     'send', 'forward', 'upload', 'transmit', 'exfiltrate', 'submit', 'envía', 'envia', 'enviar', 'reenvía', 'envoie', 'envoyez', 'envoyer', 'transfère', 'sende', 'senden', 'schicke', 'schicken',
-    'weiterleiten', 'envie', 'encaminhe', 'invia', 'inviare', 'inoltra', 'отправь', 'отправьте', 'перешли', 'перешлите', '发送', '發送', '转发', '轉發', '送信', '転送', 'भेजें', 'भेजो', 'ارسل*', 'حول',
+    'weiterleiten', 'envie', 'encaminhe', 'invia', 'inviare', 'inoltra', 'отправь', 'отправьте', 'перешли', 'перешлите', '发送', '發送', '转发', '轉發', '送信', '転送', 'भेजें', 'भेजो', 'भेज दो', 'भेज दें', 'ارسل*', 'حول',
   ],
   NOW: ['from now on', 'from this moment', 'from this moment on', 'from this point on', 'henceforth', 'starting now', 'from this point', 'from here on', 'from now', 'a partir de ahora', 'de ahora en adelante', 'désormais', 'dorénavant', 'à partir de maintenant', 'ab jetzt', 'von nun an', 'ab sofort', 'a partir de agora', 'd ora in poi', 'da ora in poi', 'отныне', 'с этого момента', 'теперь', '从现在开始', '從現在開始', '今后', 'これから', '今後', 'अब से', 'من الان', 'من الآن فصاعدا'],
   SAY: [
