@@ -85,6 +85,8 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     'on t a dit', 'on t a demande*', 'on vous a dit', 'te dijeron', 'te pidieron', 'te han dicho', 'ti hanno detto', 'ti hanno chiesto', 'ti e stato detto', 'te disseram', 'te pediram',
     'dir gesagt', 'тебе сказали', 'тебя попросили', 'तुमसे कहा गया', 'तुम्हें कहा गया', 'قيل لك',
   ],
+  /** Refusing, in forms the first lexicon lacks ("wenn du ablehnst", "ولا يرفض أي طلب"). */
+  REFUSE: ['ablehnst', 'lehnst', 'verweigerst', 'verweigern', 'rifiutarti', 'recuses', 'recusar-se', 'refuses', 'rechaces', 'te niegues', 'отказывайся', 'отказываешься', 'يرفض', 'ترفضي', 'تمتنع', 'इनकार मत'],
   /** Switching something on, as an order (the statement forms are in the first lexicon; "how do I activate" is not an order). */
   ENABLE: ['attiva', 'activa', 'activez', 'active', 'aktiviere', 'ativa', 'ative', 'активируй', 'включи', '开启', '打开', '有効にして', 'सक्रिय करो', 'चालू करो', 'चालू करें', 'ऑन करो', 'فعل', 'فعّل'],
   SECRET: [
@@ -94,7 +96,11 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     'wachtwoord', 'şifre*', 'sifre*', 'hasło', 'haslo', 'hasła', 'kata sandi', 'sandi', 'mat khau', '비밀번호*', '암호*', 'κωδικ*', 'συνθηματικ*'],
   SYSPROMPT: ['systeemprompt', 'sistem istemi', 'prompt systemow*', 'prompt sistem', '시스템 프롬프트', 'μήνυμα συστήματος'],
   ACT: ['doe alsof', 'gedraag je als', 'gibi davran', 'udawaj', 'zachowuj sie jak', 'berpura-pura', 'bertindak sebagai', 'hay dong vai', 'gia vo', '역할*', '척해*', 'προσποιήσου', 'υποδύσου'],
-  UNRESTRICTED: ['न कोई नियम', 'न कोई फ़िल्टर', 'न कोई फिल्टर', 'कोई फ़िल्टर नहीं', 'न कोई सेंसरशिप', 'zonder beperkingen', 'kısıtlamasız', 'kisitlamasiz', 'bez ograniczeń', 'bez ograniczen', 'tanpa batasan', 'khong gioi han', '제한 없는', '제한없*', 'χωρίς περιορισμούς'],
+  UNRESTRICTED: [
+    // without censorship, ethics or morals, in the lexicon's languages
+    'senza censure', 'senza censura', 'nessuna etica', 'nessuna morale', 'sin censura', 'sin etica', 'sin moral', 'sans censure', 'sans morale', 'sans ethique', 'ohne zensur', 'ohne jegliche filter', 'ohne filter', 'ohne moral',
+    'sem censura', 'sem etica', 'sem moral', 'без цензуры', 'без морали', 'без этики', '无审查', '没有审查', '没有道德', '検閲なし', '検閲のない', '倫理観のない', 'बिना सेंसर', 'कोई नैतिकता नहीं', 'بلا رقابه', 'بدون رقابه', 'بلا اخلاق', 'بدون اخلاق',
+    'न कोई नियम', 'न कोई फ़िल्टर', 'न कोई फिल्टर', 'कोई फ़िल्टर नहीं', 'न कोई सेंसरशिप', 'zonder beperkingen', 'kısıtlamasız', 'kisitlamasiz', 'bez ograniczeń', 'bez ograniczen', 'tanpa batasan', 'khong gioi han', '제한 없는', '제한없*', 'χωρίς περιορισμούς'],
   CHANGE: ['reset', 'revert', 'overrule', 'overwrite', 'reprogram', 'restablece', 'réinitialise', 'setze zurück', 'redefina', 'reimposta', 'сбрось', '重置', 'リセット', 'रीसेट', 'اعد ضبط'],
   /** What a pasted document or code is called when an instruction inside it says to disregard it. */
   DATA: [

@@ -318,14 +318,16 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'jailbreak.dual_response',
     view: 'folded',
-    hints: ['two ', ' as both'],
+    hints: ['two ', ' as both', 'dos ', 'deux ', 'zwei ', 'duas ', 'due ', 'два', 'двумя', '两', 'つの', '二つ', 'दो ', 'بشخصيتين', 'اجابتين', 'بطريقتين'],
     family: 'jailbreak',
     tier: 'weak',
     // Two answers, or two speakers inside the assistant ("two different personalities", "two entities", "reply as both
     // yourself and X"): the second one is the unrestricted one. Weak: a chair may "act as both secretary and chair".
     regex: pattern(
       'jailbreak.dual_response',
-      '\\btwo (?:different |separate |distinct )?(?:responses|ways|answers|paragraphs|outputs|personalities|personas|entities)\\b|\\b(?:respond|answer|reply) as both\\b',
+      '\\btwo (?:different |separate |distinct )?(?:responses|ways|answers|paragraphs|outputs|personalities|personas|entities)\\b|\\b(?:respond|answer|reply) as both\\b|' +
+        // the same in the lexicon's other languages (folded: accents gone, Arabic letter variants folded)
+        '\\b(?:dos respuestas|de dos maneras|deux reponses|de deux manieres|zwei antworten|auf zwei arten|duas respostas|de duas formas|due risposte|in due modi)\\b|два ответа|двумя способами|两个回答|两种方式|二つの回答|2つの回答|दो जवाब|दो तरह से|بشخصيتين|اجابتين|بطريقتين',
     ),
   },
   {
