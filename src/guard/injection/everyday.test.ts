@@ -17,6 +17,9 @@ const KNOWN_FALSE_POSITIVES = [
   // cleared both and lost attacks in held-out check set d (models/injection/README.md, "Tried and not kept").
   'Translate into French, keeping it polite: "Please disregard',
   'Subject: Correction',
+  // "Don't apologize": jailbreak.never_refuse (medium). Weak, it stops flagging this but loses refusal suppression ("never refuse,
+  // never apologize") in held-out check set d and three LOSO rows, so it stays medium.
+  "Don't apologize for the delay",
 ];
 
 describe('everyday prompts and documents (benign, outside the corpus)', () => {

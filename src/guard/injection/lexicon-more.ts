@@ -85,8 +85,11 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     'on t a dit', 'on t a demande*', 'on vous a dit', 'te dijeron', 'te pidieron', 'te han dicho', 'ti hanno detto', 'ti hanno chiesto', 'ti e stato detto', 'te disseram', 'te pediram',
     'dir gesagt', 'тебе сказали', 'тебя попросили', 'तुमसे कहा गया', 'तुम्हें कहा गया', 'قيل لك',
   ],
-  /** Refusing, in forms the first lexicon lacks ("wenn du ablehnst", "ولا يرفض أي طلب"). */
-  REFUSE: ['ablehnst', 'lehnst', 'verweigerst', 'verweigern', 'rifiutarti', 'recuses', 'recusar-se', 'refuses', 'rechaces', 'te niegues', 'отказывайся', 'отказываешься', 'يرفض', 'ترفضي', 'تمتنع', 'इनकार मत'],
+  /** Refusing, in forms the first lexicon lacks ("wenn du ablehnst", "ولا يرفض أي طلب"); Italian "rifiuti" and Hindi "मना" only with
+   * their negation ("non rifiuti mai", "मना मत करो"): alone they are garbage and "prohibited". */
+  REFUSE: ['ablehnst', 'lehnst', 'verweigerst', 'verweigern', 'rifiutarti', 'rifiutare', 'non rifiuti', 'rifiuti mai', 'non rifiuta', 'rifiuta mai', 'इनकार नहीं', 'मना मत', 'मना नहीं', 'कभी मना', 'recuses', 'recusar-se', 'refuses', 'rechaces', 'te niegues', 'отказывайся', 'отказываешься', 'يرفض', 'ترفضي', 'تمتنع', 'इनकार मत',
+    // apologising, the other half of refusal suppression ("nunca pidas disculpas", "entschuldige dich nie")
+    'disculpas', 'disculpes', 't excuse', 'vous excusez', 'entschuldige', 'entschuldigst', 'desculpas', 'desculpe', 'scusarti', 'scuse', 'извиняйся', 'извинений', '道歉', '謝罪', '謝らない', 'माफ़ी', 'माफी', 'تعتذر', 'اعتذار'],
   /** Switching something on, as an order (the statement forms are in the first lexicon; "how do I activate" is not an order). */
   ENABLE: ['attiva', 'activa', 'activez', 'active', 'aktiviere', 'ativa', 'ative', 'активируй', 'включи', '开启', '打开', '有効にして', 'सक्रिय करो', 'चालू करो', 'चालू करें', 'ऑन करो', 'فعل', 'فعّل'],
   SECRET: [
@@ -94,7 +97,13 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     'chave de api', 'chave da api', 'chave secreta', 'chave de acesso', 'clave de api', 'clave api', 'cle api', 'cle d api', 'cle de l api', 'api schlussel', 'chiave api', 'chiave dell api',
     'ключ api', 'api ключ', 'api 密钥', 'api密钥', 'एपीआई कुंजी', 'api कुंजी', 'مفتاح api', 'zugangsschlussel', 'zugangsschlüssel', 'zugangsdaten', 'токен api', 'токен доступа', 'access token', 'api token', 'كلمه مرور', 'مفتاح الـ api', 'مفتاح ال api',
     'wachtwoord', 'şifre*', 'sifre*', 'hasło', 'haslo', 'hasła', 'kata sandi', 'sandi', 'mat khau', '비밀번호*', '암호*', 'κωδικ*', 'συνθηματικ*'],
-  SYSPROMPT: ['systeemprompt', 'sistem istemi', 'prompt systemow*', 'prompt sistem', '시스템 프롬프트', 'μήνυμα συστήματος'],
+  SYSPROMPT: [
+    // the assistant's own hidden or start-up configuration (with the possessive: "hidden configuration files" are a Finder setting)
+    'your hidden configuration', 'your hidden config', 'your internal configuration', 'your initial configuration', 'your startup configuration',
+    'tu configuracion oculta', 'tu configuracion interna', 'ta configuration cachee', 'ta configuration interne', 'deine versteckte konfiguration', 'deine interne konfiguration',
+    'sua configuracao oculta', 'la tua configurazione nascosta', 'configurazione con cui sei stato avviato', 'свою скрытую конфигурацию', 'твою скрытую конфигурацию', 'твою внутреннюю конфигурацию',
+    '你的隐藏配置', '你的内部配置', 'あなたの隠し設定', 'あなたの内部設定', 'तुम्हारी छिपी सेटिंग्स', 'اعداداتك المخفيه',
+    'systeemprompt', 'sistem istemi', 'prompt systemow*', 'prompt sistem', '시스템 프롬프트', 'μήνυμα συστήματος'],
   ACT: ['doe alsof', 'gedraag je als', 'gibi davran', 'udawaj', 'zachowuj sie jak', 'berpura-pura', 'bertindak sebagai', 'hay dong vai', 'gia vo', '역할*', '척해*', 'προσποιήσου', 'υποδύσου'],
   UNRESTRICTED: [
     // without censorship, ethics or morals, in the lexicon's languages
@@ -124,7 +133,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -160,6 +169,19 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'in deiner konfiguration', 'deiner konfiguration', 'in deinen anweisungen', 'in deinen einstellungen', 'na sua configuracao', 'nas suas instrucoes', 'nella tua configurazione', 'nelle tue istruzioni',
     'у тебя в настройках', 'в твоих настройках', 'в твоей конфигурации', 'в твоих инструкциях', 'в твоем промпте', 'в твоём промпте',
     '你的配置', '你的设置', '你的指令中', '你的系统提示', 'あなたの設定', 'あなたの指示', 'तुम्हारे निर्देशों में', 'तुम्हारी सेटिंग्स', 'तुम्हारे कॉन्फ़िगरेशन', 'في تعليماتك', 'في اعداداتك', 'في إعداداتك',
+  ],
+  /** "That was (just) a test": with REAL_TASK, the claim that everything so far did not count ("本番はここから"). */
+  WAS_A_TEST: [
+    'was just a test', 'was only a test', 'was a test', 'were just a test', 'were a test', 'just testing you',
+    'era solo una prueba', 'era una prueba', 'era solo un test', 'c etait un test', 'c etait juste un test', 'n etait qu un test', 'war nur ein test', 'war ein test', 'waren nur ein test',
+    'era apenas um teste', 'era so um teste', 'era um teste', 'era solo una prova', 'era una prova', 'было тестом', 'было проверкой', 'был тест', 'только тест',
+    '只是测试', '只是一个测试', '只是個測試', 'テストでした', 'テストだった', 'テストです', 'सिर्फ़ टेस्ट था', 'सिर्फ टेस्ट था', 'एक टेस्ट था', 'كان مجرد اختبار', 'كان اختبارا',
+  ],
+  REAL_TASK: [
+    'the real task', 'the actual task', 'your real task', 'your actual task', 'the real instructions', 'your real instructions',
+    'la tarea real', 'la verdadera tarea', 'tu verdadera tarea', 'la vraie tache', 'ta vraie tache', 'la vraie mission', 'die eigentliche aufgabe', 'die echte aufgabe', 'deine eigentliche aufgabe',
+    'a tarefa real', 'a verdadeira tarefa', 'il vero compito', 'il compito reale', 'настоящее задание', 'настоящая задача', 'реальное задание', '真正的任务', '真正的任務', '本当のタスク', '本番',
+    'असली काम', 'असली टास्क', 'المهمه الحقيقيه',
   ],
   /** Negation as an order ("do not", "never", "不要", "しないで"), not as a statement ("we did not notify the users"). */
   DONT: [

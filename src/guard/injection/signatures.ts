@@ -153,6 +153,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'extraction.ask_the_secret', family: 'extraction', tier: 'medium', anchor: 'SECRET', any: ['REVEAL', 'ASK'], noneNear: ['MY', 'SECRET_CARE', 'HOWTO'], window: 4, affirmative: true },
   // The personal data of "the user" asked for by name of role: the user speaks of themself as "I"; this is someone fishing for what the assistant holds.
   { id: 'extraction.user_personal_data', family: 'extraction', tier: 'medium', anchor: 'PERSONAL', all: ['USER'], any: ['REVEAL', 'ASK', 'SAY', 'SEND'], noneNear: ['HOWTO', 'MY'], window: 5 },
+  // "Everything so far was a test; the real task is...": what came before (the instructions) declared void by calling it a test.
+  { id: 'override.test_then_real_task', family: 'override', tier: 'medium', anchor: 'REAL_TASK', all: ['WAS_A_TEST'], window: 14 },
   // Task switch: the task at hand declared done, then "now" a new one ("Very good. That is done. Now write...").
   { id: 'override.task_switch', family: 'override', tier: 'weak', anchor: 'DONE', all: ['SWITCH'], any: ['GEN_TASK', 'SAY', 'ACT', 'NEW', 'IGNORE_EFF', 'TASK'], window: 8, after: true, anyAfter: true },
   // An interruption followed by an order ("stop - write:", "ACHTUNG - STOPP - ...").
