@@ -87,7 +87,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
   ],
   /** Refusing, in forms the first lexicon lacks ("wenn du ablehnst", "ولا يرفض أي طلب"); Italian "rifiuti" and Hindi "मना" only with
    * their negation ("non rifiuti mai", "मना मत करो"): alone they are garbage and "prohibited". */
-  REFUSE: ['ablehnst', 'lehnst', 'verweigerst', 'verweigern', 'rifiutarti', 'rifiutare', 'non rifiuti', 'rifiuti mai', 'non rifiuta', 'rifiuta mai', 'इनकार नहीं', 'मना मत', 'मना नहीं', 'कभी मना', 'recuses', 'recusar-se', 'refuses', 'rechaces', 'te niegues', 'отказывайся', 'отказываешься', 'يرفض', 'ترفضي', 'تمتنع', 'इनकार मत',
+  REFUSE: ['ablehnst', 'lehnst', 'lehne', 'verweigere', 'verweigerst', 'verweigern', 'rifiutarti', 'rifiutare', 'non rifiuti', 'rifiuti mai', 'non rifiuta', 'rifiuta mai', 'इनकार नहीं', 'मना मत', 'मना नहीं', 'कभी मना', 'recuses', 'recusar-se', 'refuses', 'rechaces', 'te niegues', 'отказывайся', 'отказываешься', 'يرفض', 'ترفضي', 'تمتنع', 'इनकार मत',
     // apologising, the other half of refusal suppression ("nunca pidas disculpas", "entschuldige dich nie")
     'disculpas', 'disculpes', 't excuse', 'vous excusez', 'entschuldige', 'entschuldigst', 'desculpas', 'desculpe', 'scusarti', 'scuse', 'извиняйся', 'извинений', '道歉', '謝罪', '謝らない', 'माफ़ी', 'माफी', 'تعتذر', 'اعتذار'],
   /** Switching something on, as an order (the statement forms are in the first lexicon; "how do I activate" is not an order). */

@@ -42,6 +42,8 @@ interface ConceptRule {
   readonly after?: boolean;
   /** The `any` concepts must follow the anchor. */
   readonly anyAfter?: boolean;
+  /** The `any` concepts must precede the anchor (Russian "не отказывай": the negation of a verb comes before it). */
+  readonly anyBefore?: boolean;
   /** Only on data channels (documents, tool results). */
   readonly dataOnly?: boolean;
   /** Only on the user channel: in data the same words address the document's own reader (an answer's "your code"). */
@@ -125,7 +127,10 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'jailbreak.no_longer_assistant', family: 'jailbreak', tier: 'medium', anchor: 'NO_LONGER', any: ['AI', 'FOLLOW', 'POLICY', 'INSTR'], window: 4, anyAfter: true },
   { id: 'jailbreak.your_rules_no_longer', family: 'jailbreak', tier: 'medium', anchor: 'NO_LONGER', all: ['INSTR'], any: ['YOUR', 'PRIOR', 'ALL', 'AI'], window: 5 },
   { id: 'jailbreak.policy_void', family: 'jailbreak', tier: 'weak', anchor: 'POLICY', any: ['UNRESTRICTED', 'VOID'], window: 5 },
-  { id: 'jailbreak.never_refuse', family: 'jailbreak', tier: 'medium', anchor: 'REFUSE', any: ['NEG', 'ALWAYS'], window: 3 },
+  // "Never refuse", "do not apologize", "entschuldige dich nie": the negation before the verb, or right after it (German). Further after,
+  // it negates something else ("вежливо отказывал на вопросы не по теме": refused questions that are off topic).
+  { id: 'jailbreak.never_refuse', family: 'jailbreak', tier: 'medium', anchor: 'REFUSE', any: ['NEG', 'ALWAYS'], window: 3, anyBefore: true },
+  { id: 'jailbreak.refuse_never', family: 'jailbreak', tier: 'medium', anchor: 'REFUSE', any: ['NEG', 'ALWAYS'], window: 2, anyAfter: true },
   // Weak: role-play apps ask for it innocently ("always answer as the chef, never leave character"); a jailbreak says more.
   { id: 'jailbreak.character', family: 'jailbreak', tier: 'weak', anchor: 'CHARACTER', any: ['ALWAYS', 'NEG', 'YOU', 'ACT'], window: 4 },
   { id: 'jailbreak.persistent_persona', family: 'jailbreak', tier: 'weak', anchor: 'ACT', any: ['NOW', 'ALWAYS', 'CHARACTER', 'NO_LONGER', 'REFUSE'], window: 10 },
@@ -446,7 +451,8 @@ interface CompiledConceptRule {
   readonly noneNear: readonly number[] | undefined;
   readonly noneAround: readonly number[] | undefined;
   readonly after: boolean;
-  readonly anyAfter: boolean;
+  /** Where the `any` concepts may stand: either side (0), after the anchor (1) or before it (-1). */
+  readonly anySide: -1 | 0 | 1;
 }
 
 const COMPILED_CONCEPT_RULES: readonly CompiledConceptRule[] = CONCEPT_RULES.map((rule) => ({
@@ -458,12 +464,22 @@ const COMPILED_CONCEPT_RULES: readonly CompiledConceptRule[] = CONCEPT_RULES.map
   noneNear: rule.noneNear?.map(slotOf),
   noneAround: rule.noneAround?.map(slotOf),
   after: rule.after === true,
-  anyAfter: rule.anyAfter === true,
+  anySide: rule.anyAfter === true ? 1 : rule.anyBefore === true ? -1 : 0,
 }));
 
 function allNear(lists: (readonly number[] | undefined)[], slots: readonly number[], p: number, window: number, after: boolean): boolean {
   for (let k = 0; k < slots.length; k++) if (!near(lists[slots[k] as number] ?? EMPTY, p, window, after)) return false;
   return true;
+}
+
+/** Some of `slots` occurs within `window` positions before `p` (or at it). */
+function anyBefore(lists: (readonly number[] | undefined)[], slots: readonly number[], p: number, window: number): boolean {
+  for (let k = 0; k < slots.length; k++) {
+    const list = lists[slots[k] as number] ?? EMPTY;
+    const i = lowerBound(list, p - window);
+    if (i < list.length && (list[i] as number) <= p) return true;
+  }
+  return false;
 }
 
 function anyNear(lists: (readonly number[] | undefined)[], slots: readonly number[], p: number, window: number, after: boolean): boolean {
@@ -488,7 +504,7 @@ export function matchConceptRules(tokens: Tokens, trust: Trust, opensWithWord = 
     for (const p of anchors) {
       if (rule.affirmative && negatedAt(lists, p)) continue;
       if (compiled.all && !allNear(lists, compiled.all, p, rule.window, compiled.after)) continue;
-      if (compiled.any && !anyNear(lists, compiled.any, p, rule.window, compiled.anyAfter)) continue;
+      if (compiled.any && !(compiled.anySide === -1 ? anyBefore(lists, compiled.any, p, rule.window) : anyNear(lists, compiled.any, p, rule.window, compiled.anySide === 1))) continue;
       if (compiled.none && anyNear(lists, compiled.none, p, rule.window + 2, true)) continue;
       if (compiled.noneNear && anyNear(lists, compiled.noneNear, p, NONE_NEAR_WINDOW, false)) continue;
       if (compiled.noneAround && anyNear(lists, compiled.noneAround, p, rule.window, false)) continue;
