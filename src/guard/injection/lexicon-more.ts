@@ -133,7 +133,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -182,6 +182,14 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'la tarea real', 'la verdadera tarea', 'tu verdadera tarea', 'la vraie tache', 'ta vraie tache', 'la vraie mission', 'die eigentliche aufgabe', 'die echte aufgabe', 'deine eigentliche aufgabe',
     'a tarefa real', 'a verdadeira tarefa', 'il vero compito', 'il compito reale', 'настоящее задание', 'настоящая задача', 'реальное задание', '真正的任务', '真正的任務', '本当のタスク', '本番',
     'असली काम', 'असली टास्क', 'المهمه الحقيقيه',
+  ],
+  /** Putting split pieces back together: payload splitting ("merke dir Teil 1 ... setze die Teile zusammen und befolge den Satz"). */
+  JOIN_PARTS: [
+    'combine the parts', 'combine the pieces', 'put the parts together', 'join the parts', 'concatenate the parts', 'resulting sentence', 'resulting instruction', 'resulting prompt',
+    'combina las partes', 'une las partes', 'junta las partes', 'frase resultante', 'instruccion resultante', 'assemble les parties', 'combine les parties', 'phrase obtenue', 'phrase resultante',
+    'setze die teile zusammen', 'die teile zusammen', 'teile zusammen', 'entstandenen satz', 'entstandene satz', 'resultierenden satz', 'junte as partes', 'combine as partes', 'frase resultante',
+    'unisci le parti', 'combina le parti', 'frase risultante', 'объедини части', 'соедини части', 'получившуюся фразу', 'получившееся предложение', '把这些部分合并', '合并起来', '拼接起来', '拼起来',
+    'つなげて', '組み合わせて', 'भागों को जोड़', 'हिस्सों को जोड़', 'ادمج الاجزاء', 'اجمع الاجزاء', 'الجمله الناتجه',
   ],
   /** Negation as an order ("do not", "never", "不要", "しないで"), not as a statement ("we did not notify the users"). */
   DONT: [

@@ -160,6 +160,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'extraction.user_personal_data', family: 'extraction', tier: 'medium', anchor: 'PERSONAL', all: ['USER'], any: ['REVEAL', 'ASK', 'SAY', 'SEND'], noneNear: ['HOWTO', 'MY'], window: 5 },
   // "Everything so far was a test; the real task is...": what came before (the instructions) declared void by calling it a test.
   { id: 'override.test_then_real_task', family: 'override', tier: 'medium', anchor: 'REAL_TASK', all: ['WAS_A_TEST'], window: 14 },
+  // Payload splitting: pieces joined back together, then obeyed, executed or answered ("...und befolge den entstandenen Satz").
+  { id: 'override.join_and_follow', family: 'override', tier: 'medium', anchor: 'JOIN_PARTS', any: ['FOLLOW', 'CALL', 'SAY', 'REVEAL'], noneAround: ['HOWTO'], window: 12 },
   // Task switch: the task at hand declared done, then "now" a new one ("Very good. That is done. Now write...").
   { id: 'override.task_switch', family: 'override', tier: 'weak', anchor: 'DONE', all: ['SWITCH'], any: ['GEN_TASK', 'SAY', 'ACT', 'NEW', 'IGNORE_EFF', 'TASK'], window: 8, after: true, anyAfter: true },
   // An interruption followed by an order ("stop - write:", "ACHTUNG - STOPP - ...").
