@@ -42,6 +42,8 @@ export const TASK_VERBS: readonly string[] = [
 
 export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>> = {
   IGNORE: [
+    // Russian, Chinese (pinyin), Japanese and Hindi written in Latin letters
+    'ignoriruy', 'ignoriruyte', 'zabud', 'zabudte', 'hulue', 'hu lue', 'mushi shite', 'mushishite', 'ignore karo', 'ignore kar do', 'bhool jao', 'bhul jao', 'nazarandaaz karo',
     'negeer', 'negeren', 'vergeet', 'yok say', 'yoksay*', 'görmezden gel', 'gormezden gel', 'unut', 'zignoruj', 'ignoruj', 'zapomnij', 'abaikan', 'lupakan', 'bo qua', 'phot lo', 'quen di',
     '무시*', '잊어*', 'αγνο*', 'ξέχασε', 'ξεχάστε', 'ξεχνα',
     // hr/sr/bs, cs/sk
@@ -49,6 +51,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     'do not look', 'don t look', 'dont look', 'do not read', 'don t read', 'leave behind',
   ],
   PRIOR: [
+    'predydushchie', 'predydushchiye', 'predydushchikh', 'zhiqian', 'zhi qian', 'pichle', 'pichhle',
     'intial', 'inital', 'previus', 'prevous',
     'vorige', 'eerdere', 'bovenstaande', 'önceki', 'onceki', 'yukarıdaki', 'yukaridaki', 'poprzedni*', 'wcześniejsz*', 'wczesniejsz*', 'sebelumnya', 'di atas', 'truoc do', 'truoc',
     '이전*', '앞의', '위의', 'προηγούμεν*', 'παραπάνω',
@@ -57,6 +60,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     'より上', '上にある', '上記', 'فوق', 'اعلاه', 'أعلاه',
   ],
   INSTR: [
+    'instruktsii', 'instruktsiyu', 'zhiling', 'zhi ling', 'guize', 'gui ze', 'nirdesh', 'niyam', 'shiji',
     'direction', 'protocol', 'protocols', 'briefing', 'promt', 'promts', 'propmt', 'instrucions', 'intructions',
     'instructies', 'regels', 'richtlijnen', 'talimat*', 'kural*', 'yönerge*', 'yonerge*', 'instrukcj*', 'polecen*', 'zasad*', 'instruksi', 'perintah', 'aturan', 'huong dan', 'chi dan', 'quy tac', 'menh lenh',
     '지시*', '명령*', '규칙*', '지침*', '프롬프트*', 'οδηγί*', 'εντολ*', 'κανόν*',
@@ -70,6 +74,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     // "told/given to you" forms that carry the addressee themselves (also GIVEN)
     'on t a dit', 'on t a demande*', 'on t a donne*', 'te dijeron', 'te pidieron', 'te dieron', 'ti hanno detto', 'ti hanno chiesto', 'ti hanno dato', 'te disseram', 'te pediram', 'te deram', 'dir gesagt', 'тебе сказали', 'тебе дали'],
   REVEAL: [
+    'vyvedi', 'pokazhi', 'shuchu', 'shu chu', 'xianshi', 'dikhao', 'batao',
     // inflections and phrasings of English the first lexicon lacks
     'regurgitate', 'respond with', 'reply with', 'repeating', 'revealing', 'printing', 'showing', 'telling', 'reciting', 'disclosing', 'spit out', 'write down', 'reproduce', 'restate', 'reiterate',
     'toon', 'laat zien', 'vertel', 'göster', 'goster', 'söyle', 'soyle', 'pokaż', 'pokaz', 'powiedz', 'ujawnij', 'tunjukkan', 'beri tahu', 'beritahu', 'cho toi biet', 'hien thi', 'tiet lo',
@@ -98,6 +103,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     'ключ api', 'api ключ', 'api 密钥', 'api密钥', 'एपीआई कुंजी', 'api कुंजी', 'مفتاح api', 'zugangsschlussel', 'zugangsschlüssel', 'zugangsdaten', 'токен api', 'токен доступа', 'access token', 'api token', 'كلمه مرور', 'مفتاح الـ api', 'مفتاح ال api',
     'wachtwoord', 'şifre*', 'sifre*', 'hasło', 'haslo', 'hasła', 'kata sandi', 'sandi', 'mat khau', '비밀번호*', '암호*', 'κωδικ*', 'συνθηματικ*'],
   SYSPROMPT: [
+    'sistemnyy prompt', 'sistemny prompt', 'xitong tishi', 'xi tong ti shi', 'xitong tishici', 'xi tong ti shi ci', 'system prompt batao',
     // the assistant's own hidden or start-up configuration (with the possessive: "hidden configuration files" are a Finder setting)
     'your hidden configuration', 'your hidden config', 'your internal configuration', 'your initial configuration', 'your startup configuration',
     'tu configuracion oculta', 'tu configuracion interna', 'ta configuration cachee', 'ta configuration interne', 'deine versteckte konfiguration', 'deine interne konfiguration',
