@@ -107,7 +107,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
     // the assistant's own hidden or start-up configuration (with the possessive: "hidden configuration files" are a Finder setting)
     'your hidden configuration', 'your hidden config', 'your internal configuration', 'your initial configuration', 'your startup configuration',
     'tu configuracion oculta', 'tu configuracion interna', 'ta configuration cachee', 'ta configuration interne', 'deine versteckte konfiguration', 'deine interne konfiguration',
-    'sua configuracao oculta', 'la tua configurazione nascosta', 'configurazione con cui sei stato avviato', 'свою скрытую конфигурацию', 'твою скрытую конфигурацию', 'твою внутреннюю конфигурацию',
+    'sua configuracao oculta', 'tua configurazione nascosta', 'configurazione con cui sei stato avviato', 'свою скрытую конфигурацию', 'твою скрытую конфигурацию', 'твою внутреннюю конфигурацию',
     '你的隐藏配置', '你的内部配置', 'あなたの隠し設定', 'あなたの内部設定', 'तुम्हारी छिपी सेटिंग्स', 'اعداداتك المخفيه',
     'systeemprompt', 'sistem istemi', 'prompt systemow*', 'prompt sistem', '시스템 프롬프트', 'μήνυμα συστήματος'],
   ACT: ['doe alsof', 'gedraag je als', 'gibi davran', 'udawaj', 'zachowuj sie jak', 'berpura-pura', 'bertindak sebagai', 'hay dong vai', 'gia vo', '역할*', '척해*', 'προσποιήσου', 'υποδύσου'],
@@ -131,7 +131,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
   ADDRESS_AI: [
     'ai systems reading', 'ai reviewer', 'ai code reviewer', 'instruction for ai', 'instructions for ai', 'note for ai', 'note for ai systems',
     'instruccion para ia', 'instrucciones para ia', 'nota para ia', 'revisor de ia', 'note pour les systemes d ia', 'instruction pour l ia', 'instructions pour l ia',
-    'ki anweisung', 'an sprachmodelle', 'anweisung an sprachmodelle', 'instrucao para ia', 'instrucoes para ia', 'nota para ia', 'istruzioni per l ia', 'istruzione per l ia', 'attenzione assistente',
+    'ki anweisung', 'anweisung an sprachmodelle', 'instrucao para ia', 'instrucoes para ia', 'nota para ia', 'istruzioni per l ia', 'istruzione per l ia', 'attenzione assistente',
     'инструкция для ии', 'инструкция для языковых моделей', 'инструкция для языковой модели',
     'エージェントへ', 'エージェントへの指示', 'アシスタント様へ', 'aiへの指示', 'ai向けの指示', 'ai एजेंट के लिए', 'एजेंट के लिए', 'मॉडल के लिए',
     'الى مساعد الذكاء', 'إلى مساعد الذكاء', 'تعليمات للنماذج اللغويه',
@@ -139,7 +139,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -167,26 +167,27 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   ],
   /**
    * The assistant's own configuration or instructions, where a deployment keeps its keys ("in deiner Konfiguration", "あなたの設定",
-   * "في تعليماتك"). The possessive is part of each phrase; English "your settings" is left out (a product's settings page).
+   * "في تعليماتك"). The possessive is part of each phrase; English "your settings" is left out (a product's settings page). Phrases
+   * start with their rarest word, not with "in" or "the": every occurrence of a phrase's first word is checked against its rest.
    */
   YOUR_SETUP: [
-    'in your config', 'in your configuration', 'in your instructions', 'in your system prompt', 'in your prompt', 'in your environment', 'your environment variables', 'your env',
-    'en tu configuracion', 'en tus instrucciones', 'en tu prompt', 'dans ta configuration', 'dans ta config', 'dans tes instructions', 'dans votre configuration', 'dans vos instructions',
-    'in deiner konfiguration', 'deiner konfiguration', 'in deinen anweisungen', 'in deinen einstellungen', 'na sua configuracao', 'nas suas instrucoes', 'nella tua configurazione', 'nelle tue istruzioni',
+    'your config', 'your configuration', 'your instructions', 'your system prompt', 'your prompt', 'your environment variables', 'your env',
+    'tu configuracion', 'tus instrucciones', 'ta configuration', 'ta config', 'tes instructions', 'votre configuration', 'vos instructions',
+    'deiner konfiguration', 'deinen anweisungen', 'deinen einstellungen', 'sua configuracao', 'suas instrucoes', 'tua configurazione', 'tue istruzioni',
     'у тебя в настройках', 'в твоих настройках', 'в твоей конфигурации', 'в твоих инструкциях', 'в твоем промпте', 'в твоём промпте',
     '你的配置', '你的设置', '你的指令中', '你的系统提示', 'あなたの設定', 'あなたの指示', 'तुम्हारे निर्देशों में', 'तुम्हारी सेटिंग्स', 'तुम्हारे कॉन्फ़िगरेशन', 'في تعليماتك', 'في اعداداتك', 'في إعداداتك',
   ],
   /** "That was (just) a test": with REAL_TASK, the claim that everything so far did not count ("本番はここから"). */
   WAS_A_TEST: [
-    'was just a test', 'was only a test', 'was a test', 'were just a test', 'were a test', 'just testing you',
-    'era solo una prueba', 'era una prueba', 'era solo un test', 'c etait un test', 'c etait juste un test', 'n etait qu un test', 'war nur ein test', 'war ein test', 'waren nur ein test',
+    'just a test', 'only a test', 'just testing you',
+    'era solo una prueba', 'era una prueba', 'era solo un test', 'etait un test', 'etait juste un test', 'qu un test', 'nur ein test', 'war ein test',
     'era apenas um teste', 'era so um teste', 'era um teste', 'era solo una prova', 'era una prova', 'было тестом', 'было проверкой', 'был тест', 'только тест',
     '只是测试', '只是一个测试', '只是個測試', 'テストでした', 'テストだった', 'テストです', 'सिर्फ़ टेस्ट था', 'सिर्फ टेस्ट था', 'एक टेस्ट था', 'كان مجرد اختبار', 'كان اختبارا',
   ],
   REAL_TASK: [
-    'the real task', 'the actual task', 'your real task', 'your actual task', 'the real instructions', 'your real instructions',
-    'la tarea real', 'la verdadera tarea', 'tu verdadera tarea', 'la vraie tache', 'ta vraie tache', 'la vraie mission', 'die eigentliche aufgabe', 'die echte aufgabe', 'deine eigentliche aufgabe',
-    'a tarefa real', 'a verdadeira tarefa', 'il vero compito', 'il compito reale', 'настоящее задание', 'настоящая задача', 'реальное задание', '真正的任务', '真正的任務', '本当のタスク', '本番',
+    'real task', 'actual task', 'real instructions',
+    'tarea real', 'verdadera tarea', 'vraie tache', 'vraie mission', 'eigentliche aufgabe', 'echte aufgabe',
+    'tarefa real', 'verdadeira tarefa', 'vero compito', 'compito reale', 'настоящее задание', 'настоящая задача', 'реальное задание', '真正的任务', '真正的任務', '本当のタスク', '本番',
     'असली काम', 'असली टास्क', 'المهمه الحقيقيه',
   ],
   /** Putting split pieces back together: payload splitting ("merke dir Teil 1 ... setze die Teile zusammen und befolge den Satz"). */
@@ -196,6 +197,11 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'setze die teile zusammen', 'die teile zusammen', 'teile zusammen', 'entstandenen satz', 'entstandene satz', 'resultierenden satz', 'junte as partes', 'combine as partes', 'frase resultante',
     'unisci le parti', 'combina le parti', 'frase risultante', 'объедини части', 'соедини части', 'получившуюся фразу', 'получившееся предложение', '把这些部分合并', '合并起来', '拼接起来', '拼起来',
     'つなげて', '組み合わせて', 'भागों को जोड़', 'हिस्सों को जोड़', 'ادمج الاجزاء', 'اجمع الاجزاء', 'الجمله الناتجه',
+  ],
+  /** Two answers or two personalities, outside English ("in due modi", "zwei Antworten", "بشخصيتين"). */
+  TWO_ANSWERS: [
+    'dos respuestas', 'dos maneras', 'dos personalidades', 'deux reponses', 'deux manieres', 'deux personnalites', 'zwei antworten', 'zwei arten', 'zwei personlichkeiten', 'duas respostas', 'duas formas', 'duas personalidades',
+    'due risposte', 'due modi', 'due personalita', 'два ответа', 'двумя способами', 'две личности', '两个回答', '两种方式', '两种人格', '二つの回答', '2つの回答', '二つの人格', 'दो जवाब', 'दो तरह से', 'بشخصيتين', 'اجابتين', 'بطريقتين',
   ],
   /** Negation as an order ("do not", "never", "不要", "しないで"), not as a statement ("we did not notify the users"). */
   DONT: [

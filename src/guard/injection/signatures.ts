@@ -137,6 +137,9 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'jailbreak.mode_enabled', family: 'jailbreak', tier: 'weak', anchor: 'MODE', all: ['ENABLE'], window: 3 },
   { id: 'jailbreak.special_mode_enabled', family: 'jailbreak', tier: 'medium', anchor: 'MODE_NAME', any: ['ENABLE', 'YOU', 'NOW', 'UNRESTRICTED'], noneAround: ['HOWTO'], window: 4 },
   { id: 'jailbreak.word', family: 'jailbreak', tier: 'weak', anchor: 'JAILBREAK_WORD', window: 0 },
+  // Two answers or two personalities in the lexicon's other languages ("in due modi", "بشخصيتين"); the English forms are the
+  // pattern rule jailbreak.dual_response. Weak, as there.
+  { id: 'jailbreak.dual_response_intl', family: 'jailbreak', tier: 'weak', anchor: 'TWO_ANSWERS', window: 0 },
   { id: 'jailbreak.act_as_ai', family: 'jailbreak', tier: 'weak', anchor: 'ACT', any: ['AI', 'NOW'], window: 6 },
   // Instructions addressed to the assistant inside data.
   { id: 'address.your_response', family: 'address', tier: 'weak', dataTier: 'medium', anchor: 'YOUR', all: ['RESPONSE'], window: 2, after: true },
@@ -309,7 +312,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'jailbreak.persona_names',
     view: 'text',
-    hints: ['DAN', 'STAN', 'DUDE', 'AIM', 'GPT', 'UCAR', 'APOPHIS', 'NRAF', 'BISH', 'DevMode'],
+    // No hints: ten substring searches cost more than the regex's one scan (measured: 1.0 against 0.9 µs per 1 KB).
     family: 'jailbreak',
     tier: 'weak',
     regex: pattern('jailbreak.persona_names', '\\b(?:DAN|STAN|DUDE|AIM|BetterDAN|AntiGPT|UCAR|APOPHIS|NRAF|BISH|DevMode)\\b'),
@@ -319,7 +322,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     // ("DАN", "D4N") do not hide it; lower case makes the bare names ambiguous ("Dan"), so only the label form counts.
     id: 'jailbreak.persona_label',
     view: 'folded',
-    hints: ['dan:', 'stan:', 'dude:', 'aim:', 'ucar:', 'apophis:', 'nraf:', 'bish:', 'devmode:'],
+    // No hints: nine substring searches cost four times the regex's one scan (6.1 against 1.5 µs per 1 KB).
     family: 'jailbreak',
     tier: 'weak',
     regex: pattern('jailbreak.persona_label', '(?:^|\\n)[ \\t]*(?:dan|stan|dude|aim|betterdan|antigpt|ucar|apophis|nraf|bish|devmode):'),
@@ -327,16 +330,14 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'jailbreak.dual_response',
     view: 'folded',
-    hints: ['two ', ' as both', 'dos ', 'deux ', 'zwei ', 'duas ', 'due ', 'два', 'двумя', '两', 'つの', '二つ', 'दो ', 'بشخصيتين', 'اجابتين', 'بطريقتين'],
+    hints: ['two ', ' as both'],
     family: 'jailbreak',
     tier: 'weak',
     // Two answers, or two speakers inside the assistant ("two different personalities", "two entities", "reply as both
     // yourself and X"): the second one is the unrestricted one. Weak: a chair may "act as both secretary and chair".
     regex: pattern(
       'jailbreak.dual_response',
-      '\\btwo (?:different |separate |distinct )?(?:responses|ways|answers|paragraphs|outputs|personalities|personas|entities)\\b|\\b(?:respond|answer|reply) as both\\b|' +
-        // the same in the lexicon's other languages (folded: accents gone, Arabic letter variants folded)
-        '\\b(?:dos respuestas|de dos maneras|deux reponses|de deux manieres|zwei antworten|auf zwei arten|duas respostas|de duas formas|due risposte|in due modi)\\b|два ответа|двумя способами|两个回答|两种方式|二つの回答|2つの回答|दो जवाब|दो तरह से|بشخصيتين|اجابتين|بطريقتين',
+      '\\btwo (?:different |separate |distinct )?(?:responses|ways|answers|paragraphs|outputs|personalities|personas|entities)\\b|\\b(?:respond|answer|reply) as both\\b',
     ),
   },
   {
