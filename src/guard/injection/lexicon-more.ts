@@ -139,7 +139,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -202,6 +202,11 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   TWO_ANSWERS: [
     'dos respuestas', 'dos maneras', 'dos personalidades', 'deux reponses', 'deux manieres', 'deux personnalites', 'zwei antworten', 'zwei arten', 'zwei personlichkeiten', 'duas respostas', 'duas formas', 'duas personalidades',
     'due risposte', 'due modi', 'due personalita', 'два ответа', 'двумя способами', 'две личности', '两个回答', '两种方式', '两种人格', '二つの回答', '2つの回答', '二つの人格', 'दो जवाब', 'दो तरह से', 'بشخصيتين', 'اجابتين', 'بطريقتين',
+  ],
+  /** Software that ignores rules as its job ("tell ESLint to ignore a rule", "make git ignore the folder"): right beside "ignore", the tool is what ignores. */
+  TOOLING: [
+    'eslint', 'tslint', 'stylelint', 'prettier', 'linter', 'lint', 'pylint', 'flake8', 'ruff', 'mypy', 'rubocop', 'sonarqube', 'sonar', 'checkstyle', 'clippy', 'golangci',
+    'git', 'gitignore', 'dockerignore', 'npmignore', 'docker', 'webpack', 'babel', 'typescript', 'tsc', 'compiler', 'jest', 'pytest', 'firewall', 'spam filter', 'outlook', 'gmail', 'crawler', 'robots',
   ],
   /** Negation as an order ("do not", "never", "不要", "しないで"), not as a statement ("we did not notify the users"). */
   DONT: [
