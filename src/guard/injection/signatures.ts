@@ -137,7 +137,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'jailbreak.character', family: 'jailbreak', tier: 'weak', anchor: 'CHARACTER', any: ['ALWAYS', 'NEG', 'YOU', 'ACT'], window: 4 },
   { id: 'jailbreak.persistent_persona', family: 'jailbreak', tier: 'weak', anchor: 'ACT', any: ['NOW', 'ALWAYS', 'CHARACTER', 'NO_LONGER', 'REFUSE'], window: 10 },
   { id: 'jailbreak.mode_enabled', family: 'jailbreak', tier: 'weak', anchor: 'MODE', all: ['ENABLE'], window: 3 },
-  { id: 'jailbreak.special_mode_enabled', family: 'jailbreak', tier: 'medium', anchor: 'MODE_NAME', any: ['ENABLE', 'YOU', 'NOW', 'UNRESTRICTED'], noneAround: ['HOWTO'], window: 4 },
+  { id: 'jailbreak.special_mode_enabled', family: 'jailbreak', tier: 'medium', anchor: 'MODE_NAME', any: ['ENABLE', 'YOU', 'NOW', 'UNRESTRICTED'], noneAround: ['HOWTO', 'MY'], window: 4 },
   { id: 'jailbreak.word', family: 'jailbreak', tier: 'weak', anchor: 'JAILBREAK_WORD', window: 0 },
   // Two answers or two personalities in the lexicon's other languages ("in due modi", "بشخصيتين"); the English forms are the
   // pattern rule jailbreak.dual_response. Weak, as there.
