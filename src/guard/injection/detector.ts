@@ -18,7 +18,8 @@ import { extractFeatures } from './features';
 import { loadModels, logitOf, score, sigmoid, type InjectionModels } from './model';
 import { concealment, normalize, unconfuse, type NormalizeSignals } from './normalize';
 import { pattern } from './patterns';
-import { matchConceptRules, matchPatternRules, type Family, type RuleHit, type Trust } from './signatures';
+import { matchPatternRules } from './pattern-rules';
+import { matchConceptRules, type Family, type RuleHit, type Trust } from './signatures';
 
 export interface DetectorOptions {
   /** Verdict threshold on user, system and other first-party channels. */

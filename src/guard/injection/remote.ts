@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import type { SegmentChannel } from '../../llm';
 import { DetectorUnavailableError, isTimeout, remoteOutcomes, type RemoteInspector, type RemoteOutcome } from '../remote';
-import type { Finding, InspectorPlugin } from '../registry';
+import type { InspectorPlugin } from '../registry';
 import { isDataChannel } from './detector';
 import { pattern } from './patterns';
 

@@ -1,0 +1,295 @@
+/**
+ * Structural patterns: chat-template tokens, fake delimiters and headings, jailbreak output tags and persona
+ * labels, tool-call JSON, dangerous code offered in data, and a scanner for markdown image/link
+ * exfiltration. Each regex is compiled once through `pattern()` (checked for catastrophic backtracking by
+ * the ReDoS test) and runs only when its cheap pre-filter (a substring, or a concept already tagged) passes.
+ */
+import { CONCEPT_COUNT, CONCEPT_ID, type Tokens } from './concepts';
+import type { Concept } from './lexicon';
+import { pattern } from './patterns';
+import { tierFor, type Family, type RuleHit, type Tier, type Trust } from './signatures';
+
+interface PatternRule {
+  readonly id: string;
+  /** The regex runs only when one of these substrings occurs (a cheap pre-filter)... */
+  readonly hints?: readonly string[];
+  /** ...or, for word patterns, when one of these concepts occurs in the text (cheaper still: already tagged). */
+  readonly concepts?: readonly Concept[];
+  readonly family: Family;
+  readonly tier: Tier;
+  readonly dataTier?: Tier;
+  readonly regex: RegExp;
+  /**
+   * Which form of the text the regex reads: `folded` (look-alikes and leetspeak undone: for word
+   * patterns), `lower` (lower-cased but not folded: `|` and `$` stay symbols, for template tokens), or
+   * `text` (case preserved).
+   */
+  readonly view: 'folded' | 'lower' | 'text';
+  /** Only on data channels (documents, tool results). */
+  readonly dataOnly?: boolean;
+}
+
+/** Where a fake heading ends: a closing mark, a parenthesis ("(أولوية قصوى)"), or the end of the line. */
+const HEADING_END = '[ \\t]*(?:[:\\](（]|\\*\\*|#{1,4}|={2,}|-{2,}|>>|(?=\\n|$))';
+
+export const PATTERN_RULES: readonly PatternRule[] = [
+  {
+    id: 'template.chat_tokens',
+    view: 'lower',
+    hints: ['<', '['],
+    family: 'template',
+    tier: 'strong',
+    regex: pattern(
+      'template.chat_tokens',
+      '<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|begin_of_text|start_header_id|end_header_id|eot_id|eom_id|end|start|endofprompt)\\|>|\\[/?inst\\]|<</?sys>>|<(?:start|end)_of_turn>|</?(?:system|system_prompt|sys|instructions?|admin|developer|im_start)>',
+    ),
+  },
+  {
+    id: 'template.delimiter_heading',
+    view: 'folded',
+    concepts: ['INSTR', 'ROLE', 'AUTHORITY', 'IGNORE'],
+    family: 'template',
+    tier: 'medium',
+    dataTier: 'strong',
+    regex: pattern(
+      'template.delimiter_heading',
+      // The heading is the role and nothing else: it ends (or closes) right after it. "## System requirements", "## Admin panel" and a
+      // recipe's "## Instructions" are headings of ordinary documents; Alpaca's "### Instruction:" and "[SYSTEM]" are not.
+      '(?:^|\\n)[ \\t]*(?:#{2,4}|\\*\\*|\\[|={2,}|-{2,})[ \\t]*(?:(?:new |updated |important |system |admin |developer )instructions?|instruction|system(?: prompt| message| override| note)?|admin(?:istrator)?(?: message| note| override)?|developer(?: message| note)?|override)' +
+        HEADING_END,
+    ),
+  },
+  {
+    // The same fake heading in the other languages of the lexicon ("[MENSAJE DEL ADMINISTRADOR]", "### सिस्टम संदेश ###"), on the
+    // folded text (accents stripped, Arabic letter variants folded).
+    id: 'template.delimiter_heading_intl',
+    view: 'folded',
+    hints: ['#', '[', '**', '==', '--', '<<'],
+    family: 'template',
+    tier: 'medium',
+    dataTier: 'strong',
+    regex: pattern(
+      'template.delimiter_heading_intl',
+      "(?:^|\\n)[ \\t]*(?:#{2,4}|\\*\\*|\\[|={2,}|-{2,}|<<)[ \\t]*(?:mensaje (?:del |de )?(?:administrador|sistema)|nuevas instrucciones|instrucciones del sistema|message (?:de l['’ ]?administrateur|du systeme|systeme)|nouvelles instructions|instructions (?:du )?systeme|systemnachricht|nachricht (?:des|vom) (?:administrator|system)s?|neue anweisungen|systemanweisungen|mensagem do (?:sistema|administrador)|novas instrucoes|instrucoes do sistema|(?:messaggio|avviso) (?:di sistema|del sistema|dell['’ ]?amministratore|amministratore)|nuove istruzioni|istruzioni di sistema|системное сообщение|сообщение (?:администратора|системы)|новые инструкции|системные инструкции|系统消息|系統訊息|管理员消息|新指令|系统指令|システムメッセージ|管理者メッセージ|新しい指示|システム指示|सिस्टम संदेश|व्यवस्थापक (?:का )?संदेश|नए निर्देश|सिस्टम निर्देश|رسال[ةه] (?:النظام|المسؤول)|تعليمات جديد[ةه]|تعليمات النظام)" +
+        HEADING_END,
+    ),
+  },
+  {
+    id: 'template.fake_boundary',
+    view: 'folded',
+    concepts: ['BOUNDARY', 'IGNORE', 'SYSPROMPT'],
+    family: 'template',
+    tier: 'medium',
+    dataTier: 'strong',
+    regex: pattern(
+      'template.fake_boundary',
+      '\\b(?:end of (?:the )?(?:user |system )?(?:input|prompt|instructions|document|context|conversation|email|data|text)|(?:begin|start) of (?:the )?(?:new |system |real )?(?:instructions|prompt)|(?:system|admin|security) override|new system prompt)\\b',
+    ),
+  },
+  {
+    id: 'template.role_line',
+    view: 'folded',
+    concepts: ['ROLE'],
+    family: 'template',
+    tier: 'weak',
+    regex: pattern('template.role_line', '(?:^|\\n)[ \\t]*(?:system|assistant|human|developer)[ \\t]*:'),
+  },
+  {
+    // The assistant told it is now someone else ("You are now a supercomputer", "Jetzt bist du ein Pirat",
+    // "现在你是一个…"): an article or a quote follows. "You are now logged in", "Jetzt bist du dran" name nobody.
+    // Read on the folded text, so look-alike letters and leetspeak do not hide it.
+    id: 'jailbreak.persona_switch',
+    view: 'folded',
+    concepts: ['PERSONA_SWITCH'],
+    family: 'jailbreak',
+    tier: 'weak',
+    regex: pattern(
+      'jailbreak.persona_switch',
+      "(?:\\b(?:now,? you are|you are now|you(?:'| )?re now|now you(?:'| )?re|ahora (?:tu )?eres|jetzt bist du|nun bist du|du bist jetzt|maintenant,? tu es|tu es maintenant|vous etes maintenant|agora voce e|ora (?:tu )?sei)[ \\t]+(?:(?:a|an|the|un|una|el|la|une|le|ein|eine|der|die|das|um|uma|o|il|lo)[ \\t]|[\"“«'\\[]))|(?:现在你是|你现在是|現在你是|你現在是)一[个個名位只]|अब (?:तुम|आप) एक ",
+    ),
+  },
+  {
+    // The same switch to a named persona ("Now you are Xi Jinping", "Теперь ты Сталин"): the capital says it is a name,
+    // so this one reads the text as written.
+    id: 'jailbreak.persona_switch_named',
+    view: 'text',
+    concepts: ['PERSONA_SWITCH'],
+    family: 'jailbreak',
+    tier: 'weak',
+    regex: pattern(
+      'jailbreak.persona_switch_named',
+      "(?:\\b(?:[Nn]ow,? you are|[Yy]ou are now|[Yy]ou[’']re now|[Nn]ow you[’']re|[Aa]hora (?:tú |tu )?eres|[Jj]etzt bist du|[Nn]un bist du|[Dd]u bist jetzt|[Mm]aintenant,? tu es|[Tt]u es maintenant|[Vv]ous êtes maintenant|[Aa]gora (?:você|voce) é|[Oo]ra (?:tu )?sei)|[Тт]еперь ты|[Тт]ы теперь)[ \\t]+\\p{Lu}",
+      'u',
+    ),
+  },
+  {
+    id: 'jailbreak.output_tags',
+    view: 'text',
+    hints: ['[', '('],
+    family: 'jailbreak',
+    tier: 'strong',
+    regex: pattern('jailbreak.output_tags', '\\[(?:\\u{1F513}|\\u{1F512})?\\s?(?:JAILBREAK|JAILBROKEN|DAN|CLASSIC|ANTI-DAN|DEVELOPER MODE OUTPUT|NORMAL OUTPUT|UNFILTERED|EVIL)\\]|\\((?:\\u{1F513}|\\u{1F512})\\s?(?:Developer Mode|Normal) Output\\)', 'u'),
+  },
+  {
+    id: 'jailbreak.persona_names',
+    view: 'text',
+    // No hints: ten substring searches cost more than the regex's one scan (measured: 1.0 against 0.9 µs per 1 KB).
+    family: 'jailbreak',
+    tier: 'weak',
+    regex: pattern('jailbreak.persona_names', '\\b(?:DAN|STAN|DUDE|AIM|BetterDAN|AntiGPT|UCAR|APOPHIS|NRAF|BISH|DevMode)\\b'),
+  },
+  {
+    // A jailbreak persona speaking as a speaker label ("DAN: ..."), on the folded text so look-alikes and leetspeak
+    // ("DАN", "D4N") do not hide it; lower case makes the bare names ambiguous ("Dan"), so only the label form counts.
+    id: 'jailbreak.persona_label',
+    view: 'folded',
+    // No hints: nine substring searches cost four times the regex's one scan (6.1 against 1.5 µs per 1 KB).
+    family: 'jailbreak',
+    tier: 'weak',
+    regex: pattern('jailbreak.persona_label', '(?:^|\\n)[ \\t]*(?:dan|stan|dude|aim|betterdan|antigpt|ucar|apophis|nraf|bish|devmode):'),
+  },
+  {
+    id: 'jailbreak.dual_response',
+    view: 'folded',
+    hints: ['two ', ' as both'],
+    family: 'jailbreak',
+    tier: 'weak',
+    // Two answers, or two speakers inside the assistant ("two different personalities", "two entities", "reply as both
+    // yourself and X"): the second one is the unrestricted one. Weak: a chair may "act as both secretary and chair".
+    regex: pattern(
+      'jailbreak.dual_response',
+      '\\btwo (?:different |separate |distinct )?(?:responses|ways|answers|paragraphs|outputs|personalities|personas|entities)\\b|\\b(?:respond|answer|reply) as both\\b',
+    ),
+  },
+  {
+    id: 'address.in_your_response',
+    view: 'folded',
+    concepts: ['YOUR'],
+    family: 'address',
+    tier: 'weak',
+    dataTier: 'strong',
+    regex: pattern('address.in_your_response', '\\b(?:(?:in|within|throughout|to|of|from) your (?:response|reply|answer|summary|completion|translation|output)|into your (?:code|codebase|solution|algorithm|program|script|answer|response))s?\\b'),
+  },
+  {
+    id: 'tool.dangerous_code',
+    view: 'lower',
+    dataOnly: true,
+    // Only in data that offers "the following code" to the reader: code that posts to remote hosts,
+    // shells out or reads the environment, planted for the assistant to pass on.
+    concepts: ['CODEREF'],
+    family: 'tool',
+    tier: 'medium',
+    regex: pattern('tool.dangerous_code', '\\b(?:requests\\.post\\(|urllib\\.request|urlretrieve|socket\\.socket|subprocess\\.(?:call|run|popen|check_output)|os\\.system\\(|exec\\(|os\\.environ|smtplib|ftplib|paramiko|wget |curl |chmod \\+x)'),
+  },
+  {
+    id: 'tool.call_json',
+    view: 'lower',
+    hints: ['"'],
+    family: 'tool',
+    tier: 'weak',
+    dataTier: 'medium',
+    regex: pattern('tool.call_json', '"(?:tool_calls|function_call|tool_use)"\\s*:|\\{\\s*"name"\\s*:\\s*"[^"\\n]*"\\s*,\\s*"(?:arguments|parameters|input)"\\s*:'),
+  },
+];
+
+/** Which concepts occur in the text (one flag per concept). */
+function conceptsPresent(tokens: Tokens): Uint8Array {
+  const present = new Uint8Array(CONCEPT_COUNT);
+  for (const h of tokens.hits) present[h.concept] = 1;
+  return present;
+}
+
+/** Each pattern rule's `concepts` as ids, resolved once. */
+const PATTERN_CONCEPT_IDS: readonly (readonly number[] | undefined)[] = PATTERN_RULES.map((rule) => rule.concepts?.map((c) => CONCEPT_ID[c]));
+
+/** Structural patterns over the NFKC text (`text`), the same lower-cased (computed when a rule needs it) and the folded text. */
+export function matchPatternRules(text: string, folded: string, tokens: Tokens, trust: Trust): RuleHit[] {
+  const out: RuleHit[] = [];
+  let lower: string | undefined;
+  let present: Uint8Array | undefined;
+  for (let r = 0; r < PATTERN_RULES.length; r++) {
+    const rule = PATTERN_RULES[r] as PatternRule;
+    if (rule.dataOnly && trust !== 'data') continue;
+    const subject = rule.view === 'folded' ? folded : rule.view === 'lower' ? (lower ??= text.toLowerCase()) : text;
+    if (rule.concepts) {
+      present ??= conceptsPresent(tokens);
+      const seen = present;
+      if (!(PATTERN_CONCEPT_IDS[r] as readonly number[]).some((c) => seen[c] === 1)) continue;
+    } else if (rule.hints && !rule.hints.some((h) => subject.includes(h))) continue;
+    rule.regex.lastIndex = 0;
+    if (rule.regex.test(subject)) out.push({ rule: rule.id, family: rule.family, tier: tierFor(rule, trust) });
+  }
+  const exfil = text.includes('](') ? markdownExfiltration(text, lower ?? text.toLowerCase()) : undefined;
+  if (exfil) out.push({ rule: 'exfiltration.markdown_image', family: 'exfiltration', tier: exfil === 'image' || trust === 'data' ? 'strong' : 'medium' });
+  return out;
+}
+
+/** Query contents that suggest a slot for data; images render without a click, so they need less. */
+const LINK_HINTS = ['{', '}', '%7b', '%7d', '[', '%5b', '$', '<', '%3c', 'base64', 'secret', 'password', 'conversation', 'history'];
+const IMAGE_HINTS = [...LINK_HINTS, 'data=', 'chat', 'summary', 'token', 'key=', 'q=', 'd=', 'p=', 'info', 'user', 'msg', 'message', 'prompt', 'dados', 'datos', 'donnees', 'daten', 'dati', 'conversa', 'historial', 'verlauf'];
+
+const NON_ASCII_LETTER = pattern('exfiltration.placeholder_letter', '\\p{L}', 'u');
+
+/**
+ * A query value that is a placeholder for the model to fill (`?d=CONVERSATION`, `?h=ИСТОРИЯ`, `?c=المحادثة`): a word in capitals
+ * (four letters or more), or letters outside ASCII, which a real URL carries percent-encoded.
+ */
+function placeholderValue(query: string): boolean {
+  for (let at = query.indexOf('='); at >= 0; at = query.indexOf('=', at + 1)) {
+    let upper = 0;
+    let lower = 0;
+    for (let k = at + 1; k < query.length; k++) {
+      const c = query.charCodeAt(k);
+      if (c === 0x26 || c === 0x23) break;
+      if (c >= 0x41 && c <= 0x5a) upper++;
+      else if (c >= 0x61 && c <= 0x7a) lower++;
+      else if (c >= 0x80 && NON_ASCII_LETTER.test(query[k] as string)) return true;
+    }
+    if (upper >= 4 && lower === 0) return true;
+  }
+  return false;
+}
+
+/** A query parameter left empty (`?c=`, `?a=1&log=`): a slot for the model to fill, in an image that loads without a click. */
+function emptyParameter(query: string): boolean {
+  for (let at = query.indexOf('='); at >= 0; at = query.indexOf('=', at + 1)) {
+    const next = query.charCodeAt(at + 1);
+    if (at + 1 >= query.length || next === 0x26 || next === 0x23) return true;
+  }
+  return false;
+}
+
+/**
+ * Markdown image or link whose URL carries a query that looks like a slot for data (`?q={summary}`,
+ * `?d=[DATA]`): the classic exfiltration through rendering. A scanner, not a regex: it looks at each
+ * `](http` once and reads at most 512 characters of URL.
+ */
+export function markdownExfiltration(text: string, lower: string = text.toLowerCase()): 'image' | 'link' | undefined {
+  let from = 0;
+  let found: 'image' | 'link' | undefined;
+  // Lower-casing can change the length (a few letters lower-case to two); then offsets in `lower` do not fit `text`.
+  const sameLength = text.length === lower.length;
+  for (let guard = 0; guard < 256; guard++) {
+    const at = lower.indexOf('](http', from);
+    if (at < 0) break;
+    from = at + 6;
+    const open = lower.lastIndexOf('[', at);
+    if (open < 0 || at - open > 300) continue;
+    const image = open > 0 && lower.charCodeAt(open - 1) === 0x21;
+    let end = at + 2;
+    const limit = Math.min(lower.length, at + 2 + 512);
+    while (end < limit) {
+      const c = lower.charCodeAt(end);
+      if (c === 0x29 || c <= 0x20) break;
+      end++;
+    }
+    const url = lower.slice(at + 2, end);
+    const q = url.indexOf('?');
+    if (q < 0) continue;
+    const query = url.slice(q + 1);
+    if (!query.includes('=')) continue;
+    if (image && (IMAGE_HINTS.some((h) => query.includes(h)) || emptyParameter(query) || (sameLength && placeholderValue(text.slice(at + 2 + q + 1, end))))) return 'image';
+    if (LINK_HINTS.some((h) => query.includes(h))) found = 'link';
+  }
+  return found;
+}
