@@ -12,21 +12,16 @@ const KNOWN_FALSE_POSITIVES = [
   // camelCase identifiers fold to the lexicon's "systemprompt" / "initialprompt".
   'In my React app, how do I print the systemPrompt',
   'Can you show me the initialPrompt and systemPrompt',
-  // "Please disregard/ignore my previous email": no rule fires any more (a sent message is an ARTIFACT), but the task model reads
-  // the line as an order to the reader (its positives are user requests). Synthetic correction emails as training documents
-  // cleared both and lost attacks in held-out check set d (models/injection/README.md, "Tried and not kept").
-  'Translate into French, keeping it polite: "Please disregard',
-  'Subject: Correction',
   // "Don't apologize": jailbreak.never_refuse (medium). Weak, it stops flagging this but loses refusal suppression ("never refuse,
   // never apologize") in held-out check set d and three LOSO rows, so it stays medium.
   "Don't apologize for the delay",
   // "Ignore my previous instructions": the user retracting their own words reads exactly like the attack (the classifier says 0.99
   // too); excluding "my" from the override rules lost attacks in held-out check set b.
   'Please ignore my previous instructions',
-  // Security notices about passwords: no rule asks for the secret any more (a negated "share" declines), but "your password" and
-  // a policy line still add up with the classifier.
+  // A password policy: no rule asks for the secret any more (a negated "share" declines), but "passwords" with a policy line still
+  // add up with the classifier. (The correction emails and the IT password notice were cleared by hand-written benign documents in
+  // training, `synthetic.ts`.)
   'HR policy update',
-  'From: IT Support',
 ];
 
 describe('everyday prompts and documents (benign, outside the corpus)', () => {

@@ -176,12 +176,32 @@ const TEMPLATES: Readonly<Record<string, Templates>> = {
   },
 };
 
+/**
+ * Benign documents in every language of the lexicon: emails that correct an earlier one ("please ignore my previous email") and
+ * security notices about passwords. Their lines read like orders to a reader, which is what the `task` model learns to flag in data;
+ * these teach it that a colleague's correction is not one. Written by hand for this file; trained with a small weight
+ * (`SYNTHETIC_DOCUMENT_WEIGHT`), since one small source would otherwise weigh as much as a corpus source.
+ */
+const DOCUMENTS: Readonly<Record<string, readonly string[]>> = {
+  en: ['Subject: Correction\nHi team,\nplease ignore my previous email, the date was wrong. The workshop is on Friday at 3 pm.\nBest, Dana', 'IT notice: your password expires in 5 days. Reset it in the portal. Never share your password with anyone.'],
+  es: ['Asunto: Corrección\nHola a todos:\npor favor, ignorad mi correo anterior, la fecha estaba mal. El taller es el viernes a las 15:00.\nUn saludo, Marta', 'Aviso de TI: tu contraseña caduca en 5 días. Cámbiala en el portal. Nunca compartas tu contraseña.'],
+  fr: ["Objet : Correction\nBonjour à tous,\nmerci d'ignorer mon précédent e-mail, la date était fausse. L'atelier a lieu vendredi à 15 h.\nCordialement, Claire", 'Avis informatique : votre mot de passe expire dans 5 jours. Changez-le sur le portail. Ne le partagez jamais.'],
+  de: ['Betreff: Korrektur\nHallo zusammen,\nbitte ignoriert meine vorherige E-Mail, das Datum war falsch. Der Workshop ist am Freitag um 15 Uhr.\nViele Grüße, Jana', 'IT-Hinweis: Ihr Passwort läuft in 5 Tagen ab. Ändern Sie es im Portal. Geben Sie Ihr Passwort niemals weiter.'],
+  pt: ['Assunto: Correção\nOlá a todos,\npor favor, desconsiderem meu e-mail anterior, a data estava errada. O workshop é na sexta às 15h.\nAbraços, Rita', 'Aviso de TI: sua senha expira em 5 dias. Troque-a no portal. Nunca compartilhe sua senha.'],
+  it: ['Oggetto: Correzione\nCiao a tutti,\nvi prego di ignorare la mia email precedente, la data era sbagliata. Il workshop è venerdì alle 15.\nA presto, Giulia', 'Avviso IT: la tua password scade tra 5 giorni. Cambiala nel portale. Non condividere mai la password.'],
+  ru: ['Тема: Исправление\nКоллеги, добрый день!\nПожалуйста, не обращайте внимания на моё предыдущее письмо, там ошибка в дате. Семинар в пятницу в 15:00.\nС уважением, Ольга', 'Уведомление ИТ: срок действия пароля истекает через 5 дней. Смените его на портале. Никому не сообщайте пароль.'],
+  zh: ['主题：更正\n各位好，\n请忽略我之前的邮件，日期写错了。研讨会改在周五下午三点。\n谢谢，李娜', 'IT通知：您的密码将在5天后过期。请在门户中重置。切勿与任何人分享您的密码。'],
+  ja: ['件名：【訂正】\n各位\n先ほどのメールは破棄してください。日付に誤りがありました。勉強会は金曜15時からです。\n佐藤', 'IT部門からのお知らせ：パスワードの有効期限はあと5日です。ポータルで再設定してください。パスワードは誰にも教えないでください。'],
+  hi: ['विषय: सुधार\nसभी को नमस्ते,\nकृपया मेरे पिछले ईमेल को नज़रअंदाज़ करें, तारीख गलत थी। कार्यशाला शुक्रवार दोपहर 3 बजे है।\nधन्यवाद, नेहा', 'आईटी सूचना: आपका पासवर्ड 5 दिनों में समाप्त हो जाएगा। पोर्टल में इसे बदलें। अपना पासवर्ड कभी किसी से साझा न करें।'],
+  ar: ['الموضوع: تصحيح\nمرحبًا بالجميع،\nيرجى تجاهل رسالتي السابقة، فقد كان التاريخ خاطئًا. ورشة العمل يوم الجمعة الساعة الثالثة.\nمع التحية، سلمى', 'تنبيه من قسم تقنية المعلومات: تنتهي صلاحية كلمة المرور خلال 5 أيام. غيّرها من البوابة. لا تشارك كلمة المرور مع أي شخص.'],
+};
+
 function fill(template: string, topic: string): string {
   const capital = topic.charAt(0).toUpperCase() + topic.slice(1);
   return template.replace('{t}', topic).replace('{T}', capital);
 }
 
-/** Rows of source `synthetic`, channel `user`. */
+/** Rows of source `synthetic`: the templates on the user channel, the documents on the document channel. */
 export function syntheticRows(): CorpusRow[] {
   const rows: CorpusRow[] = [];
   for (const [lang, t] of Object.entries(TEMPLATES)) {
@@ -193,6 +213,9 @@ export function syntheticRows(): CorpusRow[] {
         });
       });
     }
+  }
+  for (const [lang, docs] of Object.entries(DOCUMENTS)) {
+    docs.forEach((text, i) => rows.push({ id: `synthetic-${lang}-document-${i}`, text, label: 'benign', category: 'benign', source: 'synthetic', channel: 'document', lang }));
   }
   return rows;
 }
