@@ -31,6 +31,7 @@ export interface TlsMaterial {
 
 export type ApiFamily = 'openai' | 'anthropic' | 'gemini';
 export type CredentialStyle = 'bearer' | 'x-api-key' | 'x-goog-api-key' | 'api-key' | 'none';
+export type MaxTokensField = 'max_completion_tokens' | 'max_tokens';
 
 export interface RuntimeProvider {
   readonly name: string;
@@ -40,6 +41,8 @@ export interface RuntimeProvider {
   readonly keys: readonly SecretSource[];
   readonly pathPrefix: string;
   readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** OpenAI API: where an output-token cap goes when the client set none (servers like Ollama read only max_tokens). */
+  readonly maxTokensField: MaxTokensField;
   /** Envoy cluster with this provider first and others as lower priorities (per-attempt fallback). */
   readonly failoverCluster?: string;
 }
@@ -181,6 +184,7 @@ export function compileConfig(loaded: LoadedConfig, secrets?: SecretStore): Runt
         keys,
         pathPrefix: provider.pathPrefix,
         headers: Object.entries(provider.headers),
+        maxTokensField: provider.maxTokensField,
         ...(provider.failoverCluster ? { failoverCluster: provider.failoverCluster } : {}),
       }),
     );

@@ -110,6 +110,12 @@ export const providerSchema = z.strictObject({
   /** Extra headers some providers require (for example anthropic-version). */
   headers: z.record(headerName, z.string()).default({}),
   /**
+   * OpenAI API only: the field the gateway writes an output-token cap into when the client set none (a
+   * policy's cap, a translated request's max_tokens). OpenAI reads max_completion_tokens (its reasoning
+   * models reject max_tokens); Ollama, LM Studio and llama.cpp read only max_tokens and ignore the other.
+   */
+  maxTokensField: z.enum(['max_completion_tokens', 'max_tokens']).default('max_completion_tokens'),
+  /**
    * Envoy cluster for per-attempt fallback (docs/routing.md): its priority-0 endpoints are this
    * provider's, lower priorities other providers' (endpoint metadata `llmgw.provider`). A request to a
    * model with fallbacks on other providers goes there; the upstream filter adapts each attempt.

@@ -261,7 +261,7 @@ export class GatewayExchange implements Exchange {
           rewriteRequest(outbound, {
             // A model the policy forced replaces the client's in the body (Gemini's is in the path, rewritten by the router).
             ...(target.bodyModel ? { model: target.bodyModel } : obligations.forcedModel !== undefined && outbound.family !== 'gemini' ? { model: target.model.upstreamModel } : {}),
-            ...(obligations.maxOutputTokens !== undefined ? { maxOutputTokens: obligations.maxOutputTokens } : {}),
+            ...(obligations.maxOutputTokens !== undefined ? { maxOutputTokens: obligations.maxOutputTokens, maxOutputTokensField: target.provider.maxTokensField } : {}),
             ...(this.addedIncludeUsage ? { includeUsage: true } : {}),
           }),
         );

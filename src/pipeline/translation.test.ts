@@ -18,7 +18,7 @@ const config = compileConfig(
 providers:
   oai: { api: openai, cluster: openai, auth: bearer, keys: [{ file: k }] }
   ant: { api: anthropic, cluster: anthropic, auth: x-api-key, keys: [{ file: k }] }
-  local: { api: openai, cluster: vllm, auth: none, pathPrefix: /vllm }
+  local: { api: openai, cluster: vllm, auth: none, pathPrefix: /vllm, maxTokensField: max_tokens }
   gem: { api: gemini, cluster: gemini, auth: x-goog-api-key, keys: [{ file: k }], pathPrefix: /google }
 models:
   gpt: { provider: oai, pricing: { input: 1, output: 2 } }
@@ -70,6 +70,14 @@ describe('translateForProvider', () => {
     const { request, target } = setup('anthropic.messages', model, { model, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }, '/v1/messages');
     const outcome = translateForProvider(request, target);
     expect(outcome.ok && outcome.translation?.setHeaders[0]).toEqual([':path', upstreamPath]);
+  });
+
+  it("writes the cap into the field the provider reads (maxTokensField: max_tokens for a self-hosted server)", () => {
+    const { request, target } = setup('anthropic.messages', 'llama', { model: 'llama', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }, '/v1/messages');
+    const outcome = translateForProvider(request, target);
+    if (!outcome.ok || !outcome.translation) throw new Error('expected a translation');
+    expect(JSON.parse(outcome.translation.body.toString('utf8'))).toMatchObject({ model: 'llama3.1:8b', max_tokens: 10 });
+    expect(JSON.parse(outcome.translation.body.toString('utf8'))).not.toHaveProperty('max_completion_tokens');
   });
 
   it('refuses what the provider cannot express as a 400 naming the field', () => {

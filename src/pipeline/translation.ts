@@ -29,6 +29,7 @@ export function translateForProvider(request: CanonicalRequest, target: RouteTar
   try {
     const translated = translateRequest(request, target.provider.api, {
       model: target.model.upstreamModel,
+      maxTokensField: target.provider.maxTokensField,
       ...(target.model.maxOutputTokens === undefined ? {} : { defaultMaxOutputTokens: target.model.maxOutputTokens }),
     });
     return {

@@ -2,7 +2,8 @@
  * A self-hosted OpenAI-compatible server (vLLM, Ollama's /v1) as a provider: `api: openai`,
  * `auth: none`, `pathPrefix` for a server mounted under a path. The mock OpenAI server here answers
  * only under /ollama and accepts no credential at all; clients of every SDK reach it, the OpenAI one
- * as it is, the others through translation, and no client key ever reaches it.
+ * as it is, the others through translation, and no client key ever reaches it. Ollama reads only
+ * max_tokens (`maxTokensField: max_tokens`), so a translated cap must arrive there.
  */
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
@@ -19,7 +20,7 @@ let edge: Edge;
 beforeAll(async () => {
   selfHosted = await startMockProvider({ flavor: 'openai', pathPrefix: '/ollama' });
   sidecar = await startTestSidecar({
-    providers: { ollama: { api: 'openai', cluster: 'openai', auth: 'none', pathPrefix: '/ollama' } },
+    providers: { ollama: { api: 'openai', cluster: 'openai', auth: 'none', pathPrefix: '/ollama', maxTokensField: 'max_tokens' } },
     models: { llama3: { provider: 'ollama', upstreamModel: 'llama3.1:8b', maxOutputTokens: 2048, pricing: { input: 0, output: 0 } } },
   });
   // The shipped local Envoy config has an `openai` cluster; here it points at the self-hosted server.
@@ -57,7 +58,8 @@ it('@anthropic-ai/sdk: finalMessage() through translation to the self-hosted ser
   expect(message.model).toBe('llama3');
   const [received] = selfHosted.requests();
   expect(received?.path).toBe('/ollama/v1/chat/completions');
-  expect(received?.json).toMatchObject({ model: 'llama3.1:8b', stream: true, stream_options: { include_usage: true }, max_completion_tokens: 100 });
+  expect(received?.json).toMatchObject({ model: 'llama3.1:8b', stream: true, stream_options: { include_usage: true }, max_tokens: 100 });
+  expect(received?.json).not.toHaveProperty('max_completion_tokens');
   expectNoCredential();
 });
 

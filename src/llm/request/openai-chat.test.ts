@@ -150,6 +150,16 @@ describe('OpenAI chat completions: canonical view', () => {
     const both = parse({ model: 'm', max_tokens: 4000, max_completion_tokens: 4000, messages: [{ role: 'user', content: 'x' }] });
     expect(JSON.parse(rewriteRequest(both, { maxOutputTokens: 50 }).toString())).toMatchObject({ max_tokens: 50, max_completion_tokens: 50 });
   });
+
+  it("writes a cap into max_tokens for a provider that reads nothing else (Ollama, LM Studio), whatever the client set", () => {
+    const bare = parse({ model: 'llama', messages: [{ role: 'user', content: 'x' }] });
+    const body = JSON.parse(rewriteRequest(bare, { maxOutputTokens: 64, maxOutputTokensField: 'max_tokens' }).toString());
+    expect(body.max_tokens).toBe(64);
+    expect(body.max_completion_tokens).toBeUndefined();
+    // The client's own field is capped too, and max_tokens added: the provider ignores max_completion_tokens.
+    const modern = parse({ model: 'llama', max_completion_tokens: 500, messages: [{ role: 'user', content: 'x' }] });
+    expect(JSON.parse(rewriteRequest(modern, { maxOutputTokens: 64, maxOutputTokensField: 'max_tokens' }).toString())).toMatchObject({ max_completion_tokens: 64, max_tokens: 64 });
+  });
 });
 
 describe('OpenAI chat completions: minimal and lenient forms', () => {

@@ -19,6 +19,8 @@ export interface RequestEdits {
   readonly model?: string;
   /** Token cap written to the API's max-output field. */
   readonly maxOutputTokens?: number;
+  /** OpenAI chat: the field a cap goes into when the client set none (the provider's `maxTokensField`). */
+  readonly maxOutputTokensField?: 'max_completion_tokens' | 'max_tokens';
   /** OpenAI chat streaming: ask for the final usage chunk (`stream_options.include_usage`). */
   readonly includeUsage?: boolean;
 }
@@ -42,7 +44,7 @@ export function rewriteRequest(request: CanonicalRequest, edits: RequestEdits): 
     changes.push({ pointer: ['model'], value: edits.model });
   }
   if (edits.maxOutputTokens !== undefined) {
-    for (const pointer of maxOutputTokensPointers(request)) changes.push({ pointer, value: edits.maxOutputTokens });
+    for (const pointer of maxOutputTokensPointers(request, edits.maxOutputTokensField)) changes.push({ pointer, value: edits.maxOutputTokens });
   }
   if (edits.includeUsage !== undefined) {
     if (request.api !== 'openai.chat_completions') throw new RewriteError('include_usage exists only in OpenAI chat completions');
@@ -79,14 +81,19 @@ export function encodeSegment(segment: Pick<TextSegment, 'encoding' | 'index' | 
   }
 }
 
-/** Where the API keeps its output-token cap: every field the client set, or the current field when none. */
-export function maxOutputTokensPointers(request: CanonicalRequest): JsonPointer[] {
+/**
+ * Where the API keeps its output-token cap: every field the client set, or, when none, `openAiField` (OpenAI chat: the
+ * provider's choice; default the current field). A provider that reads only max_tokens gets it in any case: a cap in
+ * max_completion_tokens alone would not bind it.
+ */
+export function maxOutputTokensPointers(request: CanonicalRequest, openAiField: 'max_completion_tokens' | 'max_tokens' = 'max_completion_tokens'): JsonPointer[] {
   switch (request.api) {
     case 'openai.chat_completions': {
-      // A cap must bind whichever field the provider reads. max_tokens is deprecated (reasoning
-      // models reject it), so it is written only when the client sent it.
+      // A cap must bind whichever field the provider reads. max_tokens is deprecated at OpenAI (reasoning
+      // models reject it), but servers such as Ollama read nothing else: the provider config says which.
       const present = ['max_completion_tokens', 'max_tokens'].filter((key) => typeof own(request.body, key) === 'number');
-      return (present.length === 0 ? ['max_completion_tokens'] : present).map((key) => [key]);
+      if (openAiField === 'max_tokens' && !present.includes('max_tokens')) present.push('max_tokens');
+      return (present.length === 0 ? [openAiField] : present).map((key) => [key]);
     }
     case 'openai.responses':
       return [['max_output_tokens']];

@@ -162,6 +162,15 @@ describe('translateRequest: fields', () => {
     expect(translate(from, body, to, { stream: body.stream === true }).json).toMatchObject(expected);
   });
 
+  it("writes the cap into the OpenAI provider's field: max_tokens for servers that read nothing else (Ollama)", () => {
+    const body = { model: 'x', max_tokens: 5, messages: [USER('hi')] };
+    const translated = translateRequest(canonical('anthropic', body), 'openai', { model: 'M', maxTokensField: 'max_tokens' });
+    const json = JSON.parse(translated.body.toString('utf8')) as JsonObject;
+    expect(json.max_tokens).toBe(5);
+    expect(json.max_completion_tokens).toBeUndefined();
+    expect(translate('anthropic', body, 'openai').json).toMatchObject({ max_completion_tokens: 5 });
+  });
+
   it('uses the catalogue cap for Anthropic max_tokens when the client set none', () => {
     expect(translate('openai', { model: 'x', messages: [USER('hi')] }, 'anthropic', { defaultMaxOutputTokens: 321 }).json.max_tokens).toBe(321);
   });

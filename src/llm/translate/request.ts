@@ -25,6 +25,8 @@ export interface TranslateRequestOptions {
   readonly defaultMaxOutputTokens?: number;
   /** The body to translate when an earlier stage rewrote it (redaction); default `request.body`. */
   readonly body?: JsonObject;
+  /** OpenAI-API providers: the output-cap field they read (Ollama and LM Studio read only max_tokens); default max_completion_tokens. */
+  readonly maxTokensField?: 'max_completion_tokens' | 'max_tokens';
 }
 
 export interface TranslatedRequest {
@@ -62,7 +64,11 @@ export function readRequest(api: TranslatableApi, body: JsonObject, stream: bool
 export function writeRequest(ir: IrRequest, provider: ApiFamily, options: TranslateRequestOptions): JsonObject {
   switch (provider) {
     case 'openai':
-      return writeOpenAiChat(ir, { model: options.model, defaultMaxOutputTokens: options.defaultMaxOutputTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS });
+      return writeOpenAiChat(ir, {
+        model: options.model,
+        defaultMaxOutputTokens: options.defaultMaxOutputTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
+        ...(options.maxTokensField ? { maxTokensField: options.maxTokensField } : {}),
+      });
     case 'anthropic':
       return writeAnthropicMessages(ir, { model: options.model, defaultMaxOutputTokens: options.defaultMaxOutputTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS });
     case 'gemini':

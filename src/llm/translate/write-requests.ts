@@ -13,6 +13,8 @@ export interface WriteOptions {
   readonly model: string;
   /** Anthropic requires max_tokens: used when the client set no cap. */
   readonly defaultMaxOutputTokens: number;
+  /** OpenAI API: the field the cap goes into (servers like Ollama read only max_tokens); default max_completion_tokens. */
+  readonly maxTokensField?: 'max_completion_tokens' | 'max_tokens';
 }
 
 /** The instruction that stands in for JSON mode where the provider has no such switch (Anthropic). */
@@ -57,7 +59,7 @@ export function writeOpenAiChat(ir: IrRequest, options: WriteOptions): JsonObjec
   }
   if (ir.toolChoice) body.tool_choice = ir.toolChoice.type === 'tool' ? { type: 'function', function: { name: ir.toolChoice.name } } : ir.toolChoice.type;
   if (ir.parallelToolCalls !== undefined && ir.tools.length > 0) body.parallel_tool_calls = ir.parallelToolCalls;
-  if (ir.maxOutputTokens !== undefined) body.max_completion_tokens = ir.maxOutputTokens;
+  if (ir.maxOutputTokens !== undefined) body[options.maxTokensField ?? 'max_completion_tokens'] = ir.maxOutputTokens;
   if (ir.temperature !== undefined) body.temperature = ir.temperature;
   if (ir.topP !== undefined) body.top_p = ir.topP;
   if (ir.stop && ir.stop.length > 0) body.stop = [...ir.stop];
