@@ -7,6 +7,7 @@
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI, type Content } from '@google/genai';
+import { TRANSLATION_PAIRS } from '../../src/llm/translate/fixtures';
 import type { Flavor } from '../support/providers';
 import { PROVIDER_KEYS, TEST_KEYS } from '../support/sidecar';
 import { auditOfLastRequest, startGateway, type Gateway } from './harness';
@@ -182,15 +183,7 @@ const genaiClient = (): Client => {
 };
 
 const CLIENTS: Record<Flavor, () => Client> = { openai: openaiClient, anthropic: anthropicClient, gemini: genaiClient };
-const PAIRS: Array<[Flavor, Flavor]> = [
-  ['openai', 'anthropic'],
-  ['openai', 'gemini'],
-  ['anthropic', 'openai'],
-  ['anthropic', 'gemini'],
-  ['gemini', 'openai'],
-  ['gemini', 'anthropic'],
-];
-const CASES = PAIRS.flatMap(([client, provider]) => [false, true].map((stream) => [client, provider, stream] as const));
+const CASES = TRANSLATION_PAIRS.flatMap(([client, provider]) => [false, true].map((stream) => [client, provider, stream] as const));
 
 describe.each(CASES)('%s SDK -> %s provider (stream: %s)', (clientFlavor, providerFlavor, stream) => {
   const model = MODELS[providerFlavor].name;
