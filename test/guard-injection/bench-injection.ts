@@ -5,9 +5,14 @@
  * shared machine inflates every figure.
  *
  *   make build && node dist/test/guard-injection/bench-injection.js [--corpus ../shared/corpus/injection-dev.jsonl] [--seconds 3]
+ *
+ * With `--against DIR` (another checkout, built), it instead times this tree's detector and DIR's in turn, in one
+ * process, on the same 1 KB user prompts (`--rounds` rounds, default 40): on a shared machine whose speed drifts
+ * between runs, alternating is the only fair comparison of two versions.
  */
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { SegmentChannel } from '../../src/llm';
 import { InjectionDetector } from '../../src/guard/injection/detector';
@@ -64,6 +69,24 @@ function reference(seconds: number): string {
   return `${(Number(process.hrtime.bigint() - t0) / runs / 1000).toFixed(2)} µs`;
 }
 
+/** Per-prompt mean of each round, for `detectors` timed in turn on the same inputs; prints min and median per detector. */
+function alternate(detectors: ReadonlyArray<readonly [string, Pick<InjectionDetector, 'analyse'>]>, inputs: readonly string[], rounds: number): void {
+  for (const [, d] of detectors) for (let k = 0; k < 3; k++) for (const t of inputs) d.analyse(t, 'user');
+  const times = detectors.map((): number[] => []);
+  for (let round = 0; round < rounds; round++) {
+    detectors.forEach(([, d], k) => {
+      const t0 = process.hrtime.bigint();
+      for (const t of inputs) d.analyse(t, 'user');
+      (times[k] as number[]).push(Number(process.hrtime.bigint() - t0) / 1000 / inputs.length);
+    });
+  }
+  detectors.forEach(([name], k) => {
+    const sorted = (times[k] as number[]).sort((a, b) => a - b);
+    const at = (q: number): string => (sorted[Math.floor(q * (sorted.length - 1))] as number).toFixed(1);
+    process.stdout.write(`${name}: user 1 KB mean per prompt, min ${at(0)} µs, median ${at(0.5)} µs (${rounds} rounds)\n`);
+  });
+}
+
 function main(): void {
   const corpus = resolve(option('--corpus', '../shared/corpus/injection-dev.jsonl'));
   const seconds = Number(option('--seconds', '3'));
@@ -72,6 +95,13 @@ function main(): void {
   const user = rows.filter((r) => r.channel !== 'document').map((r) => r.text);
   const docs = rows.filter((r) => r.channel === 'document').map((r) => r.text);
   const detector = new InjectionDetector();
+  const against = option('--against', '');
+  if (against) {
+    const other = createRequire(resolve(against, 'package.json'))(resolve(against, 'dist/src/guard/injection/detector.js')) as { InjectionDetector: new () => Pick<InjectionDetector, 'analyse'> };
+    process.stdout.write(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+    alternate([['this tree', detector], [against, new other.InjectionDetector()]], prompts(user, 1024, 500), Number(option('--rounds', '40')));
+    return;
+  }
   process.stdout.write(`reference: JSON.parse of a 1 KB request ${reference(1)}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   for (const size of [1024, 32 * 1024]) {
     process.stdout.write(`user ${size / 1024} KB: ${run(detector, prompts(user, size, 500), 'user', seconds)}\n`);
