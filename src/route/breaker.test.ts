@@ -52,3 +52,29 @@ describe('BreakerBoard', () => {
     expect(board.tryAcquire('p/x')).toBe('probe');
   });
 });
+
+describe('BreakerBoard with a shared store', () => {
+  it('close() waits for outcomes still on their way to the store before closing it', async () => {
+    const calls: string[] = [];
+    let answer: (state: BreakerState) => void = () => undefined;
+    const shared = {
+      record: (): Promise<BreakerState> => {
+        calls.push('record');
+        return new Promise<BreakerState>((resolve) => (answer = resolve));
+      },
+      read: async (): Promise<ReadonlyMap<string, BreakerState>> => new Map(),
+      close: async (): Promise<void> => {
+        calls.push('close');
+      },
+    };
+    const board = new BreakerBoard(() => settings, { shared, clock: () => 5 });
+    board.record('p/m', 'closed', false);
+    const closing = board.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual(['record']); // the store stays open while the write is unanswered
+    answer({ ...CLOSED, consecutiveFailures: 7 });
+    await closing;
+    expect(calls).toEqual(['record', 'close']);
+    expect(board.views()[0]?.consecutiveFailures).toBe(7); // the store's answer was adopted
+  });
+});

@@ -85,6 +85,8 @@ export class BreakerBoard {
   private readonly states = new Map<string, BreakerState>();
   private readonly probesInFlight = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  /** Shared writes not yet answered; close() and settled() wait for them so no outcome is dropped. */
+  private readonly writesInFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly settings: () => BreakerSettings,
@@ -128,10 +130,17 @@ export class BreakerBoard {
     this.set(key, step(this.states.get(key) ?? CLOSED, ok, now, settings));
     const shared = this.options.shared;
     if (!shared) return;
-    shared.record(key, ok, now, settings).then(
+    const write = shared.record(key, ok, now, settings).then(
       (state) => this.set(key, state),
       (error: unknown) => this.options.events?.sharedError?.(error),
     );
+    this.writesInFlight.add(write);
+    void write.finally(() => this.writesInFlight.delete(write));
+  }
+
+  /** Resolves once every outcome recorded so far has reached the shared store (or failed to). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.writesInFlight]);
   }
 
   /** A request that held a permit ended without an answer to judge (client gone): frees a probe slot. */
@@ -167,6 +176,7 @@ export class BreakerBoard {
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    await this.settled();
     await this.options.shared?.close();
   }
 

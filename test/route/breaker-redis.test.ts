@@ -52,7 +52,7 @@ describe('RedisBreakerStore', () => {
     b.record('oai/gpt', 'closed', false);
     a.record('oai/gpt', 'closed', false);
     b.record('oai/gpt', 'closed', false);
-    await until(() => a.phase('oai/gpt') === 'open' || b.phase('oai/gpt') === 'open');
+    await Promise.all([a.settled(), b.settled()]);
     await a.sync();
     await b.sync();
     expect([a.phase('oai/gpt'), b.phase('oai/gpt')]).toEqual(['open', 'open']);
@@ -60,7 +60,8 @@ describe('RedisBreakerStore', () => {
     const probe = a.tryAcquire('oai/gpt');
     expect(probe).toBe('probe');
     a.record('oai/gpt', 'probe', true);
-    await until(() => a.phase('oai/gpt') === 'closed');
+    // The local phase turns closed at once; the shared write behind it must land before b reads.
+    await a.settled();
     await b.sync();
     expect(b.phase('oai/gpt')).toBe('closed');
     await Promise.all([a.close(), b.close()]);
