@@ -139,7 +139,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -208,6 +208,8 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'eslint', 'tslint', 'stylelint', 'prettier', 'linter', 'lint', 'pylint', 'flake8', 'ruff', 'mypy', 'rubocop', 'sonarqube', 'sonar', 'checkstyle', 'clippy', 'golangci',
     'git', 'gitignore', 'dockerignore', 'npmignore', 'docker', 'webpack', 'babel', 'typescript', 'tsc', 'compiler', 'jest', 'pytest', 'firewall', 'spam filter', 'outlook', 'gmail', 'crawler', 'robots',
   ],
+  /** Orders that may be purchases ("previous orders", "commandes annulées"): instructions only when ignored ("IGNORE THE ORDERS"). */
+  ORDERS: ['orders', 'commandes', 'ordini'],
   /** Negation as an order ("do not", "never", "不要", "しないで"), not as a statement ("we did not notify the users"). */
   DONT: [
     'do not', 'don t', 'dont', 'never', 'must not', 'mustn', 'should not', 'shouldn', 'no', 'nunca', 'ne', 'jamais', 'nicht', 'nie', 'niemals', 'não', 'nao', 'non', 'mai', 'не', 'никогда',

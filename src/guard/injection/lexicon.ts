@@ -15,7 +15,7 @@ export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
   'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI', 'CODEREF',
-  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING',
+  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
@@ -67,15 +67,17 @@ export const LEXICON: Lexicon = {
     'antes', 'originales', 'hasta ahora', 'avant', 'auparavant', 'jusqu ici', 'originales', 'vorher', 'zuvor', 'davor', 'oben', 'ursprünglichen', 'ursprunglichen', 'alten',
     'originais', 'até agora', 'ate agora', 'prima', 'originali', 'finora', 'до этого', 'старые', 'прошл*', '原来', '原來', '原始', '原有', '元の', 'それまで', 'पहले', 'पुराने', 'मूल', 'قبل', 'الاصلي*', 'اصلي*', 'الماضي*', 'ماضي*',
   ],
+  // Not "orders" (en), "commandes" (fr), "ordini" (it): in a shop's tool results they are purchases ("previous orders are listed
+  // below", "les commandes annulées"). They are ORDERS, read only right after "ignore".
   INSTR: [
     'regra', 'regla', 'regole', 'règle', 'regel',
-    'instruction', 'instructions', 'instructed', 'rules', 'rule', 'guidelines', 'guideline', 'directives', 'directive', 'directions', 'commands', 'command', 'orders',
+    'instruction', 'instructions', 'instructed', 'rules', 'rule', 'guidelines', 'guideline', 'directives', 'directive', 'directions', 'commands', 'command',
     'prompt', 'prompts', 'programming', 'constraints', 'restrictions', 'limitations', 'guardrails', 'policies', 'safeguards', 'conditioning', 'guidance',
     'instrucciones', 'instrucción', 'reglas', 'normas', 'directrices', 'indicaciones', 'órdenes', 'ordenes', 'comandos', 'restricciones', 'pautas', 'limitaciones',
-    'consignes', 'consigne', 'règles', 'directives', 'ordres', 'commandes', 'contraintes', 'restrictions',
+    'consignes', 'consigne', 'règles', 'directives', 'ordres', 'contraintes', 'restrictions',
     'anweisungen', 'anweisung', 'instruktionen', 'regeln', 'richtlinien', 'vorgaben', 'befehle', 'anordnungen', 'einschränkungen', 'einschrankungen', 'beschränkungen', 'anleitungen',
     'instruções', 'instrucoes', 'regras', 'diretrizes', 'ordens', 'comandos', 'restrições', 'restricoes', 'orientações', 'orientacoes',
-    'istruzioni', 'regole', 'direttive', 'ordini', 'comandi', 'restrizioni', 'linee guida', 'vincoli',
+    'istruzioni', 'regole', 'direttive', 'comandi', 'restrizioni', 'linee guida', 'vincoli',
     'инструкци*', 'указани*', 'правил*', 'команд*', 'ограничени*', 'директив*', 'распоряжени*', 'установк*', 'промпт*',
     '指令', '指示', '说明', '說明', '规则', '規則', '命令', '限制', '约束', '約束', '设定', '設定', '提示词', '提示詞', '指引', '准则', '準則',
     'ルール', '規則', '制約', 'プロンプト', 'ガイドライン', '命令', '指図',

@@ -71,6 +71,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // right beside "ignore". The prior/all/your forms above keep no such exception.
   { id: 'override.ignore_the_instructions', family: 'override', tier: 'strong', anchor: 'IGNORE_EFF', all: ['INSTR'], noneNear: ['TOOLING'], window: 3, after: true },
   { id: 'override.ignore_instructions', family: 'override', tier: 'medium', dataTier: 'strong', anchor: 'IGNORE_EFF', all: ['INSTR'], noneNear: ['TOOLING'], window: 5 },
+  { id: 'override.ignore_orders', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ORDERS'], window: 3, after: true },
   { id: 'override.ignore_prior', family: 'override', tier: 'medium', dataTier: 'strong', anchor: 'IGNORE_EFF', all: ['PRIOR'], none: ['DATA'], noneAround: ['ARTIFACT', 'MY'], window: 4 },
   { id: 'override.ignore_what_you_were_told', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['GIVEN'], any: ['YOU', 'ALL', 'BEFORE'], window: 6 },
   { id: 'override.ignore_all_before', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ALL', 'BEFORE'], window: 4 },
