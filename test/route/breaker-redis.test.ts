@@ -13,7 +13,9 @@ const settings: BreakerSettings = { consecutiveFailures: 4, errorRate: 0.5, minR
 let redis: TestRedis;
 const clients: Redis[] = [];
 const client = async (): Promise<Redis> => {
-  const created = new Redis({ host: redis.host, port: redis.port, maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 500, lazyConnect: true });
+  // A generous command timeout: these tests are not about timeouts, and on a loaded machine a stalled
+  // event loop can fire a short one before the reply is read, which looks like Redis failing.
+  const created = new Redis({ host: redis.host, port: redis.port, maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 10_000, lazyConnect: true });
   clients.push(created);
   await created.connect();
   return created;
@@ -26,10 +28,6 @@ afterAll(async () => {
   for (const c of clients) c.disconnect();
   await redis.cleanup();
 });
-
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
-}
 
 describe('RedisBreakerStore', () => {
   it('runs the same state machine as step()', async () => {
@@ -73,7 +71,8 @@ describe('RedisBreakerStore', () => {
     const board = new BreakerBoard(() => settings, { shared: new RedisBreakerStore(dead, 'test:dead:'), events: { sharedError: (error) => errors.push(error) } });
     for (let i = 0; i < 4; i += 1) board.record('p/m', 'closed', false);
     expect(board.phase('p/m')).toBe('open');
-    await until(() => errors.length === 4);
+    // Each failed write reports its error before the write counts as settled.
+    await board.settled();
     expect(errors).toHaveLength(4);
     await board.close();
   });
