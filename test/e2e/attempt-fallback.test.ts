@@ -76,15 +76,12 @@ beforeEach(() => {
 });
 
 const openai = (): OpenAI => new OpenAI({ apiKey: TEST_KEYS.acme, baseURL: `${edge.url}/v1`, maxRetries: 0 });
+/** The last request's audit record, once the sidecar has written it (it sees the stream end after the client). */
 async function audit(): Promise<Record<string, unknown> | undefined> {
   await edge.settled();
   const id = edge.lastRecord()?.requestId;
-  for (let i = 0; i < 200; i += 1) {
-    const found = sidecar.audit.records.find((record) => record.requestId === id);
-    if (found) return found as unknown as Record<string, unknown>;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return undefined;
+  const found = await sidecar.audit.waitFor((record) => record.requestId === id);
+  return found as unknown as Record<string, unknown> | undefined;
 }
 
 describe('per-request fallback across providers', () => {

@@ -50,12 +50,11 @@ export async function startGateway(
 
 /**
  * The audit record of the edge's last request. The sidecar writes it when it sees the stream end, a
- * moment after the client has its response, so this waits for it (bounded).
+ * moment after the client has its response, so this waits for that write (not for a fixed time, which a
+ * loaded machine can outlast).
  */
 export async function auditOfLastRequest(gateway: Gateway): Promise<AuditRecord | undefined> {
   await gateway.edge.settled();
   const requestId = gateway.edge.lastRecord()?.requestId;
-  const find = (): AuditRecord | undefined => gateway.sidecar.audit.records.find((record) => record.requestId === requestId);
-  for (let i = 0; i < 200 && !find(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
-  return find();
+  return gateway.sidecar.audit.waitFor((record) => record.requestId === requestId);
 }

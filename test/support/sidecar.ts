@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import pino from 'pino';
 import { stringify } from 'yaml';
 import { App } from '../../src/app';
+import type { AuditRecord } from '../../src/audit/record';
 import { MemorySink } from '../../src/audit/sink';
 import type { ConfigInput } from '../../src/config/schema';
 
@@ -20,13 +21,50 @@ export const PROVIDER_KEYS = { openai: 'sk-provider-openai', anthropic: 'sk-prov
 
 export interface TestSidecar {
   readonly app: App;
-  readonly audit: MemorySink;
+  readonly audit: WatchedMemorySink;
   readonly dir: string;
   readonly configPath: string;
   /** 'host:port' of the TCP listener, for gRPC clients and the edge. */
   readonly grpcAddress: string;
   readonly adminUrl: string;
   writeConfig(config: ConfigInput): void;
+}
+
+/**
+ * A MemorySink tests can wait on. The sidecar writes a request's record when it learns that the ext_proc
+ * stream ended, which reaches it over the socket a moment after the client has its response: reading
+ * `records` right after the response races that write.
+ */
+export class WatchedMemorySink extends MemorySink {
+  private readonly waiters = new Set<() => void>();
+
+  override write(record: AuditRecord): void {
+    super.write(record);
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  /**
+   * The first record `match` accepts, as soon as it has been written. Resolves undefined when none is
+   * written within `timeoutMs` (generous: a loaded machine is slow, not broken), so the caller's
+   * assertion on the record fails with its own message.
+   */
+  waitFor(match: (record: AuditRecord) => boolean, timeoutMs = 10_000): Promise<AuditRecord | undefined> {
+    const found = this.records.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => {
+      const finish = (record: AuditRecord | undefined): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(record);
+      };
+      const check = (): void => {
+        const record = this.records.find(match);
+        if (record) finish(record);
+      };
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      this.waiters.add(check);
+    });
+  }
 }
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
@@ -66,7 +104,7 @@ export async function startTestSidecar(config: Partial<ConfigInput> = {}): Promi
   };
   const writeConfig = (next: ConfigInput): void => writeFileSync(configPath, stringify(next));
   writeConfig(full);
-  const audit = new MemorySink();
+  const audit = new WatchedMemorySink();
   const app = await App.start({ configPath, audit, logger: pino({ level: process.env.LLMGW_TEST_LOG ?? 'silent' }) });
   return {
     app,
