@@ -29,6 +29,15 @@ afterAll(async () => {
 
 const sentKeys = (): string[] => mocks.openai.requests().map((request) => String(request.headers.authorization ?? ''));
 
+/** Polls `check` until it holds; throws after `timeoutMs` (generous: traffic on a loaded machine is slow). */
+async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 it('a key file replaced mid-traffic: no request fails, later ones use the new key', async () => {
   const client = new OpenAI({ apiKey: TEST_KEYS.acme, baseURL: `${edge.url}/v1`, maxRetries: 0 });
   const ask = () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello there' }] });
@@ -37,24 +46,33 @@ it('a key file replaced mid-traffic: no request fails, later ones use the new ke
   let stop = false;
   const failures: unknown[] = [];
   let completed = 0;
-  const loop = async (): Promise<void> => {
+  /** Requests each loop has finished (answered or failed). */
+  const finished = [0, 0, 0];
+  const loop = async (n: number): Promise<void> => {
     while (!stop) {
       try {
         await ask();
         completed += 1;
       } catch (error) {
         failures.push(error);
+      } finally {
+        finished[n] = (finished[n] ?? 0) + 1;
       }
     }
   };
-  const loops = [loop(), loop(), loop()];
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  const loops = [loop(0), loop(1), loop(2)];
+  // Traffic on the old key first: the swap happens mid-traffic, and the old key is among those sent.
+  await until(() => completed >= 3, 'requests on the old key');
   writeFileSync(`${keyFile}.new`, `${NEW_KEY}\n`);
   renameSync(`${keyFile}.new`, keyFile);
   rotated = true;
   // The store polls once a second; traffic keeps going until a request carries the new key.
-  for (let i = 0; i < 100 && !sentKeys().includes(`Bearer ${NEW_KEY}`); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await until(() => sentKeys().includes(`Bearer ${NEW_KEY}`), 'a request with the new key');
+  // Once one request carried the new key, every request started later does too. A request routed
+  // before that may still be on its way to the provider: let each loop finish the one it has in flight
+  // and one more, so the last request the provider sees was started after the switch.
+  const seen = [...finished];
+  await until(() => finished.every((count, n) => count >= (seen[n] ?? 0) + 2), 'two more requests on every loop');
   stop = true;
   await Promise.all(loops);
   expect(rotated).toBe(true);
