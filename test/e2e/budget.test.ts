@@ -16,14 +16,35 @@ const ADMIN_TOKEN = 'admin-token-for-tests';
 let gateway: Gateway;
 /** Budget alert webhook calls the sidecar made. */
 const webhookCalls: Record<string, unknown>[] = [];
+/** Woken on every webhook call (the sidecar sends them from a queue, after the request that crossed). */
+const webhookListeners = new Set<() => void>();
 const webhook = http.createServer((req, res) => {
   let body = '';
   req.on('data', (chunk: Buffer) => (body += chunk.toString()));
   req.on('end', () => {
     webhookCalls.push(JSON.parse(body) as Record<string, unknown>);
+    for (const listener of [...webhookListeners]) listener();
     res.writeHead(204).end();
   });
 });
+
+/** Resolves once `count` webhook calls have arrived; rejects after `timeoutMs` (generous, for loaded machines). */
+function webhookCallsReach(count: number, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      webhookListeners.delete(check);
+      reject(new Error(`${webhookCalls.length} webhook calls after ${timeoutMs} ms, expected ${count}`));
+    }, timeoutMs);
+    const check = (): void => {
+      if (webhookCalls.length < count) return;
+      clearTimeout(timer);
+      webhookListeners.delete(check);
+      resolve();
+    };
+    webhookListeners.add(check);
+    check();
+  });
+}
 beforeAll(async () => {
   const tokenFile = path.join(mkdtempSync(path.join(tmpdir(), 'llmgw-admin-')), 'token');
   writeFileSync(tokenFile, `${ADMIN_TOKEN}\n`);
@@ -87,7 +108,7 @@ describe('admin API: a tenant\'s usage', () => {
 describe('budget alerts', () => {
   it('raised a metric and called the webhook when the day budget crossed 80% and 100%', async () => {
     // The first test spent the frugal tenant's day budget.
-    for (let i = 0; i < 100 && webhookCalls.length < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    await webhookCallsReach(2);
     expect(webhookCalls.map((call) => call.threshold).sort()).toEqual([0.8, 1]);
     expect(webhookCalls[0]).toMatchObject({ kind: 'llmgw.budget_alert', tenant: 'frugal', limit: 'tokensPerDay', max: 200 });
     const metrics = await (await fetch(`${gateway.sidecar.adminUrl}/metrics`)).text();
