@@ -21,7 +21,9 @@ let redis: TestRedis;
 let client: Redis;
 const caches: ResponseCache[] = [];
 const newCache = (prefix = 'llmgw:cache:'): ResponseCache => {
-  const cache = createResponseCache(cacheSchema.parse({ redis: { host: redis.host, port: redis.port, keyPrefix: prefix, commandTimeoutMs: 300 } }));
+  // A generous command timeout: these replicas are not testing timeouts, and on a loaded machine a short
+  // one can fire before the reply is read, which the cache turns into a miss.
+  const cache = createResponseCache(cacheSchema.parse({ redis: { host: redis.host, port: redis.port, keyPrefix: prefix, commandTimeoutMs: 10_000 } }));
   caches.push(cache);
   return cache;
 };
@@ -55,6 +57,14 @@ async function store(cache: ResponseCache, tenant: string, question: string, pol
 }
 const lookup = (cache: ResponseCache, tenant: string, question: string, policy: TenantCachePolicy = evalPolicy()) =>
   cache.lookup({ policy, request: request(question), servedModel: 'm', caller: { tenant } });
+/** Polls `check` until it holds; throws after `timeoutMs`. */
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 /** Replicas catch up with each other's entries at most every 250 ms. */
 const catchUp = () => new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -72,10 +82,14 @@ it('serves what another replica stored, exactly and semantically, within the ten
 
 it('expires entries with the TTL and bounds each tenant, least recently used first', async () => {
   const cache = await readyCache('ttl:');
-  const short = { ...evalPolicy(), ttlMs: 200 };
+  // Long enough for the lookup right after the store to come before the expiry on a loaded machine too.
+  const short = { ...evalPolicy(), ttlMs: 1000 };
   await store(cache, 'acme', 'What are your opening hours?', short);
   expect(await lookup(cache, 'acme', 'What are your opening hours?', short)).toMatchObject({ kind: 'hit' });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  const [entry] = await client.keys('ttl:{acme}:e:*');
+  if (!entry) throw new Error('no entry key in Redis');
+  // Redis drops the entry when its TTL is up; from then on the cache misses.
+  await until(async () => (await client.exists(entry)) === 0, 'the entry to expire');
   expect(await lookup(cache, 'acme', 'What are your opening hours?', short)).toMatchObject({ kind: 'miss' });
 
   const bounded = { ...evalPolicy(), maxEntries: 2 };
