@@ -165,10 +165,21 @@ describe('S3AuditSink', () => {
   it('is refused with wrong credentials and recovers when they are rotated', async () => {
     let creds: SigV4Credentials = { ...credentials, secretAccessKey: 'wrong' };
     const errors: string[] = [];
-    const sink = makeSink({ onError: (error) => errors.push(error.message) }, () => creds);
+    let refused: () => void = () => undefined;
+    const firstError = new Promise<void>((resolve) => (refused = resolve));
+    const sink = makeSink(
+      {
+        onError: (error) => {
+          errors.push(error.message);
+          refused();
+        },
+      },
+      () => creds,
+    );
     sink.write(auditRecord('acme'));
     const flushed = sink.flush();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The first PUT's refusal, however long the round trip takes; only then are the keys rotated.
+    await firstError;
     expect(errors[0]).toMatch(/403 SignatureDoesNotMatch/);
     expect(s3.list()).toEqual([]);
     creds = credentials;
