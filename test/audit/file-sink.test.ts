@@ -125,8 +125,17 @@ describe('TenantFileSink', () => {
 
   it('writes a rotate checkpoint when the day turns without a flush, and count checkpoints every N records', async () => {
     const clock = new TestClock(Date.parse('2026-11-27T23:00:00.000Z'));
-    const sink = makeSink({ clock: clock.now, checkpointEvery: 3 });
-    const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
+    // The day is chosen when a record is written, not when it is queued: each step's records must be on
+    // disk before the clock moves. Waits for the queue to empty (written and fsynced), however long it takes.
+    const drained: (() => void)[] = [];
+    const sink = makeSink({
+      clock: clock.now,
+      checkpointEvery: 3,
+      onQueueDepth: (depth) => {
+        if (depth === 0) drained.splice(0).forEach((wake) => wake());
+      },
+    });
+    const settle = (): Promise<void> => (sink.queueDepth === 0 ? Promise.resolve() : new Promise((resolve) => drained.push(resolve)));
     sink.write(auditRecord('acme'));
     sink.write(auditRecord('acme'));
     await settle();
@@ -294,6 +303,8 @@ describe('TenantFileSink', () => {
 
   it('retries a failed write without losing or duplicating records', async () => {
     const errors: string[] = [];
+    let reported: () => void = () => undefined;
+    const firstError = new Promise<void>((resolve) => (reported = resolve));
     let fail = true;
     const sink = makeSink({
       key: () => {
@@ -301,11 +312,15 @@ describe('TenantFileSink', () => {
         return key;
       },
       retryBaseMs: 10,
-      onError: (error) => errors.push(error.message),
+      onError: (error) => {
+        errors.push(error.message);
+        reported();
+      },
     });
     const records: AuditRecord[] = [auditRecord('acme'), auditRecord('acme')];
     for (const record of records) sink.write(record);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // The key is repaired only once a failed attempt has been reported.
+    await firstError;
     expect(errors.length).toBeGreaterThan(0);
     fail = false;
     await sink.close();
