@@ -25,7 +25,9 @@ describe('RedisStreamSink', () => {
   });
 
   function makeSink(options: Partial<RedisStreamSinkOptions> = {}): RedisStreamSink {
-    const client = createRedisClient(redisConnectionSchema.parse({ host: redis.host, port: redis.port, commandTimeoutMs: 300, connectTimeoutMs: 300 }));
+    // Generous timeouts: these cases do not test them, and a command timing out on a loaded machine after
+    // Redis added the batch makes the sink retry it, which adds the records twice (at least once delivery).
+    const client = createRedisClient(redisConnectionSchema.parse({ host: redis.host, port: redis.port, commandTimeoutMs: 10_000, connectTimeoutMs: 10_000 }));
     const sink = new RedisStreamSink({ client, keyPrefix: `t${sinks.length}-${Date.now()}:`, retryBaseMs: 20, retryMaxMs: 100, ...options });
     sinks.push(sink);
     return sink;
@@ -67,12 +69,21 @@ describe('RedisStreamSink', () => {
   it('keeps records queued through a Redis restart and delivers every one of them', async () => {
     const prefix = `outage-${Date.now()}:`;
     const errors: string[] = [];
-    const sink = makeSink({ keyPrefix: prefix, onError: (error) => errors.push(error.message) });
+    let failed: () => void = () => undefined;
+    const firstError = new Promise<void>((resolve) => (failed = resolve));
+    const sink = makeSink({
+      keyPrefix: prefix,
+      onError: (error) => {
+        errors.push(error.message);
+        failed();
+      },
+    });
     for (let i = 0; i < 20; i++) sink.write(auditRecord('acme'));
     await sink.flush();
     await redis.kill();
     for (let i = 0; i < 30; i++) sink.write(auditRecord('acme'));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A send has failed against the dead server (however long that takes to show): the records stay queued.
+    await firstError;
     expect(sink.queueDepth).toBe(30);
     expect(errors.length).toBeGreaterThan(0);
     await redis.restart();
