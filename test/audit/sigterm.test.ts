@@ -11,13 +11,21 @@ it('SIGTERM under load: every record handed to the sink is in the files, and the
   try {
     const key = newKey();
     const dir = path.join(tmp.dir, 'audit');
-    const child = spawn(process.execPath, [path.join(__dirname, 'support', 'sigterm-writer.js'), dir, key.toString('hex')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // SIGTERM once this many records have been handed to the sink (the writer says `loaded`): a count,
+    // not a time, since a loaded machine writes far fewer records in a given time.
+    const loaded = 5000;
+    const child = spawn(process.execPath, [path.join(__dirname, 'support', 'sigterm-writer.js'), dir, key.toString('hex'), String(loaded)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const deadline = Date.now() + 15_000;
-    while (!output.includes('ready') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    while (!output.includes('loaded')) {
+      if (Date.now() > deadline || child.exitCode !== null) {
+        child.kill('SIGKILL');
+        throw new Error(`the writer did not report ${loaded} records written: ${output}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     const { written, dropped } = JSON.parse(output.trim().split('\n').at(-1)!) as { written: number; dropped: number };
