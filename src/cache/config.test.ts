@@ -71,20 +71,24 @@ describe('http embedder', () => {
 
   it('posts {model, input} with the key and normalises the vector', async () => {
     reply = (res) => res.end(JSON.stringify({ data: [{ embedding: [3, 4] }] }));
-    const embedder = new HttpEmbedder({ url, model: 'text-embedding-3-small', apiKey: () => 'sk-embed', timeoutMs: 1000 });
+    // A generous timeout: this case is not about timeouts, and a loaded machine can be slow to answer.
+    const embedder = new HttpEmbedder({ url, model: 'text-embedding-3-small', apiKey: () => 'sk-embed', timeoutMs: 10_000 });
     const vector = await embedder.embed('hello');
     expect(vector?.kind === 'dense' && Array.from(vector.values)).toEqual([0.6000000238418579, 0.800000011920929]);
     expect(seen.at(-1)).toEqual({ auth: 'Bearer sk-embed', body: JSON.stringify({ model: 'text-embedding-3-small', input: 'hello' }) });
   });
 
+  // Only the timeout case has a short timeout: in the others a slow answer on a loaded machine would be
+  // reported as a timeout instead of the failure under test. (The server's 300 ms timer starts after the
+  // client's 100 ms one in this same process, so the client always gives up first.)
   it.each([
-    ['an error status', (res: http.ServerResponse) => res.writeHead(500).end('{}'), 'status 500'],
-    ['a malformed answer', (res: http.ServerResponse) => res.end('{"data":[]}'), 'malformed answer'],
-    ['a timeout', (res: http.ServerResponse) => setTimeout(() => res.end('{}'), 300), 'timeout'],
-  ])('fails open to a miss on %s', async (_name, handler, reason) => {
+    ['an error status', (res: http.ServerResponse) => res.writeHead(500).end('{}'), 'status 500', 10_000],
+    ['a malformed answer', (res: http.ServerResponse) => res.end('{"data":[]}'), 'malformed answer', 10_000],
+    ['a timeout', (res: http.ServerResponse) => setTimeout(() => res.end('{}'), 300), 'timeout', 100],
+  ])('fails open to a miss on %s', async (_name, handler, reason, timeoutMs) => {
     reply = handler;
     const failures: string[] = [];
-    const embedder = new HttpEmbedder({ url, model: 'm', apiKey: () => undefined, timeoutMs: 100, onFailure: (r) => failures.push(r) });
+    const embedder = new HttpEmbedder({ url, model: 'm', apiKey: () => undefined, timeoutMs, onFailure: (r) => failures.push(r) });
     expect(await embedder.embed('hello')).toBeUndefined();
     expect(failures).toEqual([reason]);
   });
