@@ -22,9 +22,18 @@ const STREAM: Record<Flavor, { path: string; body: JsonObject; headers: Record<s
 };
 const FLAVORS: Flavor[] = ['openai', 'anthropic', 'gemini'];
 
-function call(flavor: Flavor, headers: Record<string, string> = {}, opts: { abortAfterMs?: number; path?: string } = {}): Promise<RawResponse> {
+function call(flavor: Flavor, headers: Record<string, string> = {}, opts: { abortWhenIdleMs?: number; path?: string } = {}): Promise<RawResponse> {
   const s = STREAM[flavor];
-  return rawRequest(mocks[flavor].url, opts.path ?? s.path, { body: s.body, headers: { ...s.headers, ...headers }, abortAfterMs: opts.abortAfterMs });
+  return rawRequest(mocks[flavor].url, opts.path ?? s.path, { body: s.body, headers: { ...s.headers, ...headers }, abortWhenIdleMs: opts.abortWhenIdleMs });
+}
+
+/** Polls `check` until it holds; throws after `timeoutMs` (generous: a loaded machine is slow, not broken). */
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 describe('status faults', () => {
@@ -101,15 +110,17 @@ describe('timing and connection faults', () => {
   });
 
   it('stall-after-bytes sends N bytes then nothing until the client gives up', async () => {
-    const res = await call('openai', { 'x-mock-fault': 'stall-after-bytes=60' }, { abortAfterMs: 300 });
+    const res = await call('openai', { 'x-mock-fault': 'stall-after-bytes=60' }, { abortWhenIdleMs: 300 });
     expect(res.error?.message).toBe('client gave up');
     expect(rawBody(res).length).toBe(60);
   });
 
   it('close() cuts a stalled stream instead of waiting for the client', async () => {
     const local = await startMockProviders();
-    const pending = rawRequest(local.openai.url, STREAM.openai.path, { body: STREAM.openai.body, headers: { 'x-mock-fault': 'stall-after-bytes=10;slow-first-byte=0' } });
-    await new Promise((r) => setTimeout(r, 100));
+    let received = 0;
+    const pending = rawRequest(local.openai.url, STREAM.openai.path, { body: STREAM.openai.body, headers: { 'x-mock-fault': 'stall-after-bytes=10;slow-first-byte=0' }, onData: (chunk) => (received += chunk.length) });
+    // The stream has stalled (its 10 bytes are here) before close(), however long that took.
+    await until(() => received >= 10, 'the bytes before the stall');
     const started = Date.now();
     await local.close();
     expect(Date.now() - started).toBeLessThan(1000);
@@ -121,7 +132,8 @@ describe('timing and connection faults', () => {
   it('close() cancels a pending slow-first-byte timer', async () => {
     const local = await startMockProviders();
     const pending = rawRequest(local.gemini.url, STREAM.gemini.path, { body: STREAM.gemini.body, headers: { 'x-mock-fault': 'slow-first-byte=60000' } });
-    await new Promise((r) => setTimeout(r, 100));
+    // The mock records a request before it starts the slow-first-byte timer: close() then has one to cancel.
+    await until(() => local.gemini.requests().length === 1, 'the request at the mock');
     await local.close();
     expect((await pending).error).toBeDefined();
   });

@@ -22,8 +22,14 @@ export interface RawOptions {
   readonly headers?: Record<string, string>;
   /** An object is sent as JSON with `content-type: application/json`. */
   readonly body?: string | Json;
-  /** Abort the request after this many ms (to give up on a stalled stream). */
-  readonly abortAfterMs?: number;
+  /**
+   * Give up on the request (destroy it) once no body data has arrived for this many ms after the response
+   * head: an idle timeout, as a client uses on a stalled stream. Counted from the last bytes received, so a
+   * slow start on a loaded machine is not taken for the stall.
+   */
+  readonly abortWhenIdleMs?: number;
+  /** Called with each body chunk as it arrives (to act at a known point of a stream). */
+  readonly onData?: (chunk: Buffer) => void;
 }
 
 export function rawRequest(baseUrl: string, path: string, opts: RawOptions = {}): Promise<RawResponse> {
@@ -36,22 +42,33 @@ export function rawRequest(baseUrl: string, path: string, opts: RawOptions = {})
     let resHeaders: IncomingHttpHeaders = {};
     let headMs = -1;
     let done = false;
+    let idleTimer: NodeJS.Timeout | undefined;
     const finish = (error?: Error): void => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      clearTimeout(idleTimer);
       resolve({ status, headers: resHeaders, chunks, headMs, ...(error ? { error } : {}) });
+    };
+    /** (Re)starts the idle timeout: called on the response head and on every chunk. */
+    const active = (): void => {
+      if (opts.abortWhenIdleMs === undefined || done) return;
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => req.destroy(new Error('client gave up')), opts.abortWhenIdleMs);
     };
     const req = request(`${baseUrl}${path}`, { method: opts.method ?? (body === undefined ? 'GET' : 'POST'), headers, agent: false }, (res) => {
       status = res.statusCode ?? 0;
       resHeaders = res.headers;
       headMs = Date.now() - started;
-      res.on('data', (c: Buffer) => chunks.push(c));
+      active();
+      res.on('data', (c: Buffer) => {
+        chunks.push(c);
+        active();
+        opts.onData?.(c);
+      });
       res.on('end', () => finish());
       res.on('error', (e) => finish(e));
       res.on('aborted', () => finish(new Error('aborted')));
     });
-    const timer = opts.abortAfterMs === undefined ? undefined : setTimeout(() => req.destroy(new Error('client gave up')), opts.abortAfterMs);
     req.on('error', (e) => finish(e));
     req.end(body);
   });
