@@ -160,18 +160,13 @@ describe('B3 STREAMED', () => {
   });
 
   it('B3: data that arrived while the headers were with the processor goes out as one message', async () => {
-    let upstreamDone: () => void = () => undefined;
-    const done = new Promise<void>((resolve) => {
-      upstreamDone = resolve;
-    });
-    const h = await startHarness({
-      handlers: {
-        openai: async (request, res) => {
-          await sseHandler(events)(request, res);
-          upstreamDone();
-        },
-      },
-      script: byKind({ response_headers: (req) => [waitFor(done), waitFor(sleep(20)), send(answer(req, {}, streamResponses))] }),
+    // The headers are answered only once the whole upstream response, end included, has reached the
+    // edge (the upstream having written it is not enough: it is still on the socket).
+    let h: Harness | undefined;
+    const arrived = (): boolean => h?.edge.lastRecord()?.upstream?.responseEnded === true;
+    h = await startHarness({
+      handlers: { openai: sseHandler(events) },
+      script: byKind({ response_headers: (req) => [waitFor(waitUntil(arrived, 'the upstream response at the edge')), send(answer(req, {}, streamResponses))] }),
     });
     const res = await httpRequest(h.edge.url, post);
     expect(res.body.toString()).toBe(events.join(''));

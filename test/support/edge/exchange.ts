@@ -360,6 +360,7 @@ export class Exchange implements FilterHost {
         if (this.finished) return;
         if (endStream) this.clearRouteTimer();
         this.filter.encodeData(data, endStream);
+        if (endStream && this.record.upstream) this.record.upstream.responseEnded = true;
       },
       upstreamFailed: (reason, message) => this.onUpstreamError(reason, message),
     };
@@ -391,6 +392,7 @@ export class Exchange implements FilterHost {
     response.on('end', () => {
       this.clearRouteTimer();
       if (!endStream) this.filter.encodeData(Buffer.alloc(0), true);
+      if (this.record.upstream) this.record.upstream.responseEnded = true;
     });
     response.on('close', () => {
       if (!response.complete && !this.finished) this.resetDownstream('router', 'router: upstream reset after the response started');

@@ -108,6 +108,8 @@ export interface UpstreamRecord {
   complete: boolean;
   status?: number;
   responseHeaders?: HeaderPair[];
+  /** The upstream response's end has reached the filter chain (all its data was handed to the filters). */
+  responseEnded?: boolean;
   error?: string;
 }
 
