@@ -33,8 +33,13 @@ export function tenant(limits: BudgetLimitsInput, prefix = 'tenant'): CompiledTe
 export const GPT: BudgetModel = { name: 'gpt-4o', pricing: { input: 2.5, output: 10, cachedInput: 1.25 }, maxOutputTokens: 16_384 };
 export const CLAUDE: BudgetModel = { name: 'claude-sonnet', pricing: { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 }, maxOutputTokens: 8192 };
 
+/**
+ * An outage shows as a closed connection (the tests kill redis-server), never as a slow command, so the
+ * command timeout is generous: a short one fires on a loaded machine when the event loop stalls, and the
+ * service then falls back to local budgets where a test expects the shared ones.
+ */
 export function redisClient(redis: TestRedis): Redis {
-  return new Redis({ host: redis.host, port: redis.port, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 1000, retryStrategy: () => 50 });
+  return new Redis({ host: redis.host, port: redis.port, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 10_000, retryStrategy: () => 50 });
 }
 
 export async function redisService(redis: TestRedis, options: Omit<BudgetServiceOptions, 'shared'> = {}): Promise<BudgetService> {
