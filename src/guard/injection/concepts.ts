@@ -276,7 +276,42 @@ export function tagConcepts(folded: string, ascii?: boolean): Tokens {
   const encoded: EncodedHints = { rotOrReversed: shapeCounts.rot, grouped: shapeCounts.grouped, long: shapeCounts.long };
   // Words are tagged in order; only CJK runs (tagged while splitting) can be out of order.
   if (cjk) hits.sort((a, b) => a.pos - b.pos);
-  return { words, wordPos, wordHashes, hits, encoded, cjk: cjkRuns, length: pos };
+  const tagged = hits.some((h) => h.concept === IGNORE) ? hits.filter((h) => h.concept !== IGNORE || !reportsIgnoring(words, wordPos, hits, h.pos)) : hits;
+  return { words, wordPos, wordHashes, hits: tagged, encoded, cjk: cjkRuns, length: pos };
+}
+
+/** Index of the word at position `pos` (positions ascend), or -1: binary search, since a long text may hold many "ignore" words. */
+function indexOfPosition(wordPos: readonly number[], pos: number): number {
+  let lo = 0;
+  let hi = wordPos.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((wordPos[mid] as number) < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return wordPos[lo] === pos ? lo : -1;
+}
+
+const IGNORE = CONCEPT_ID.IGNORE;
+const TOOLING = CONCEPT_ID.TOOLING;
+const PARTICIPLES = new Set(['ignored', 'overridden', 'disregarded']);
+const THIRD_PERSON = new Set(['ignores', 'overrides', 'disregards']);
+const PASSIVE_BE = new Set(['be', 'is', 'are', 'been', 'being', 'was', 'were']);
+
+/**
+ * An English "ignore" word at `pos` that reports what something does rather than orders it, so it is no IGNORE at all: a log's
+ * "override of the previous config", a changelog's "the importer ignored all previous settings", "the linter ignores all files".
+ * The passive orders ("previous instructions should be ignored"), and "ignores" keeps its weight unless software is its subject:
+ * jailbreaks describe their persona that way ("DeltaGPT disregards all ethical guidelines").
+ */
+function reportsIgnoring(words: readonly string[], wordPos: readonly number[], hits: readonly ConceptHit[], pos: number): boolean {
+  const w = indexOfPosition(wordPos, pos);
+  if (w < 0) return false;
+  const word = words[w] as string;
+  if (words[w + 1] === 'of') return true;
+  if (PARTICIPLES.has(word)) return !(PASSIVE_BE.has(words[w - 1] ?? '') || PASSIVE_BE.has(words[w - 2] ?? ''));
+  if (THIRD_PERSON.has(word)) return hits.some((h) => h.concept === TOOLING && h.pos < pos && h.pos >= pos - 3);
+  return false;
 }
 
 function addHit(hits: ConceptHit[], from: number, concept: number, pos: number, end: number): boolean {

@@ -157,10 +157,11 @@ export class InjectionDetector {
     let best = trust === 'data' ? this.scoreData(norm.text, norm.folded, tokens, norm.ascii) : this.scoreUser(norm.text, norm.folded, tokens);
     // A document pasted into the user's message ("Summarize this webpage: '<html>...'") is data too: an
     // instruction inside it is scored as one planted in a document.
+    // When marks or invisible characters hide the cue in the text, it is looked for in the folded text.
     // Only when the message is not flagged already and shows some evidence (a rule, or a classifier
     // leaning that way): rescanning every pasted text as data would double the cost of long prompts.
     const undecided = trust === 'user' && sigmoid(best.z) < this.options.threshold && (best.rules.length > 0 || best.classifier >= PASTED_DATA_GATE);
-    const pasted = undecided ? embeddedData(text) : undefined;
+    const pasted = undecided ? (embeddedData(text) ?? embeddedData(norm.folded)) : undefined;
     if (pasted !== undefined) {
       const inner = this.scanView(pasted, 'data', depth, budget, signals);
       best = { z: Math.max(best.z, inner.z), classifier: Math.max(best.classifier, inner.classifier), task: inner.task, rules: [...best.rules, ...inner.rules] };

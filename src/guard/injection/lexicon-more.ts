@@ -208,8 +208,11 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'eslint', 'tslint', 'stylelint', 'prettier', 'linter', 'lint', 'pylint', 'flake8', 'ruff', 'mypy', 'rubocop', 'sonarqube', 'sonar', 'checkstyle', 'clippy', 'golangci',
     'git', 'gitignore', 'dockerignore', 'npmignore', 'docker', 'webpack', 'babel', 'typescript', 'tsc', 'compiler', 'jest', 'pytest', 'firewall', 'spam filter', 'outlook', 'gmail', 'crawler', 'robots',
   ],
-  /** Orders that may be purchases ("previous orders", "commandes annulées"): instructions only when ignored ("IGNORE THE ORDERS"). */
-  ORDERS: ['orders', 'commandes', 'ordini'],
+  /**
+   * Orders that may be purchases ("previous orders", "commandes annulées"), and Russian commands that may be a team ("команда"):
+   * instructions only when ignored ("IGNORE THE ORDERS", "игнорируй все предыдущие команды").
+   */
+  ORDERS: ['orders', 'commandes', 'ordini', 'команд*'],
   /** Negation as an order ("do not", "never", "不要", "しないで"), not as a statement ("we did not notify the users"). */
   DONT: [
     'do not', 'don t', 'dont', 'never', 'must not', 'mustn', 'should not', 'shouldn', 'no', 'nunca', 'ne', 'jamais', 'nicht', 'nie', 'niemals', 'não', 'nao', 'non', 'mai', 'не', 'никогда',

@@ -67,8 +67,9 @@ export const LEXICON: Lexicon = {
     'antes', 'originales', 'hasta ahora', 'avant', 'auparavant', 'jusqu ici', 'originales', 'vorher', 'zuvor', 'davor', 'oben', 'ursprünglichen', 'ursprunglichen', 'alten',
     'originais', 'até agora', 'ate agora', 'prima', 'originali', 'finora', 'до этого', 'старые', 'прошл*', '原来', '原來', '原始', '原有', '元の', 'それまで', 'पहले', 'पुराने', 'मूल', 'قبل', 'الاصلي*', 'اصلي*', 'الماضي*', 'ماضي*',
   ],
-  // Not "orders" (en), "commandes" (fr), "ordini" (it): in a shop's tool results they are purchases ("previous orders are listed
-  // below", "les commandes annulées"). They are ORDERS, read only right after "ignore".
+  // Not "orders", "commandes", "ordini": a shop's tool results list previous and cancelled orders ("previous orders are listed
+  // below", "les commandes annulées"); nor Russian "команда", which is also a team ("новая команда поддержки"). They are ORDERS,
+  // read only right after "ignore".
   INSTR: [
     'regra', 'regla', 'regole', 'règle', 'regel',
     'instruction', 'instructions', 'instructed', 'rules', 'rule', 'guidelines', 'guideline', 'directives', 'directive', 'directions', 'commands', 'command',
@@ -78,7 +79,7 @@ export const LEXICON: Lexicon = {
     'anweisungen', 'anweisung', 'instruktionen', 'regeln', 'richtlinien', 'vorgaben', 'befehle', 'anordnungen', 'einschränkungen', 'einschrankungen', 'beschränkungen', 'anleitungen',
     'instruções', 'instrucoes', 'regras', 'diretrizes', 'ordens', 'comandos', 'restrições', 'restricoes', 'orientações', 'orientacoes',
     'istruzioni', 'regole', 'direttive', 'comandi', 'restrizioni', 'linee guida', 'vincoli',
-    'инструкци*', 'указани*', 'правил*', 'команд*', 'ограничени*', 'директив*', 'распоряжени*', 'установк*', 'промпт*',
+    'инструкци*', 'указани*', 'правил*', 'ограничени*', 'директив*', 'распоряжени*', 'установк*', 'промпт*',
     '指令', '指示', '说明', '說明', '规则', '規則', '命令', '限制', '约束', '約束', '设定', '設定', '提示词', '提示詞', '指引', '准则', '準則',
     'ルール', '規則', '制約', 'プロンプト', 'ガイドライン', '命令', '指図',
     'निर्देश*', 'नियम*', 'आदेश*', 'प्रतिबंध*', 'दिशानिर्देश*', 'हिदायत*',

@@ -75,6 +75,8 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     ),
   },
   {
+    // "new system prompt" as a heading or an announcement ("New system prompt: ...", "... is"), not a product's "new system prompt
+    // editor" in a changelog.
     id: 'template.fake_boundary',
     view: 'folded',
     concepts: ['BOUNDARY', 'IGNORE', 'SYSPROMPT'],
@@ -83,7 +85,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     dataTier: 'strong',
     regex: pattern(
       'template.fake_boundary',
-      '\\b(?:end of (?:the )?(?:user |system )?(?:input|prompt|instructions|document|context|conversation|email|data|text)|(?:begin|start) of (?:the )?(?:new |system |real )?(?:instructions|prompt)|(?:system|admin|security) override|new system prompt)\\b',
+      '\\b(?:end of (?:the )?(?:user |system )?(?:input|prompt|instructions|document|context|conversation|email|data|text)|(?:begin|start) of (?:the )?(?:new |system |real )?(?:instructions|prompt)|(?:system|admin|security) override|new system prompt(?=[ \\t]*(?:$|[:.\\-=>#*\\])]|is\\b|follows\\b|below\\b)))',
     ),
   },
   {

@@ -75,7 +75,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'override.ignore_prior', family: 'override', tier: 'medium', dataTier: 'strong', anchor: 'IGNORE_EFF', all: ['PRIOR'], none: ['DATA'], noneAround: ['ARTIFACT', 'MY'], window: 4 },
   { id: 'override.ignore_what_you_were_told', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['GIVEN'], any: ['YOU', 'ALL', 'BEFORE'], window: 6 },
   { id: 'override.ignore_all_before', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ALL', 'BEFORE'], window: 4 },
-  { id: 'override.ignore_everything', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ALL'], window: 2, after: true },
+  { id: 'override.ignore_everything', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ALL'], noneNear: ['TOOLING'], window: 2, after: true },
   { id: 'override.ignore_your', family: 'override', tier: 'weak', dataTier: 'medium', anchor: 'IGNORE_EFF', all: ['YOUR'], window: 1, after: true },
   { id: 'override.ignore_tasks', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['TASK'], any: ['PRIOR', 'ALL', 'BEFORE'], window: 7 },
   { id: 'override.remove_prior_tasks', family: 'override', tier: 'medium', anchor: 'CHANGE', all: ['TASK', 'PRIOR'], window: 6 },
