@@ -87,7 +87,10 @@ beforeAll(async () => {
       roomy: { apiKeys: [{ id: 'roomy-key', sha256: sha256(KEYS.roomy) }], budget: { defaultMaxOutputTokens: 60, tenant: { tokensPerDay: 10_000_000 } } },
     },
     // Short holds and a fast probe keep the outage phase short; the behaviour does not depend on them.
-    budgets: { redis: { host: redis.host, port: redis.port }, onRedisFailure: 'failOpen', reservationTtlSeconds: 3, probeIntervalMs: 200 },
+    // The outage is a killed redis-server (commands fail at once), so the command timeout is generous: the
+    // default 500 ms can fire in a replica whose event loop stalls under 200 concurrent requests on a loaded
+    // machine, which then decides on local budgets while the first test counts on the shared one.
+    budgets: { redis: { host: redis.host, port: redis.port, commandTimeoutMs: 10_000 }, onRedisFailure: 'failOpen', reservationTtlSeconds: 3, probeIntervalMs: 200 },
     audit: { stdout: false },
   };
   const configPath = path.join(dir, 'config.yaml');
