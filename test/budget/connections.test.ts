@@ -18,7 +18,9 @@ afterEach(async () => {
 });
 
 async function exercise(config: BudgetStoreInput): Promise<void> {
-  const budgets = createBudgetService(budgetStoreSchema.parse({ onRedisFailure: 'failClosed', ...config }));
+  // failClosed turns any failed command into a refusal: the command timeout is generous, since the
+  // default 500 ms can fire on a loaded machine when the event loop stalls before the reply is read.
+  const budgets = createBudgetService(budgetStoreSchema.parse({ onRedisFailure: 'failClosed', ...config, redis: { commandTimeoutMs: 10_000, ...config.redis } }));
   services.push(budgets);
   expect(await budgets.start(5000)).toBe(true);
   const t = tenant({ tenant: { tokensPerDay: 100_000, tokensPerMinute: 50_000 }, perCaller: { usdPerDay: 1, concurrentRequests: 4 }, models: { 'claude-sonnet': { tokensPerDay: 50_000 } } });
