@@ -12,6 +12,11 @@ import { auditOfLastRequest, startGateway, type Gateway } from './harness';
 
 const ADMIN_TOKEN = 'admin-token-for-failover-tests';
 const FAILURES = 3;
+/**
+ * How long the breaker stays open. Everything the test checks while it is open (a request served by the
+ * fallback, its audit record, the admin view, the metric) must fit in it on a loaded machine too.
+ */
+const OPEN_SECONDS = 5;
 let gateway: Gateway;
 
 beforeAll(async () => {
@@ -29,7 +34,7 @@ beforeAll(async () => {
       'gpt-4o': { provider: 'openai', pricing: { input: 2.5, output: 10 }, fallbacks: ['gpt-4o-mini'] },
     },
     tenants: base.tenants,
-    routing: { breaker: { consecutiveFailures: FAILURES, openSeconds: 1 } },
+    routing: { breaker: { consecutiveFailures: FAILURES, openSeconds: OPEN_SECONDS } },
   });
 });
 afterAll(async () => {
@@ -73,7 +78,11 @@ describe('breaker failover to the fallback chain and back', () => {
     expect(await breakerMetric()).toMatch(/ 2$/);
 
     // After openSeconds the next request is the half-open probe; it succeeds and the primary is back.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const halfOpenBy = Date.now() + (OPEN_SECONDS + 10) * 1000;
+    while (!(await admin()).breakers.some((b) => b.model === 'gpt-4o' && b.phase === 'half_open')) {
+      if (Date.now() > halfOpenBy) throw new Error('the breaker did not turn half-open');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     gateway.mocks.openai.clearRequests();
     await ask();
     expect(await auditOfLastRequest(gateway)).toMatchObject({ modelServed: 'gpt-4o', route: { reason: 'explicit model gpt-4o; half-open probe' } });
