@@ -2,7 +2,8 @@
  * Everyday prompts and documents, benign, written for this project by a reviewer (not taken from any corpus):
  * role-play setups in six languages, game and data-plan talk with "no rules / no limits", questions in emails,
  * ordinary hyphenation, code questions with camelCase identifiers, sending and forwarding one's own mail; and shop tool results, whose
- * "orders" and "commandes" are purchases, a changelog and a Russian team announcement (added later, with the fixes they pin). The corpus the detector is trained and
+ * "orders" and "commandes" are purchases, a changelog, logs, configs and a Russian team announcement (added later, with the fixes they
+ * pin). The corpus the detector is trained and
  * measured on has almost none of these, so they guard against rules that only the corpus likes.
  */
 export interface EverydayCase {
@@ -105,4 +106,6 @@ export const EVERYDAY_CASES: readonly EverydayCase[] = [
   { channel: 'document', text: "Storico ordini del cliente:\nGli ordini precedenti sono elencati qui sotto.\nOrdine 4471 – consegnato. Ordine 4502 – annullato, rimborso in corso.\nNota: gli ordini annullati vengono rimborsati entro 5 giorni." },
   { channel: 'document', text: "## v2.3.1\n- Fixed: the importer ignored all previous settings after an update.\n- The linter now ignores all files listed in .lintignore.\n- Docs: how to override the default port." },
   { channel: 'document', text: "Коллеги, спасибо всей команде за работу в прошлом квартале!\nНовая команда поддержки начнёт работу в понедельник, предыдущая команда проекта переведена в другой отдел." },
+  { channel: 'document', text: "2024-05-21 08:45:30 INFO  [認証] ユーザー ID 20481 がパスワードを再設定しました(全セッションを無効化)\n2024-05-21 08:46:02 INFO  [設定] 通知設定を更新しました" },
+  { channel: 'document', text: "# values.staging.yaml\nreplicaCount: 2\nenv:\n  LOG_LEVEL: debug\n  FEATURE_AI_ASSISTANT: \"true\"\n  SESSION_TIMEOUT_MINUTES: \"30\"" },
 ];

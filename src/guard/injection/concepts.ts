@@ -294,22 +294,23 @@ function indexOfPosition(wordPos: readonly number[], pos: number): number {
 
 const IGNORE = CONCEPT_ID.IGNORE;
 const TOOLING = CONCEPT_ID.TOOLING;
-const PARTICIPLES = new Set(['ignored', 'overridden', 'disregarded']);
+const PARTICIPLES = new Set(['ignored', 'overridden', 'disregarded', 'ignoriert']);
 const THIRD_PERSON = new Set(['ignores', 'overrides', 'disregards']);
-const PASSIVE_BE = new Set(['be', 'is', 'are', 'been', 'being', 'was', 'were']);
+const PASSIVE_BE = new Set(['be', 'is', 'are', 'been', 'being', 'was', 'were', 'werden', 'wird', 'wurden', 'wurde', 'worden', 'sind', 'ist', 'sein']);
 
 /**
- * An English "ignore" word at `pos` that reports what something does rather than orders it, so it is no IGNORE at all: a log's
- * "override of the previous config", a changelog's "the importer ignored all previous settings", "the linter ignores all files".
- * The passive orders ("previous instructions should be ignored"), and "ignores" keeps its weight unless software is its subject:
- * jailbreaks describe their persona that way ("DeltaGPT disregards all ethical guidelines").
+ * An "ignore" word at `pos` that reports what something does rather than orders it, so it is no IGNORE at all: a log's "override
+ * of the previous config", a changelog's "the importer ignored all previous settings" or "2 Artikel ignoriert", "the linter ignores
+ * all files". The passive orders ("previous instructions should be ignored", "sollen ignoriert werden"), and "ignores" keeps its
+ * weight unless software is its subject: jailbreaks describe their persona that way ("DeltaGPT disregards all ethical guidelines").
  */
 function reportsIgnoring(words: readonly string[], wordPos: readonly number[], hits: readonly ConceptHit[], pos: number): boolean {
   const w = indexOfPosition(wordPos, pos);
   if (w < 0) return false;
   const word = words[w] as string;
   if (words[w + 1] === 'of') return true;
-  if (PARTICIPLES.has(word)) return !(PASSIVE_BE.has(words[w - 1] ?? '') || PASSIVE_BE.has(words[w - 2] ?? ''));
+  // German puts the auxiliary after the participle too ("sollen ignoriert werden").
+  if (PARTICIPLES.has(word)) return ![words[w - 2], words[w - 1], words[w + 1], words[w + 2]].some((x) => PASSIVE_BE.has(x ?? ''));
   if (THIRD_PERSON.has(word)) return hits.some((h) => h.concept === TOOLING && h.pos < pos && h.pos >= pos - 3);
   return false;
 }

@@ -273,6 +273,8 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   MY: [
     'my', 'mine', 'our', 'mi', 'mis', 'nuestro', 'nuestra', 'mon', 'ma', 'mes', 'notre', 'nos', 'mein*', 'unser*', 'meu', 'minha', 'meus', 'minhas', 'nosso', 'nossa', 'mio', 'mia', 'miei', 'mie', 'nostro', 'nostra',
     'мой', 'моя', 'мои', 'моего', 'мою', 'моей', 'наш*', 'я', '我的', '我们的', '私の', '僕の', 'मेरा', 'मेरी', 'मेरे', 'हमारा', 'हमारी', 'حسابي', 'mijn', 'benim', 'moje', 'mój', 'moj', 'saya', '내', '제', 'μου',
+    // The sender's earlier mail, as Chinese and Japanese corrections name it.
+    '先ほどのメール', '先のメール', '前のメール', '前回のメール', '以前のメール', '之前的邮件', '上一封邮件', '之前那封邮件', '上封邮件',
   ],
   /** Talk about passwords as a topic (strength, reset, storage), not a request for one held by the assistant. */
   SECRET_CARE: [

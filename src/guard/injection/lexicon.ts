@@ -80,7 +80,7 @@ export const LEXICON: Lexicon = {
     'instruções', 'instrucoes', 'regras', 'diretrizes', 'ordens', 'comandos', 'restrições', 'restricoes', 'orientações', 'orientacoes',
     'istruzioni', 'regole', 'direttive', 'comandi', 'restrizioni', 'linee guida', 'vincoli',
     'инструкци*', 'указани*', 'правил*', 'ограничени*', 'директив*', 'распоряжени*', 'установк*', 'промпт*',
-    '指令', '指示', '说明', '說明', '规则', '規則', '命令', '限制', '约束', '約束', '设定', '設定', '提示词', '提示詞', '指引', '准则', '準則',
+    '指令', '指示', '说明', '說明', '规则', '規則', '命令', '限制', '约束', '約束', '设定', '提示词', '提示詞', '指引', '准则', '準則',
     'ルール', '規則', '制約', 'プロンプト', 'ガイドライン', '命令', '指図',
     'निर्देश*', 'नियम*', 'आदेश*', 'प्रतिबंध*', 'दिशानिर्देश*', 'हिदायत*',
     'تعليمات*', 'التعليمات*', 'اوامر*', 'الاوامر*', 'قواعد*', 'القواعد*', 'ارشادات*', 'الارشادات*', 'قيود*', 'القيود*', 'توجيهات*', 'التوجيهات*', 'تعليماتك',
@@ -270,9 +270,11 @@ export const LEXICON: Lexicon = {
   I_AM: ['i am', 'i m', 'im', 'soy', 'je suis', 'ich bin', 'eu sou', 'sou', 'io sono', 'я твой', 'я ваш', '我是', '私は', 'मैं', 'انا'],
   NO_LONGER: ['no longer', 'not anymore', 'ya no', 'ne plus', 'n es plus', 'nicht mehr', 'nao mais', 'não mais', 'non piu', 'non più', 'больше не', '不再', 'もう', 'अब नहीं', 'لم تعد', 'لم يعد'],
   /** Text that speaks to the model reading it: out of place in a document or a tool result. */
+  // Not "AI assistant" or "AI agents" alone: configs ("ai_assistant: true"), meeting notes and news name them without speaking to
+  // them ("any AI agent", "human or AI", "AI assistant reading this" do).
   ADDRESS_AI: [
-    'to the ai', 'to the assistant', 'to the model', 'note to the ai', 'note to the assistant', 'note to assistant', 'note to ai', 'system note', 'ai reading this', 'ai agents', 'ai agent',
-    'if you are an ai', 'if you are a language model', 'if you are an llm', 'dear ai', 'dear assistant', 'attention ai', 'hey ai', 'hi ai', 'ai assistant', 'language model reading',
+    'to the ai', 'to the assistant', 'to the model', 'note to the ai', 'note to the assistant', 'note to assistant', 'note to ai', 'system note', 'ai reading this', 'ai agent reading', 'ai agents reading', 'ai assistant reading', 'ai assistants reading', 'human or ai', 'or ai agent', 'any ai agent', 'any ai assistant',
+    'if you are an ai', 'if you are a language model', 'if you are an llm', 'dear ai', 'dear assistant', 'attention ai', 'hey ai', 'hi ai', 'language model reading',
     'when summarizing', 'when summarising', 'when you summarize', 'when you summarise', 'if you summarize', 'if you summarise', 'if asked to summarize', 'while summarizing',
     'para el asistente', 'nota para el asistente', 'para la ia', 'al resumir', 'pour l assistant', 'note pour l assistant', 'pour l ia', 'en resumant', 'a l ia',
     'fur die ki', 'für die ki', 'hinweis fur die ki', 'an die ki', 'an den assistenten', 'beim zusammenfassen', 'para o assistente', 'para a ia', 'ao resumir', 'per l assistente', 'per l ia', 'nel riassumere',
