@@ -12,7 +12,7 @@
  * characters, look-alikes, leetspeak, encodings): concealment is reported separately (`concealment`).
  */
 import type { SegmentChannel } from '../../llm';
-import { tagConcepts, type Tokens } from './concepts';
+import { CONCEPT_ID, tagConcepts, type Tokens } from './concepts';
 import { DEFAULT_DECODE_LIMITS, findEncoded, type EncodingKind } from './decode';
 import { extractFeatures } from './features';
 import { loadModels, logitOf, score, sigmoid, type InjectionModels } from './model';
@@ -216,17 +216,20 @@ export class InjectionDetector {
     let bestTask = 0;
     let bestRules: RuleHit[] = [];
     let docStems: Map<string, number> | undefined;
+    const aboutAttacks = tokens.hits.some((h) => h.concept === ATTACK_TOPIC || h.concept === JAILBREAK_WORD) && tokens.hits.some((h) => h.concept === REPORTING);
     for (const line of dataLines(folded)) {
       const lineTokens = tagConcepts(line, ascii || undefined);
       if (lineTokens.words.length === 0 && lineTokens.cjk.length === 0) continue;
       let lineRules = dataLineRules(line, lineTokens);
+      const reported = aboutAttacks && reportsOn(lineTokens);
+      if (reported) lineRules = lineRules.map((r) => (r.tier === 'weak' ? r : { ...r, tier: 'weak' }));
       if (lineRules.some((r) => r.rule === QUESTION_LINE) && (smallTalk(lineTokens) || onTopic(lineTokens.words, docStems ?? (docStems = stemCounts(tokens.words))))) {
         lineRules = lineRules.filter((r) => r.rule !== QUESTION_LINE);
       }
       const f = extractFeatures(lineTokens, this.models.prompt.bits);
       const zp = score(this.models.prompt, f);
       const zt = score(this.models.task, f) + this.options.taskOffset;
-      const zc = Math.max(zp, zt);
+      const zc = reported ? zp - REPORTED_SHIFT : Math.max(zp, zt);
       const z = combine(zc, lineRules);
       bestClassifier = Math.max(bestClassifier, sigmoid(zp));
       bestTask = Math.max(bestTask, sigmoid(zt));
@@ -242,6 +245,32 @@ export class InjectionDetector {
 }
 
 const QUESTION_LINE = 'address.question_line';
+const ATTACK_TOPIC = CONCEPT_ID.ATTACK_TOPIC;
+const JAILBREAK_WORD = CONCEPT_ID.JAILBREAK_WORD;
+const REPORTING = CONCEPT_ID.REPORTING;
+const SPEAKS_TO_READER = new Set([CONCEPT_ID.YOU, CONCEPT_ID.YOUR, CONCEPT_ID.ADDRESS_AI]);
+const ORDER_VERBS = new Set((['IGNORE', 'REVEAL', 'SEND', 'SAY', 'GEN_TASK', 'FOLLOW', 'CALL', 'ACT', 'CHANGE', 'POLITE', 'STOP', 'ATTENTION'] as const).map((c) => CONCEPT_ID[c]));
+/** Classifier logit taken off a line that reports on attacks (before damping). */
+const REPORTED_SHIFT = 2;
+
+/**
+ * A line of a document that reports on attacks on language models (news, research, a security blog: it names the attack and who
+ * found or did it) and speaks to no one: no "you", "your", "AI reading this", and it names a reporter or does not open with an order
+ * ("Researchers say: ignore..." reports). Its rules count
+ * as weak and its classifier score is lowered: the article describes what an injection says ("the prompts try to convince
+ * chatbots to ignore their safety rules"). A planted order keeps its weight: it addresses its reader or opens with the verb.
+ */
+function reportsOn(line: Tokens): boolean {
+  let reporter = false;
+  let order = false;
+  for (const h of line.hits) {
+    if (SPEAKS_TO_READER.has(h.concept)) return false;
+    if (h.concept === REPORTING) reporter = true;
+    else if (h.pos <= 1 && ORDER_VERBS.has(h.concept)) order = true;
+  }
+  return reporter || !order;
+}
+
 const STEM = 5;
 
 /** How often each content-word stem (first STEM characters of words of STEM or more) occurs in a text. */

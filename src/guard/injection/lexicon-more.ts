@@ -139,7 +139,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -213,6 +213,28 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
    * instructions only when ignored ("IGNORE THE ORDERS", "игнорируй все предыдущие команды").
    */
   ORDERS: ['orders', 'commandes', 'ordini', 'команд*'],
+  /** Attacks on language models as a subject (news, blogs, research): with REPORTING, a document that reports on them. */
+  ATTACK_TOPIC: [
+    'prompt injection', 'prompt injections', 'prompt-injection', 'prompt-injections', 'jailbreak prompts', 'jailbreaks', 'jailbreaking',
+    'inyeccion de prompt', 'inyeccion de prompts', 'inyecciones de prompt', 'injection de prompt', 'injections de prompt', 'injection d instructions',
+    'prompt-injektion', 'prompt-injektionen', 'injecao de prompt', 'injecoes de prompt', 'iniezione di prompt', 'iniezioni di prompt',
+    'промпт-инъекци*', 'инъекци* промпт*', 'инъекци* подсказ*', 'внедрени* промпт*', '提示词注入', '提示注入', '提示詞注入', 'プロンプトインジェクション', 'プロンプト・インジェクション',
+    'प्रॉम्प्ट इंजेक्शन', 'प्रॉम्प्ट इंजेक्शन', 'जेलब्रेक', 'حقن الاوامر', 'حقن التعليمات', 'حقن الموجه', 'كسر حمايه',
+  ],
+  /** Third-person reporting ("researchers showed", "according to", "attackers hide"): a sentence that tells of something, not an order. */
+  REPORTING: [
+    'researchers', 'researcher', 'experts', 'expert', 'analysts', 'report', 'reports', 'reported', 'according to', 'study', 'warn', 'warns', 'warned', 'demonstrated', 'showed', 'shown',
+    'attackers', 'attacker', 'hackers', 'criminals', 'scammers', 'vendor', 'vendors', 'said', 'says',
+    'investigadores', 'expertos', 'especialistas', 'segun', 'informe', 'advierten', 'demostrado', 'demostraron', 'atacantes', 'estafadores',
+    'chercheurs', 'experts', 'selon', 'rapport', 'alertent', 'ont montre', 'attaquants', 'pirates', 'escrocs',
+    'forscher', 'forschende', 'experten', 'expertinnen', 'laut', 'bericht', 'warnen', 'gezeigt', 'angreifer', 'betruger',
+    'pesquisadores', 'especialistas', 'segundo', 'relatorio', 'alertam', 'mostraram', 'atacantes', 'golpistas', 'criminosos',
+    'ricercatori', 'esperti', 'secondo', 'rapporto', 'avvertono', 'dimostrato', 'aggressori', 'attaccanti', 'truffatori',
+    'исследовател*', 'эксперт*', 'по данным', 'по словам', 'отчет*', 'отчёт*', 'злоумышленник*', 'мошенник*', 'предупреждают',
+    '研究人员', '研究者', '专家', '專家', '报告', '報告', '据', '攻击者', '攻擊者', '黑客', '骗子', '専門家', '報告書', '攻撃者', 'によると', '研究チーム',
+    'शोधकर्ता', 'शोधकर्ताओं', 'विशेषज्ञ', 'विशेषज्ञों', 'रिपोर्ट', 'हमलावर', 'के अनुसार', 'ठग',
+    'باحثون', 'الباحثين', 'باحثين', 'خبراء', 'الخبراء', 'تقرير', 'المهاجمين', 'المهاجمون', 'وفقا', 'محتالون',
+  ],
   /** Negation as an order ("do not", "never", "不要", "しないで"), not as a statement ("we did not notify the users"). */
   DONT: [
     'do not', 'don t', 'dont', 'never', 'must not', 'mustn', 'should not', 'shouldn', 'no', 'nunca', 'ne', 'jamais', 'nicht', 'nie', 'niemals', 'não', 'nao', 'non', 'mai', 'не', 'никогда',
