@@ -11,11 +11,13 @@
  */
 import { EXTRA_CONCEPT_LEXICON } from './lexicon-more';
 
+// New concepts go at the end: a concept's index seeds its hashed classifier features, so an insertion reshuffles every feature
+// after it and retraining moves borderline rows for no reason of its own.
 export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
   'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI', 'CODEREF',
-  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS', 'ATTACK_TOPIC', 'REPORTING',
+  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS', 'ATTACK_TOPIC', 'REPORTING', 'CANCELLED',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
@@ -192,11 +194,17 @@ export const LEXICON: Lexicon = {
     'policy', 'policies', 'content policy', 'usage policy', 'guidelines', 'ethics', 'ethical', 'morals', 'moral', 'morality', 'safety', 'censorship', 'filters', 'filtering', 'openai', 'terms of service', 'principles', 'legality',
     'política', 'politica', 'políticas', 'ética', 'etica', 'moral', 'censura', 'politique', 'éthique', 'ethique', 'richtlinie', 'ethik', 'zensur', 'moralischen', 'política de conteúdo', 'etica', 'политик*', 'этик*', 'мораль', 'цензур*', '政策', '道德', '伦理', '倫理', '审查', '審查', 'ポリシー', '倫理', 'नीति', 'नैतिक*', 'سياسه', 'اخلاق*',
   ],
+  // Declared void, as only instructions are. What operations do to sessions, tokens, orders and features (cancelled, revoked,
+  // removed, disabled) is CANCELLED, read with instructions and a qualifier only.
   VOID: [
-    'irrelevant', 'void', 'obsolete', 'invalid', 'cancelled', 'canceled', 'revoked', 'null', 'no longer apply', 'no longer valid', 'do not apply', 'don t apply', 'superseded', 'overridden', 'replaced', 'deprecated', 'suspended', 'lifted', 'disabled', 'removed',
-    'irrelevantes', 'irrelevante', 'nulas', 'anuladas', 'obsoletas', 'ya no aplican', 'ya no son válidas', 'caduques', 'annulées', 'ne s appliquent plus', 'obsolètes', 'irrelevant', 'ungültig', 'ungultig', 'aufgehoben', 'hinfällig', 'hinfallig', 'nicht mehr gültig', 'gelten nicht mehr',
-    'irrelevantes', 'anuladas', 'não se aplicam', 'revogadas', 'irrilevanti', 'annullate', 'non valgono più', 'revocate', 'недействительн*', 'отменены', 'неактуальн*', 'больше не действуют', 'аннулирован*',
-    '无效', '無效', '作废', '作廢', '不再适用', '不再適用', '已取消', '已解除', '無効', '撤回', '適用されません', 'अमान्य', 'रद्द', 'लागू नहीं', 'ملغا*', 'ملغي*', 'لاغيه', 'باطل*', 'لم تعد',
+    'irrelevant', 'void', 'obsolete', 'invalid', 'null', 'no longer apply', 'no longer valid', 'do not apply', 'don t apply', 'superseded', 'overridden',
+    'irrelevantes', 'irrelevante', 'nulas', 'obsoletas', 'ya no aplican', 'ya no son válidas', 'caduques', 'ne s appliquent plus', 'obsolètes', 'irrelevant', 'ungültig', 'ungultig', 'hinfällig', 'hinfallig', 'nicht mehr gültig', 'gelten nicht mehr',
+    'irrelevantes', 'não se aplicam', 'irrilevanti', 'non valgono più', 'недействительн*', 'неактуальн*', 'больше не действуют',
+    '无效', '無效', '作废', '作廢', '不再适用', '不再適用', '無効', '適用されません', 'अमान्य', 'लागू नहीं', 'لاغيه', 'باطل*', 'لم تعد',
+  ],
+  CANCELLED: [
+    'cancelled', 'canceled', 'revoked', 'replaced', 'deprecated', 'suspended', 'lifted', 'disabled', 'removed',
+    'anuladas', 'annulées', 'aufgehoben', 'revogadas', 'annullate', 'revocate', 'отменены', 'аннулирован*', '已取消', '已解除', '撤回', 'रद्द', 'ملغا*', 'ملغي*',
   ],
   NEG: [
     'not', 'don', 'dont', 'never', 'do not', 'doesn', 'isn', 'shouldn', 'mustn', 'no', 'nor', 'without',

@@ -80,6 +80,9 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'override.ignore_tasks', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['TASK'], any: ['PRIOR', 'ALL', 'BEFORE'], window: 7 },
   { id: 'override.remove_prior_tasks', family: 'override', tier: 'medium', anchor: 'CHANGE', all: ['TASK', 'PRIOR'], window: 6 },
   { id: 'override.void_instructions', family: 'override', tier: 'medium', anchor: 'VOID', all: ['INSTR'], window: 6 },
+  // Instructions cancelled, revoked or lifted: only with a qualifier ("all previous rules are cancelled", "your restrictions have been
+  // lifted"), since a changelog removes legacy commands and a log revokes all previous sessions.
+  { id: 'override.cancel_instructions', family: 'override', tier: 'medium', anchor: 'CANCELLED', all: ['INSTR'], any: ['ALL', 'PRIOR', 'BEFORE', 'YOUR', 'SYSPROMPT'], window: 6 },
   { id: 'override.void_prior', family: 'override', tier: 'medium', anchor: 'VOID', any: ['PRIOR', 'BEFORE'], all: ['ALL'], window: 8 },
   { id: 'override.new_instructions', family: 'override', tier: 'weak', dataTier: 'medium', anchor: 'NEW', all: ['INSTR'], window: 2, after: true },
   { id: 'override.new_instructions_for_you', family: 'override', tier: 'medium', anchor: 'NEW', all: ['INSTR'], any: ['YOU', 'NOW'], none: ['HOWTO'], window: 4 },
@@ -131,7 +134,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // instructions no longer apply"); old instructions "no longer to be used" in meeting notes are nobody's.
   { id: 'jailbreak.no_longer_assistant', family: 'jailbreak', tier: 'medium', anchor: 'NO_LONGER', any: ['AI', 'FOLLOW', 'POLICY', 'INSTR'], window: 4, anyAfter: true },
   { id: 'jailbreak.your_rules_no_longer', family: 'jailbreak', tier: 'medium', anchor: 'NO_LONGER', all: ['INSTR'], any: ['YOUR', 'PRIOR', 'ALL', 'AI'], window: 5 },
-  { id: 'jailbreak.policy_void', family: 'jailbreak', tier: 'weak', anchor: 'POLICY', any: ['UNRESTRICTED', 'VOID'], window: 5 },
+  { id: 'jailbreak.policy_void', family: 'jailbreak', tier: 'weak', anchor: 'POLICY', any: ['UNRESTRICTED', 'VOID', 'CANCELLED'], window: 5 },
   // "Never refuse", "do not apologize", "entschuldige dich nie": the negation before the verb, or right after it (German). Further after,
   // it negates something else ("вежливо отказывал на вопросы не по теме": refused questions that are off topic).
   { id: 'jailbreak.never_refuse', family: 'jailbreak', tier: 'medium', anchor: 'REFUSE', any: ['NEG', 'ALWAYS'], window: 3, anyBefore: true },
