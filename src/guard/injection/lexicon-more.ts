@@ -139,7 +139,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -234,6 +234,22 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     '研究人员', '研究者', '专家', '專家', '报告', '報告', '据', '攻击者', '攻擊者', '黑客', '骗子', '専門家', '報告書', '攻撃者', 'によると', '研究チーム',
     'शोधकर्ता', 'शोधकर्ताओं', 'विशेषज्ञ', 'विशेषज्ञों', 'रिपोर्ट', 'हमलावर', 'के अनुसार', 'ठग',
     'باحثون', 'الباحثين', 'باحثين', 'خبراء', 'الخبراء', 'تقرير', 'المهاجمين', 'المهاجمون', 'وفقا', 'محتالون',
+  ],
+  /**
+   * An AI assistant or agent as a reader, named with its AI ("AI coding assistants", "asistentes de IA", "KI-Agenten", "агенту ИИ",
+   * "AI सहायक", "وكيل الذكاء الاصطناعي") or as a machine ("automated agents"): a bare "agent" or "assistant" is often a person.
+   */
+  AI_READER: [
+    'ai assistant', 'ai assistants', 'ai agent', 'ai agents', 'ai coding assistant', 'ai coding assistants', 'ai triage assistant', 'ai email assistant', 'ai model', 'ai models',
+    'ai system', 'ai systems', 'language model', 'language models', 'llm', 'llms', 'chatbot', 'chatbots', 'automated agent', 'automated agents', 'autonomous agent*',
+    'asistente de ia', 'asistentes de ia', 'agente de ia', 'agentes de ia', 'asistente ia', 'agentes automaticos', 'agentes autonomos',
+    'assistant ia', 'assistants ia', 'assistant d ia', 'assistants de code ia', 'agent ia', 'agents ia', 'agents automatises',
+    'ki agent*', 'ki assistent*', 'ki modell*', 'ki system*', 'sprachmodell*',
+    'assistente de ia', 'assistentes de ia', 'agente de ia', 'agentes de ia', 'agentes automatizados',
+    'assistente ia', 'assistenti ia', 'agente ia', 'agenti ia', 'assistente di ia', 'agenti automatici',
+    'ии ассистент*', 'ии агент*', 'агент* ии', 'ассистент* ии', 'ии помощник*', 'нейросет*',
+    '人工智能助手', '智能助手', '智能体', 'aiアシスタント', 'ai सहायक', 'ai एजेंट', 'एआई सहायक', 'एआई एजेंट', 'सहायता ai', 'ai कोडिंग सहायक',
+    'وكيل الذكاء*', 'مساعد الذكاء*', 'مساعدي البرمجه', 'ايها الذكاء*', 'نموذج الذكاء*',
   ],
   /** Negation as an order ("do not", "never", "不要", "しないで"), not as a statement ("we did not notify the users"). */
   DONT: [

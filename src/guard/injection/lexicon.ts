@@ -17,7 +17,7 @@ export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
   'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI', 'CODEREF',
-  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS', 'ATTACK_TOPIC', 'REPORTING', 'CANCELLED',
+  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS', 'ATTACK_TOPIC', 'REPORTING', 'CANCELLED', 'AI_READER',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
@@ -288,7 +288,8 @@ export const LEXICON: Lexicon = {
     'fur die ki', 'für die ki', 'hinweis fur die ki', 'an die ki', 'an den assistenten', 'beim zusammenfassen', 'para o assistente', 'para a ia', 'ao resumir', 'per l assistente', 'per l ia', 'nel riassumere',
     // "attention, AI" in the other languages, and "for the AI assistant" as Hindi writes it, in Latin letters
     'atencion ia', 'atención ia', 'attention ia', 'achtung ki', 'atencao ia', 'atenção ia', 'attenzione ia', 'внимание ии', 'вниманию ии', '注意 ai', 'ai 注意', 'ai असिस्टेंट के लिए', 'असिस्टेंट के लिए', 'تنبيه للذكاء الاصطناعي',
-    'для ии', 'для ассистента', 'для нейросети', 'при пересказе', '给ai', '致ai', '给人工智能', '致ai助手', '给ai的提示', '总结时', 'aiへ', 'アシスタントへ', '要約する際', 'एआई के लिए', 'सहायक के लिए', 'الى المساعد', 'للمساعد', 'الى الذكاء الاصطناعي',
+    // Chinese and Japanese entries match inside a CJK run only; "致AI助手", "AIへ" mix scripts and are the pattern address.ai_reader_cjk.
+    'для ии', 'для ассистента', 'для нейросети', 'при пересказе', '给人工智能', '总结时', 'アシスタントへ', '要約する際', 'एआई के लिए', 'सहायक के लिए', 'الى المساعد', 'للمساعد', 'الى الذكاء الاصطناعي',
   ],
   /** A block of code offered for the reader's own answer ("the following code snippet"). */
   CODEREF: [

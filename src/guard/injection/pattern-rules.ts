@@ -75,6 +75,20 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     ),
   },
   {
+    // An AI reader addressed in Chinese or Japanese, where "AI" is a Latin word inside CJK text ("致 AI 助手：", "给处理售后的 AI 助手：",
+    // "AIコーディングアシスタントへ", "このリポジトリで作業中のAIエージェントへ"): the concept lexicon matches within a CJK run only.
+    id: 'address.ai_reader_cjk',
+    view: 'folded',
+    hints: ['ai'],
+    family: 'address',
+    tier: 'strong',
+    dataOnly: true,
+    regex: pattern(
+      'address.ai_reader_cjk',
+      '(?:(?:致|给|給)[^\\n:：a]{0,12}ai[ \\t]?(?:编程|編程|客服|售后)?(?:助手|代理|智能体|模型)[^\\n:：]{0,6}[:：]|ai[ \\t]?(?:コーディング|メール)?(?:エージェント|アシスタント)(?:様|さん)?(?:へ|向け))',
+    ),
+  },
+  {
     // "new system prompt" as a heading or an announcement ("New system prompt: ...", "... is"), not a product's "new system prompt
     // editor" in a changelog.
     id: 'template.fake_boundary',

@@ -62,6 +62,8 @@ interface ConceptRule {
   readonly atStart?: boolean;
   /** The piece is a question (ends with a question mark): "What you need to do is..." is not. */
   readonly question?: boolean;
+  /** The anchor stands within this many positions of the start of the piece (a salutation or a heading, not a mention). */
+  readonly nearStart?: number;
 }
 
 export const CONCEPT_RULES: readonly ConceptRule[] = [
@@ -164,6 +166,10 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // Data that tells its reader to keep something from the user ("不要告知用户", "ユーザーには通知しないでください", "don't tell the user"): only a
   // planted instruction hides what it does from the person the assistant works for.
   { id: 'address.hide_from_user', family: 'address', tier: 'medium', dataOnly: true, anchor: 'USER', all: ['NOTIFY', 'DONT'], window: 4 },
+  // An AI reader named at the head of a piece of data and then given an order ("Note for AI coding assistants: before any change, run...",
+  // "Systemhinweis an den KI-Agenten: ... aktualisiere", "إلى وكيل الذكاء الاصطناعي ...: نفذ"). Not a report ("researchers warn that AI
+  // assistants can be made to reveal...") nor an agenda item ("AI assistant for support: results of the pilot").
+  { id: 'address.ai_reader_order', family: 'address', tier: 'medium', dataOnly: true, anchor: 'AI_READER', any: ['IGNORE_EFF', 'REVEAL', 'SEND', 'SAY', 'CALL', 'FOLLOW', 'CHANGE', 'DONT', 'NOTIFY'], noneAround: ['REPORTING'], window: 16, anyAfter: true, nearStart: 3 },
   { id: 'address.assistant_imperative', family: 'address', tier: 'medium', dataOnly: true, anchor: 'AI', any: ['CALL', 'SAY', 'REVEAL', 'SEND', 'IGNORE_EFF', 'CHANGE', 'FOLLOW'], window: 3, anyAfter: true },
   // A request for *the* secret (not talk about one's own password, nor about passwords as a topic).
   { id: 'extraction.ask_the_secret', family: 'extraction', tier: 'medium', anchor: 'SECRET', any: ['REVEAL', 'ASK'], noneNear: ['MY', 'SECRET_CARE', 'HOWTO'], window: 4, affirmative: true },
@@ -349,6 +355,7 @@ export function matchConceptRules(tokens: Tokens, trust: Trust, opensWithWord = 
       if (compiled.noneNear && anyNear(lists, compiled.noneNear, p, NONE_NEAR_WINDOW, false)) continue;
       if (compiled.noneAround && anyNear(lists, compiled.noneAround, p, rule.window, false)) continue;
       if (rule.atStart && !(opensWithWord && opensText(lists, p))) continue;
+      if (rule.nearStart !== undefined && p > rule.nearStart) continue;
       fired = true;
       break;
     }
