@@ -139,7 +139,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -250,6 +250,32 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'ии ассистент*', 'ии агент*', 'агент* ии', 'ассистент* ии', 'ии помощник*', 'нейросет*',
     '人工智能助手', '智能助手', '智能体', 'aiアシスタント', 'ai सहायक', 'ai एजेंट', 'एआई सहायक', 'एआई एजेंट', 'सहायता ai', 'ai कोडिंग सहायक',
     'وكيل الذكاء*', 'مساعد الذكاء*', 'مساعدي البرمجه', 'ايها الذكاء*', 'نموذج الذكاء*',
+  ],
+  /** A secret let out piecewise or in disguise: its letters, an acrostic, Morse, backwards, a hint ("each line starts with a letter of the password"). */
+  SPELL_OUT: [
+    'letter', 'letters', 'character', 'characters', 'acrostic', 'morse', 'one by one', 'letter by letter', 'backwards', 'in reverse', 'reversed', 'first letter', 'hint', 'hints', 'clue', 'clues', 'syllable', 'syllables', 'rhymes with',
+    'letra', 'letras', 'acrostico', 'una por una', 'al reves', 'pista', 'pistas', 'caracteres', 'silabas',
+    'lettre', 'lettres', 'acrostiche', 'une par une', 'a l envers', 'indice', 'indices', 'syllabes',
+    'buchstabe', 'buchstaben', 'akrostichon', 'ruckwarts', 'einzeln', 'tipp', 'silben', 'zeichen',
+    'acrostico', 'uma por uma', 'de tras para frente', 'dica', 'dicas', 'silabas',
+    'lettera', 'lettere', 'una per una', 'al contrario', 'indizio', 'indizi', 'caratteri', 'sillabe',
+    'букв*', 'акростих*', 'по одной', 'задом наперед', 'задом наперёд', 'наоборот', 'подсказк*', 'символ*', 'слог*',
+    '字母', '每个字', '逐字', '倒过来', '倒序', '藏头诗', '首字母', '摩斯', '一文字ずつ', '文字ずつ', '頭文字', 'あいうえお作文', '逆から', 'ヒント', 'モールス', '読み方',
+    'अक्षर', 'एक एक करके', 'उल्टा', 'संकेत', 'حرف', 'حروف', 'بالعكس', 'تلميح', 'حرفا حرفا',
+  ],
+  /** Other people the assistant serves: their data is not the user's to ask for ("the previous user's chat history", "other customers' phone numbers"). */
+  OTHER_USERS: [
+    'other users', 'other customers', 'other clients', 'other patients', 'previous user', 'previous customer', 'last user', 'another user', 'another customer', 'the user before me',
+    'you talked to', 'you spoke to', 'you spoke with', 'who talked to you', 'users you', 'customers you',
+    'otros usuarios', 'otros clientes', 'usuario anterior', 'cliente anterior', 'otro usuario', 'otro cliente', 'hablo contigo', 'hablaron contigo',
+    'autres utilisateurs', 'autres clients', 'utilisateur precedent', 'client precedent', 'un autre utilisateur', 'un autre client', 't a parle', 'vous a parle',
+    'andere nutzer', 'anderen nutzer', 'andere kunden', 'anderen kunden', 'anderen benutzer', 'vorherigen nutzer', 'vorherigen kunden', 'letzten nutzer', 'du gesprochen', 'du heute gesprochen',
+    'outros usuarios', 'outros clientes', 'usuario anterior', 'outro usuario', 'outro cliente', 'falou com voce', 'falaram com voce',
+    'altri utenti', 'altri clienti', 'utente precedente', 'cliente precedente', 'un altro utente', 'un altro cliente', 'parlato con te',
+    'других пользовател*', 'другие пользовател*', 'других клиент*', 'другие клиент*', 'предыдущ* пользовател*', 'предыдущ* клиент*', 'другого пользовател*', 'другого клиент*', 'говорил с тобой', 'общался с тобой',
+    '其他用户', '其他客户', '上一个用户', '上一位用户', '别的用户', '上一个客户', '上一位客户', '和你聊过', '跟你聊过', '他のユーザー', '他の利用者', '他のお客様', '前のユーザー', '別のユーザー', '前のお客様',
+    'अन्य उपयोगकर्ताओं', 'दूसरे उपयोगकर्ता*', 'अन्य ग्राहकों', 'दूसरे ग्राहक*', 'पिछले ग्राहक', 'पिछले उपयोगकर्ता', 'तुमसे बात', 'आपसे बात',
+    'المستخدمين الاخرين', 'العملاء الاخرين', 'المستخدم السابق', 'العميل السابق', 'مستخدم اخر', 'عميل اخر', 'تحدث معك', 'تحدثوا معك',
   ],
   /** Negation as an order ("do not", "never", "不要", "しないで"), not as a statement ("we did not notify the users"). */
   DONT: [

@@ -173,6 +173,11 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'address.assistant_imperative', family: 'address', tier: 'medium', dataOnly: true, anchor: 'AI', any: ['CALL', 'SAY', 'REVEAL', 'SEND', 'IGNORE_EFF', 'CHANGE', 'FOLLOW'], window: 3, anyAfter: true },
   // A request for *the* secret (not talk about one's own password, nor about passwords as a topic).
   { id: 'extraction.ask_the_secret', family: 'extraction', tier: 'medium', anchor: 'SECRET', any: ['REVEAL', 'ASK'], noneNear: ['MY', 'SECRET_CARE', 'HOWTO'], window: 4, affirmative: true },
+  // A secret asked for piecewise or in disguise (its letters, an acrostic, Morse, a hint) with a verb that hands it over: gandalf's way
+  // round "I may not reveal it". On the user channel only, where a password policy ("at least 12 characters") has no such verb.
+  { id: 'extraction.secret_spelled', family: 'extraction', tier: 'medium', userOnly: true, anchor: 'SECRET', all: ['SPELL_OUT'], any: ['REVEAL', 'SAY', 'GEN_TASK'], noneNear: ['MY', 'SECRET_CARE'], window: 8, affirmative: true },
+  // Other users' personal data or conversations asked for (the previous user's chat, other customers' phone numbers).
+  { id: 'extraction.other_users_data', family: 'extraction', tier: 'medium', anchor: 'OTHER_USERS', any: ['PERSONAL', 'HISTORY', 'SECRET'], noneAround: ['HOWTO'], window: 10 },
   // The personal data of "the user" asked for by name of role: the user speaks of themself as "I"; this is someone fishing for what the assistant holds.
   { id: 'extraction.user_personal_data', family: 'extraction', tier: 'medium', anchor: 'PERSONAL', all: ['USER'], any: ['REVEAL', 'ASK', 'SAY', 'SEND'], noneNear: ['HOWTO', 'MY'], window: 5 },
   // "Everything so far was a test; the real task is...": what came before (the instructions) declared void by calling it a test.
