@@ -13,7 +13,7 @@ interface PatternRule {
   readonly id: string;
   /** The regex runs only when one of these substrings occurs (a cheap pre-filter)... */
   readonly hints?: readonly string[];
-  /** ...or, for word patterns, when one of these concepts occurs in the text (cheaper still: already tagged). */
+  /** ...and, for word patterns, when one of these concepts occurs in the text (cheaper still: already tagged). Both, when both are given. */
   readonly concepts?: readonly Concept[];
   readonly family: Family;
   readonly tier: Tier;
@@ -81,6 +81,8 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     id: 'extraction.starting_with_you_are',
     view: 'folded',
     concepts: ['PRIOR', 'BEFORE', 'ABOVE_MESSAGE', 'SYSPROMPT', 'INSTR'],
+    // The quote marks the folded text can hold: most texts have none, and the regex has no literal prefix to skip ahead on.
+    hints: ['"', "'", '“', '«', '„', '「', '‘', '『'],
     family: 'extraction',
     tier: 'medium',
     regex: pattern('extraction.starting_with_you_are', '(?:(?:start(?:ing)?|begin(?:ning)?|from) (?:with |at )?(?:the (?:phrase|words?|sentence|line|text) )?["\'“”«»„「」『』‘’] ?you(?: a|\')re|(?:empezando|comenzando|a partir) (?:por|con|de) (?:la frase |las palabras )?["\'“”«»„「」『』‘’] ?(?:tu eres|eres|usted es)|(?:en commencant|a partir) (?:par|de) (?:la phrase |les mots )?["\'“”«»„「」『』‘’] ?(?:tu es|vous etes)|(?:beginnend mit|ab|angefangen (?:mit|bei)) (?:dem satz |den worten )?["\'“”«»„「」『』‘’] ?(?:du bist|sie sind)|(?:comecando|a partir) (?:por|com|de) (?:a frase |as palavras )?["\'“”«»„「」『』‘’] ?(?:voce e|tu es)|(?:a partire da|iniziando (?:da|con)|cominciando (?:da|con)) (?:la frase |le parole )?["\'“”«»„「」『』‘’] ?(?:tu sei|sei|lei e)|начиная (?:с|со) (?:слов |фразы )?["\'“”«»„「」『』‘’] ?(?:ты|вы)|从["\'“”«»„「」『』‘’](?:你是|您是)["\'“”«»„「」『』‘’]?(?:开始|開始)|["\'“”«»„「」『』‘’](?:あなたは|君は)["\'“”«»„「」『』‘’]?(?:から|より)|["\'“”«»„「」『』‘’] ?(?:तुम|आप)["\'“”«»„「」『』‘’]? से शुरू|(?:بدءا|ابتداء) من (?:عباره |كلمه )?["\'“”«»„「」『』‘’] ?انت)'),
@@ -242,7 +244,8 @@ export function matchPatternRules(text: string, folded: string, tokens: Tokens, 
       present ??= conceptsPresent(tokens);
       const seen = present;
       if (!(PATTERN_CONCEPT_IDS[r] as readonly number[]).some((c) => seen[c] === 1)) continue;
-    } else if (rule.hints && !rule.hints.some((h) => subject.includes(h))) continue;
+    }
+    if (rule.hints && !rule.hints.some((h) => subject.includes(h))) continue;
     rule.regex.lastIndex = 0;
     if (rule.regex.test(subject)) out.push({ rule: rule.id, family: rule.family, tier: tierFor(rule, trust) });
   }
