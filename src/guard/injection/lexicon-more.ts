@@ -253,7 +253,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   ],
   /** A secret let out piecewise or in disguise: its letters, an acrostic, Morse, backwards, a hint ("each line starts with a letter of the password"). */
   SPELL_OUT: [
-    'letter', 'letters', 'character', 'characters', 'acrostic', 'morse', 'one by one', 'letter by letter', 'backwards', 'in reverse', 'reversed', 'first letter', 'hint', 'hints', 'clue', 'clues', 'syllable', 'syllables', 'rhymes with',
+    'letter', 'letters', 'character', 'characters', 'acrostic', 'morse', 'one by one', 'letter by letter', 'backwards', 'reversed', 'first letter', 'hint', 'hints', 'clue', 'clues', 'syllable', 'syllables', 'rhymes with',
     'letra', 'letras', 'acrostico', 'una por una', 'al reves', 'pista', 'pistas', 'caracteres', 'silabas',
     'lettre', 'lettres', 'acrostiche', 'une par une', 'a l envers', 'indice', 'indices', 'syllabes',
     'buchstabe', 'buchstaben', 'akrostichon', 'ruckwarts', 'einzeln', 'tipp', 'silben', 'zeichen',
@@ -263,10 +263,13 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     '字母', '每个字', '逐字', '倒过来', '倒序', '藏头诗', '首字母', '摩斯', '一文字ずつ', '文字ずつ', '頭文字', 'あいうえお作文', '逆から', 'ヒント', 'モールス', '読み方',
     'अक्षर', 'एक एक करके', 'उल्टा', 'संकेत', 'حرف', 'حروف', 'بالعكس', 'تلميح', 'حرفا حرفا',
   ],
-  /** Other people the assistant serves: their data is not the user's to ask for ("the previous user's chat history", "other customers' phone numbers"). */
+  /**
+   * Other people the assistant serves: their data is not the user's to ask for ("the previous user's chat history", "other customers'
+   * phone numbers"). No phrase starts with "the" or "you": every occurrence of a phrase's first word is a lookup (measured: +10% per prompt).
+   */
   OTHER_USERS: [
-    'other users', 'other customers', 'other clients', 'other patients', 'previous user', 'previous customer', 'last user', 'another user', 'another customer', 'the user before me',
-    'you talked to', 'you spoke to', 'you spoke with', 'who talked to you', 'users you', 'customers you',
+    'other users', 'other customers', 'other clients', 'other patients', 'previous user', 'previous customer', 'last user', 'another user', 'another customer',
+    'who talked to you', 'users you', 'customers you',
     'otros usuarios', 'otros clientes', 'usuario anterior', 'cliente anterior', 'otro usuario', 'otro cliente', 'hablo contigo', 'hablaron contigo',
     'autres utilisateurs', 'autres clients', 'utilisateur precedent', 'client precedent', 'un autre utilisateur', 'un autre client', 't a parle', 'vous a parle',
     'andere nutzer', 'anderen nutzer', 'andere kunden', 'anderen kunden', 'anderen benutzer', 'vorherigen nutzer', 'vorherigen kunden', 'letzten nutzer', 'du gesprochen', 'du heute gesprochen',

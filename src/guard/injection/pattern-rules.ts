@@ -81,11 +81,12 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     id: 'extraction.starting_with_you_are',
     view: 'folded',
     concepts: ['PRIOR', 'BEFORE', 'ABOVE_MESSAGE', 'SYSPROMPT', 'INSTR'],
-    // The quote marks the folded text can hold: most texts have none, and the regex has no literal prefix to skip ahead on.
+    // The quote marks the folded text can hold: most texts have none. The regex starts with the quote too (the words before it are a
+    // lookbehind), so a scan fails fast at every other character.
     hints: ['"', "'", '“', '«', '„', '「', '‘', '『'],
     family: 'extraction',
     tier: 'medium',
-    regex: pattern('extraction.starting_with_you_are', '(?:(?:start(?:ing)?|begin(?:ning)?|from) (?:with |at )?(?:the (?:phrase|words?|sentence|line|text) )?["\'“”«»„「」『』‘’] ?you(?: a|\')re|(?:empezando|comenzando|a partir) (?:por|con|de) (?:la frase |las palabras )?["\'“”«»„「」『』‘’] ?(?:tu eres|eres|usted es)|(?:en commencant|a partir) (?:par|de) (?:la phrase |les mots )?["\'“”«»„「」『』‘’] ?(?:tu es|vous etes)|(?:beginnend mit|ab|angefangen (?:mit|bei)) (?:dem satz |den worten )?["\'“”«»„「」『』‘’] ?(?:du bist|sie sind)|(?:comecando|a partir) (?:por|com|de) (?:a frase |as palavras )?["\'“”«»„「」『』‘’] ?(?:voce e|tu es)|(?:a partire da|iniziando (?:da|con)|cominciando (?:da|con)) (?:la frase |le parole )?["\'“”«»„「」『』‘’] ?(?:tu sei|sei|lei e)|начиная (?:с|со) (?:слов |фразы )?["\'“”«»„「」『』‘’] ?(?:ты|вы)|从["\'“”«»„「」『』‘’](?:你是|您是)["\'“”«»„「」『』‘’]?(?:开始|開始)|["\'“”«»„「」『』‘’](?:あなたは|君は)["\'“”«»„「」『』‘’]?(?:から|より)|["\'“”«»„「」『』‘’] ?(?:तुम|आप)["\'“”«»„「」『』‘’]? से शुरू|(?:بدءا|ابتداء) من (?:عباره |كلمه )?["\'“”«»„「」『』‘’] ?انت)'),
+    regex: pattern('extraction.starting_with_you_are', '(?:["\'“”«»„「」『』‘’](?<=(?:(?:start(?:ing)?|begin(?:ning)?|from) (?:with |at )?(?:the (?:phrase|words?|sentence|line|text) )?|(?:empezando|comenzando|a partir) (?:por|con|de) (?:la frase |las palabras )?|(?:en commencant|a partir) (?:par|de) (?:la phrase |les mots )?|(?:beginnend mit|ab|angefangen (?:mit|bei)) (?:dem satz |den worten )?|(?:comecando|a partir) (?:por|com|de) (?:a frase |as palavras )?|(?:a partire da|iniziando (?:da|con)|cominciando (?:da|con)) (?:la frase |le parole )?|начиная (?:с|со) (?:слов |фразы )?|(?:بدءا|ابتداء) من (?:عباره |كلمه )?)["\'“”«»„「」『』‘’]) ?(?:you(?: a|\')re|tu eres|eres|usted es|tu es|vous etes|du bist|sie sind|voce e|tu sei|sei|lei e|ты|вы|انت)|从["\'“”«»„「」『』‘’](?:你是|您是)["\'“”«»„「」『』‘’]?(?:开始|開始)|["\'“”«»„「」『』‘’](?:あなたは|君は)["\'“”«»„「」『』‘’]?(?:から|より)|["\'“”«»„「」『』‘’] ?(?:तुम|आप)["\'“”«»„「」『』‘’]? से शुरू)'),
   },
   {
     // An AI reader addressed in Chinese or Japanese, where "AI" is a Latin word inside CJK text ("致 AI 助手：", "给处理售后的 AI 助手：",
