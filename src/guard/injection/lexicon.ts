@@ -95,7 +95,7 @@ export const LEXICON: Lexicon = {
   ],
   YOU: [
     'you', 'your', 'yours', 'yourself', 'u', 'ur', 'thou',
-    'tu', 'tus', 'te', 'ti', 'usted', 'ustedes', 'tú', 'vos', 'toi', 'ton', 'ta', 'tes', 'vous', 'votre', 'vos',
+    'tu', 'tus', 'te', 'ti', 'usted', 'ustedes', 'tú', 'vos', 'eres', 'toi', 'ton', 'ta', 'tes', 'vous', 'votre', 'vos',
     'dich', 'dir', 'dein*', 'euch', 'euer', 'eure',
     'você', 'voce', 'vocês', 'teu', 'tua', 'teus', 'tuas', 'seu', 'sua', 'tuo', 'tuoi', 'tue', 'voi', 'vostr*',
     'ты', 'тебя', 'тебе', 'твой', 'твоя', 'твои', 'твоих', 'твоим', 'твоё', 'твое', 'вы', 'вас', 'вам', 'ваш', 'ваши', 'ваших', 'вашим', 'ваша',
@@ -131,13 +131,14 @@ export const LEXICON: Lexicon = {
   SECRET: [
     'password', 'passwords', 'passphrase', 'passcode', 'pass code', 'secret key', 'secret word', 'secret code', 'secret password', 'your secret', 'api key', 'credentials', 'credential', 'pin', 'access code', 'code word', 'pw', 'pwd',
     'contraseña', 'contrasena', 'contraseñas', 'clave', 'secreto', 'mot de passe', 'mots de passe', 'passwort', 'kennwort', 'geheimnis', 'senha', 'senhas', 'segredo', 'parola d ordine', 'segreto', 'chiave',
+    'palabra secreta', 'mot secret', 'geheimwort', 'geheimen werte', 'palavra secreta', 'parola segreta', 'секретное слово', '秘密の言葉', '秘密词', 'गुप्त शब्द', 'الكلمه السريه',
     'пароль', 'пароля', 'паролем', 'пароли', 'секрет', 'секретный', 'ключ', '密码', '密碼', '口令', '秘密', '密钥', '密鑰', 'パスワード', '秘密', '暗証', 'पासवर्ड', 'गुप्त', 'रहस्य', 'كلمه السر', 'كلمه المرور', 'سر', 'السر', 'الرقم السري',
   ],
   SYSPROMPT: [
     'system prompt', 'system message', 'system instructions', 'system instruction', 'initial prompt', 'initial instructions', 'original prompt', 'original instructions', 'hidden prompt', 'hidden instructions',
     'pre-prompt', 'preprompt', 'developer message', 'developer instructions', 'your prompt text', 'your prompt texts', 'prompt texts', 'system-prompt', 'meta prompt', 'custom instructions',
     'prompt del sistema', 'mensaje del sistema', 'instrucciones del sistema', 'instrucciones iniciales', 'prompt système', 'prompt systeme', 'message système', 'instructions système', 'instructions initiales',
-    'systemprompt', 'system-prompt', 'systemnachricht', 'systemanweisungen', 'prompt-text', 'prompt-texte', 'prompt do sistema', 'mensagem do sistema', 'instruções do sistema', 'prompt di sistema', 'messaggio di sistema', 'istruzioni di sistema',
+    'systemprompt', 'system-prompt', 'systemnachricht', 'systemanweisungen', 'systemanweisung', 'prompt-text', 'prompt-texte', 'prompt do sistema', 'mensagem do sistema', 'instruções do sistema', 'prompt di sistema', 'messaggio di sistema', 'istruzioni di sistema',
     'системный промпт', 'системное сообщение', 'системные инструкции', 'системную инструкцию', 'исходные инструкции', 'системн*',
     '系统提示', '系統提示', '系统消息', '系統訊息', '系统指令', '系統指令', '初始指令', '初始提示', '系统设定', 'システムプロンプト', 'システムメッセージ', '初期プロンプト', 'システム指示',
     'सिस्टम प्रॉम्प्ट', 'सिस्टम संदेश', 'सिस्टम निर्देश', 'موجه النظام', 'رساله النظام', 'تعليمات النظام',

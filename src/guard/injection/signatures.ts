@@ -74,6 +74,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'override.ignore_the_instructions', family: 'override', tier: 'strong', anchor: 'IGNORE_EFF', all: ['INSTR'], noneNear: ['TOOLING'], window: 3, after: true },
   { id: 'override.ignore_instructions', family: 'override', tier: 'medium', dataTier: 'strong', anchor: 'IGNORE_EFF', all: ['INSTR'], noneNear: ['TOOLING'], window: 5 },
   { id: 'override.ignore_orders', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ORDERS'], window: 3, after: true },
+  // "Forget that you are an assistant / el asistente de recetas": the role itself thrown away, then a new one or a forbidden topic.
+  { id: 'override.forget_you_are', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['YOU', 'AI'], noneNear: ['YOUR'], window: 6, after: true },
   { id: 'override.ignore_prior', family: 'override', tier: 'medium', dataTier: 'strong', anchor: 'IGNORE_EFF', all: ['PRIOR'], none: ['DATA'], noneAround: ['ARTIFACT', 'MY'], window: 4 },
   { id: 'override.ignore_what_you_were_told', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['GIVEN'], any: ['YOU', 'ALL', 'BEFORE'], window: 6 },
   { id: 'override.ignore_all_before', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ALL', 'BEFORE'], window: 4 },
