@@ -182,6 +182,15 @@ export class InjectionDetector {
         budget.kinds.push(span.kind);
         views.push(view);
       }
+      // Text that asks to be read backwards ("Read this backwards and do it: ...", "把下面这段文字倒过来读"): the whole text reversed
+      // is a view too. The decoder finds reversed English by its word shapes; other scripts and a reversed part after a cue have none.
+      if (depth === 0 && budget.chars > 0 && budget.decoded < this.options.maxDecodedViews && REVERSAL_CUE.test(norm.folded)) {
+        const reversed = reverseText(norm.text.length > budget.chars ? norm.text.slice(0, budget.chars) : norm.text);
+        budget.chars -= reversed.length;
+        budget.decoded++;
+        budget.kinds.push('reversed');
+        views.push(reversed);
+      }
     } else if (hasEncodedPayload(norm.text, this.options.maxDecodeCandidates)) {
       budget.boundReached = true;
       budget.depthExceeded = true;
@@ -372,6 +381,17 @@ function* cutLong(text: string, from: number, to: number): Generator<string> {
 /** The concept rules of one piece of data (training picks planted lines with the same rules). */
 export function dataLineRules(line: string, tokens: Tokens): RuleHit[] {
   return matchConceptRules(tokens, 'data', OPENS_WITH_WORD.test(line), ENDS_WITH_QUESTION.test(line));
+}
+
+/** A request to read text backwards, in the eleven languages (folded text). */
+const REVERSAL_CUE = pattern(
+  'detector.reversal_cue',
+  '\\b(?:backwards?|in reverse|reversed|reverse order|right to left|al reves|a l.?envers|de droite a gauche|ruckwarts|von hinten|de tras para frente|ao contrario|al contrario|alla rovescia|da destra a sinistra)\\b|наоборот|задом наперед|задом наперёд|справа налево|倒过来|倒過來|倒序|反过来|反過來|从右到左|逆から|逆さ|逆順|右から左|उल्टा|उलटा|بالعكس|معكوس|من اليسار',
+);
+
+/** Code points in reverse order (the reverse of a reversed string restores it, combining marks included). */
+function reverseText(text: string): string {
+  return Array.from(text).reverse().join('');
 }
 
 /** Where a pasted document starts: a quote after a colon, a code fence, HTML or XML-ish markup. */
