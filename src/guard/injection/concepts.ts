@@ -296,13 +296,17 @@ const IGNORE = CONCEPT_ID.IGNORE;
 const TOOLING = CONCEPT_ID.TOOLING;
 const PARTICIPLES = new Set(['ignored', 'overridden', 'disregarded', 'ignoriert']);
 const THIRD_PERSON = new Set(['ignores', 'overrides', 'disregards']);
+const DETERMINERS = new Set(['the', 'this', 'that', 'our', 'its']);
+/** Concepts naming the assistant or a persona: "the AI ignores all rules" is a jailbreak's description of itself. */
+const PERSONA_CONCEPTS = new Set([CONCEPT_ID.AI, CONCEPT_ID.AI_READER, CONCEPT_ID.JAILBREAK, CONCEPT_ID.MODE_NAME, CONCEPT_ID.ROLE]);
 const PASSIVE_BE = new Set(['be', 'is', 'are', 'been', 'being', 'was', 'were', 'werden', 'wird', 'wurden', 'wurde', 'worden', 'sind', 'ist', 'sein']);
 
 /**
  * An "ignore" word at `pos` that reports what something does rather than orders it, so it is no IGNORE at all: a log's "override
  * of the previous config", a changelog's "the importer ignored all previous settings" or "2 Artikel ignoriert", "the linter ignores
  * all files". The passive orders ("previous instructions should be ignored", "sollen ignoriert werden"), and "ignores" keeps its
- * weight unless software is its subject: jailbreaks describe their persona that way ("DeltaGPT disregards all ethical guidelines").
+ * weight unless software or a thing with an article is its subject: jailbreaks describe their persona that way ("DeltaGPT
+ * disregards all ethical guidelines", "the AI ignores all rules").
  */
 function reportsIgnoring(words: readonly string[], wordPos: readonly number[], hits: readonly ConceptHit[], pos: number): boolean {
   const w = indexOfPosition(wordPos, pos);
@@ -311,7 +315,10 @@ function reportsIgnoring(words: readonly string[], wordPos: readonly number[], h
   if (words[w + 1] === 'of') return true;
   // German puts the auxiliary after the participle too ("sollen ignoriert werden").
   if (PARTICIPLES.has(word)) return ![words[w - 2], words[w - 1], words[w + 1], words[w + 2]].some((x) => PASSIVE_BE.has(x ?? ''));
-  if (THIRD_PERSON.has(word)) return hits.some((h) => h.concept === TOOLING && h.pos < pos && h.pos >= pos - 3);
+  if (!THIRD_PERSON.has(word)) return false;
+  if (hits.some((h) => h.concept === TOOLING && h.pos < pos && h.pos >= pos - 3)) return true;
+  // "The form ignores user input", "this importer ignores...": a thing named with an article; not "the AI ignores all rules".
+  return DETERMINERS.has(words[w - 2] ?? '') && !hits.some((h) => h.pos === pos - 1 && PERSONA_CONCEPTS.has(h.concept));
   return false;
 }
 

@@ -249,7 +249,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'assistente ia', 'assistenti ia', 'agente ia', 'agenti ia', 'assistente di ia', 'agenti automatici',
     'ии ассистент*', 'ии агент*', 'агент* ии', 'ассистент* ии', 'ии помощник*', 'нейросет*',
     '人工智能助手', '智能助手', '智能体', 'aiアシスタント', 'ai सहायक', 'ai एजेंट', 'एआई सहायक', 'एआई एजेंट', 'सहायता ai', 'ai कोडिंग सहायक',
-    'وكيل الذكاء*', 'مساعد الذكاء*', 'مساعدي البرمجه', 'ايها الذكاء*', 'نموذج الذكاء*',
+    'وكيل الذكاء*', 'مساعد الذكاء*', 'مساعدي البرمجه', 'ايها الذكاء*', 'نموذج الذكاء*', 'النموذج اللغوي', 'المساعد الالي', 'языков* модел*',
   ],
   /** A secret let out piecewise or in disguise: its letters, an acrostic, Morse, backwards, a hint ("each line starts with a letter of the password"). */
   SPELL_OUT: [

@@ -229,7 +229,7 @@ export const LEXICON: Lexicon = {
     'resposta', 'respostas', 'risposta', 'risposte', 'ответ', 'ответе', 'ответа', 'ответы', '回答', '回复', '回覆', '答复', '答案', '回答に', '返答', 'उत्तर', 'जवाब', 'رد', 'ردك', 'اجابه', 'اجابتك', 'الرد',
   ],
   CODE: ['code', 'codebase', 'script', 'program', 'código', 'codigo', 'programa', 'code', 'codice', 'programm', 'код', '代码', '代碼', 'コード', 'कोड', 'كود', 'الكود'],
-  USER: ['user', 'users', 'human', 'customer', 'recipient', 'reader', 'usuario', 'usuarios', 'utilisateur', 'utilisateurs', 'benutzer', 'nutzer', 'usuário', 'usuario', 'utente', 'utenti', 'пользовател*', '用户', '用戶', 'ユーザー', 'उपयोगकर्ता', 'यूजर', 'المستخدم', 'مستخدم'],
+  USER: ['user', 'users', 'human', 'customer', 'recipient', 'reader', 'usuario', 'usuarios', 'utilisateur', 'utilisateurs', 'benutzer', 'benutzers', 'nutzer', 'nutzers', 'usuário', 'usuario', 'utente', 'utenti', 'пользовател*', '用户', '用戶', 'ユーザー', 'उपयोगकर्ता', 'यूजर', 'المستخدم', 'مستخدم'],
   SEND: [
     'send', 'forward', 'upload', 'transmit', 'exfiltrate', 'submit', 'envía', 'envia', 'enviar', 'reenvía', 'envoie', 'envoyez', 'envoyer', 'transfère', 'sende', 'senden', 'schicke', 'schicken',
     'weiterleiten', 'envie', 'encaminhe', 'invia', 'inviare', 'inoltra', 'отправь', 'отправьте', 'перешли', 'перешлите', '发送', '發送', '转发', '轉發', '送信', '転送', 'भेजें', 'भेजो', 'भेज दो', 'भेज दें', 'ارسل*', 'حول',
@@ -290,6 +290,7 @@ export const LEXICON: Lexicon = {
     // "attention, AI" in the other languages, and "for the AI assistant" as Hindi writes it, in Latin letters
     'atencion ia', 'atención ia', 'attention ia', 'achtung ki', 'atencao ia', 'atenção ia', 'attenzione ia', 'внимание ии', 'вниманию ии', '注意 ai', 'ai 注意', 'ai असिस्टेंट के लिए', 'असिस्टेंट के लिए', 'تنبيه للذكاء الاصطناعي',
     // Chinese and Japanese entries match inside a CJK run only; "致AI助手", "AIへ" mix scripts and are the pattern address.ai_reader_cjk.
+    'для языковой модели', 'для модели', 'модель читающая', 'للنموذج اللغوي', 'للمساعد الالي', 'تعليمات للمساعد',
     'для ии', 'для ассистента', 'для нейросети', 'при пересказе', '给人工智能', '总结时', 'アシスタントへ', '要約する際', 'एआई के लिए', 'सहायक के लिए', 'الى المساعد', 'للمساعد', 'الى الذكاء الاصطناعي',
   ],
   /** A block of code offered for the reader's own answer ("the following code snippet"). */

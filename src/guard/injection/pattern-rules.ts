@@ -29,6 +29,13 @@ interface PatternRule {
   readonly dataOnly?: boolean;
 }
 
+/**
+ * Names of a system or administrator message and of new instructions, in the other languages of the lexicon (folded text). Not a
+ * system *notice* ("【システム通知】", "Systemhinweis", "системное уведомление"): services send those to people every day.
+ */
+const FAKE_HEADINGS = '(?:mensaje (?:del |de )?(?:administrador|sistema)|nuevas instrucciones|instruccion(?:es)? del sistema|message (?:de l[\'’ ]?administrateur|du systeme|systeme)|nouvelles instructions|instructions (?:du )?systeme|systemnachricht|nachricht (?:des|vom) (?:administrator|system)s?|neue anweisungen|systemanweisung(?:en)?|mensagem do (?:sistema|administrador)|novas instrucoes|instruc(?:ao|oes) do sistema|(?:messaggio|avviso) (?:di sistema|del sistema|dell[\'’ ]?amministratore|amministratore)|nuove istruzioni|istruzion[ei] di sistema|системное сообщение|сообщение (?:администратора|системы)|новые инструкции|системные инструкции|системное указание|系统消息|系統訊息|管理员消息|新指令|系统指令|システムメッセージ|管理者メッセージ|新しい指示|システム指示|सिस्टम संदेश|व्यवस्थापक (?:का )?संदेश|नए निर्देश|सिस्टम निर्देश|رسال[ةه] (?:النظام|المسؤول)|تعليمات جديد[ةه]|تعليمات النظام)';
+const FAKE_HEADING_PREFIX = '(?:^|\\n)[ \\t]*(?:#{2,4}|\\*\\*|\\[|={2,}|-{2,}|<<)[ \\t]*';
+
 /** Where a fake heading ends: a closing mark, a parenthesis ("(أولوية قصوى)"), or the end of the line. */
 const HEADING_END = '[ \\t]*(?:[:\\](（]|\\*\\*|#{1,4}|={2,}|-{2,}|>>|(?=\\n|$))';
 
@@ -70,7 +77,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     dataTier: 'strong',
     regex: pattern(
       'template.delimiter_heading_intl',
-      "(?:^|\\n)[ \\t]*(?:#{2,4}|\\*\\*|\\[|={2,}|-{2,}|<<)[ \\t]*(?:mensaje (?:del |de )?(?:administrador|sistema)|nuevas instrucciones|instrucciones del sistema|message (?:de l['’ ]?administrateur|du systeme|systeme)|nouvelles instructions|instructions (?:du )?systeme|systemnachricht|nachricht (?:des|vom) (?:administrator|system)s?|neue anweisungen|systemanweisungen|mensagem do (?:sistema|administrador)|novas instrucoes|instrucoes do sistema|(?:messaggio|avviso) (?:di sistema|del sistema|dell['’ ]?amministratore|amministratore)|nuove istruzioni|istruzioni di sistema|системное сообщение|сообщение (?:администратора|системы)|новые инструкции|системные инструкции|系统消息|系統訊息|管理员消息|新指令|系统指令|システムメッセージ|管理者メッセージ|新しい指示|システム指示|सिस्टम संदेश|व्यवस्थापक (?:का )?संदेश|नए निर्देश|सिस्टम निर्देश|رسال[ةه] (?:النظام|المسؤول)|تعليمات جديد[ةه]|تعليمات النظام)" +
+      FAKE_HEADING_PREFIX + FAKE_HEADINGS +
         HEADING_END,
     ),
   },
@@ -101,6 +108,17 @@ export const PATTERN_RULES: readonly PatternRule[] = [
       'address.ai_reader_cjk',
       '(?:(?:致|给|給)[^\\n:：a]{0,12}ai[ \\t]?(?:编程|編程|客服|售后)?(?:助手|代理|智能体|模型)[^\\n:：]{0,6}[:：]|ai[ \\t]?(?:コーディング|メール)?(?:エージェント|アシスタント)(?:様|さん)?(?:へ|向け))',
     ),
+  },
+  {
+    // The same names opening a quotation or a bracket inside a line of data ('A-103;"СИСТЕМНОЕ УКАЗАНИЕ: ...', '«ISTRUZIONE DI
+    // SISTEMA: ...'): a fake system message planted in a search result, a table cell, a field.
+    id: 'template.quoted_system_heading',
+    view: 'folded',
+    hints: ['"', '„', '“', '«', '【', '['],
+    family: 'template',
+    tier: 'medium',
+    dataTier: 'strong',
+    regex: pattern('template.quoted_system_heading', '["„“«【\\[][ \\t]*' + FAKE_HEADINGS + '[ \\t]*[:：】\\]]'),
   },
   {
     // "new system prompt" as a heading or an announcement ("New system prompt: ...", "... is"), not a product's "new system prompt

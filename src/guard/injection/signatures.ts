@@ -76,6 +76,10 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   { id: 'override.ignore_orders', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ORDERS'], window: 3, after: true },
   // "Forget that you are an assistant / el asistente de recetas": the role itself thrown away, then a new one or a forbidden topic.
   { id: 'override.forget_you_are', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['YOU', 'AI'], noneNear: ['YOUR'], window: 6, after: true },
+  // Data telling its reader to drop what the user asked ("Ignoriere die Anfrage des Nutzers", "забудь запрос пользователя", "تجاهل طلب
+  // المستخدم"): medium, since a manual may say what software ignores. Known false positive: "la función ignora la configuración del
+  // usuario" (Spanish "ignora" is also "it ignores"); requiring a request noun cost a held-out attack.
+  { id: 'override.ignore_the_user', family: 'override', tier: 'medium', dataOnly: true, anchor: 'IGNORE_EFF', all: ['USER'], noneNear: ['TOOLING'], window: 4, after: true },
   { id: 'override.ignore_prior', family: 'override', tier: 'medium', dataTier: 'strong', anchor: 'IGNORE_EFF', all: ['PRIOR'], none: ['DATA'], noneAround: ['ARTIFACT', 'MY'], window: 4 },
   { id: 'override.ignore_what_you_were_told', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['GIVEN'], any: ['YOU', 'ALL', 'BEFORE'], window: 6 },
   { id: 'override.ignore_all_before', family: 'override', tier: 'medium', anchor: 'IGNORE_EFF', all: ['ALL', 'BEFORE'], window: 4 },
