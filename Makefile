@@ -58,6 +58,8 @@ eval: build
 	node bin/llmgw.js eval injection ../shared/corpus/injection-dev.jsonl --loso
 	node bin/llmgw.js eval injection eval/injection/check-multilingual-b.jsonl
 	node bin/llmgw.js eval injection eval/injection/check-multilingual-d.jsonl
+	node bin/llmgw.js eval injection eval/injection/check-multilingual-f.jsonl
+	node bin/llmgw.js eval injection eval/injection/check-agent-data-h.jsonl
 	node bin/llmgw.js eval pii ../shared/corpus/pii-dev.jsonl
 
 # Retrain the injection classifier (deterministic: the same corpus gives the committed weights).
