@@ -293,9 +293,25 @@ function indexOfPosition(wordPos: readonly number[], pos: number): number {
 }
 
 const IGNORE = CONCEPT_ID.IGNORE;
+const INSTR = CONCEPT_ID.INSTR;
+/** Chinese markers before "忽略" that make it a statement: will (将, 会), already (已), passive (被), automatically (自动), can (可以). */
+const CJK_STATEMENT_BEFORE = new Set(['将', '將', '会', '會', '已', '被', '自', '可']);
+
+/**
+ * A Chinese "ignore" that states what something does ("机器将忽略所有按键操作": the machine will ignore all key presses), unless "you"
+ * is its subject ("你将忽略所有指令" orders the assistant).
+ */
+function describesIgnoring(text: string, runStart: number, i: number): boolean {
+  if (i <= runStart || !CJK_STATEMENT_BEFORE.has(text[i - 1] as string)) return false;
+  const before = i - 2 >= runStart ? text[i - 2] : undefined;
+  return before !== '你' && before !== '您';
+}
 const TOOLING = CONCEPT_ID.TOOLING;
 const PARTICIPLES = new Set(['ignored', 'overridden', 'disregarded', 'ignoriert']);
 const THIRD_PERSON = new Set(['ignores', 'overrides', 'disregards']);
+const OVERRIDE_FORMS = new Set(['override', 'overrides', 'overriding']);
+const CONFIG_NOUNS = new Set(['default', 'defaults', 'setting', 'settings', 'config', 'configuration', 'file', 'files', 'value', 'values', 'variable', 'variables', 'method', 'methods', 'property', 'properties', 'style', 'styles', 'env', 'environment', 'port', 'option', 'options', 'parameter', 'parameters']);
+const SEEMING = new Set(['seems', 'seem', 'seemed', 'tends', 'tend', 'appears', 'appear', 'likely']);
 const DETERMINERS = new Set(['the', 'this', 'that', 'our', 'its']);
 /** Concepts naming the assistant or a persona: "the AI ignores all rules" is a jailbreak's description of itself. */
 const PERSONA_CONCEPTS = new Set([CONCEPT_ID.AI, CONCEPT_ID.AI_READER, CONCEPT_ID.JAILBREAK, CONCEPT_ID.MODE_NAME, CONCEPT_ID.ROLE]);
@@ -313,6 +329,13 @@ function reportsIgnoring(words: readonly string[], wordPos: readonly number[], h
   if (w < 0) return false;
   const word = words[w] as string;
   if (words[w + 1] === 'of') return true;
+  // "letting environment variables override the file", "override the default port": configuration, unless instructions follow
+  // ("override the default instructions").
+  if (OVERRIDE_FORMS.has(word) && (CONFIG_NOUNS.has(words[w + 1] ?? '') || CONFIG_NOUNS.has(words[w + 2] ?? ''))) {
+    return !hits.some((h) => h.concept === INSTR && h.pos > pos && h.pos <= pos + 4);
+  }
+  // "the device seems to ignore your schedule", "tends to ignore".
+  if (words[w - 1] === 'to' && SEEMING.has(words[w - 2] ?? '')) return true;
   // German puts the auxiliary after the participle too ("sollen ignoriert werden").
   if (PARTICIPLES.has(word)) return ![words[w - 2], words[w - 1], words[w + 1], words[w + 2]].some((x) => PASSIVE_BE.has(x ?? ''));
   if (!THIRD_PERSON.has(word)) return false;
@@ -474,6 +497,7 @@ function scanCjk(text: string, run: { start: number; end: number; pos: number },
     for (const e of list) {
       if (taken.includes(e.concept)) continue;
       if (i + e.term.length <= run.end && text.startsWith(e.term, i)) {
+        if (e.concept === IGNORE && describesIgnoring(text, run.start, i)) continue;
         const p = run.pos + ((i - run.start) >> 1);
         hits.push({ concept: e.concept, pos: p, end: run.pos + ((i - run.start + e.term.length + 1) >> 1) });
         taken.push(e.concept);
