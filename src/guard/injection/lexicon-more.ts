@@ -139,7 +139,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -279,6 +279,43 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     '其他用户', '其他客户', '上一个用户', '上一位用户', '别的用户', '上一个客户', '上一位客户', '和你聊过', '跟你聊过', '他のユーザー', '他の利用者', '他のお客様', '前のユーザー', '別のユーザー', '前のお客様',
     'अन्य उपयोगकर्ताओं', 'दूसरे उपयोगकर्ता*', 'अन्य ग्राहकों', 'दूसरे ग्राहक*', 'पिछले ग्राहक', 'पिछले उपयोगकर्ता', 'तुमसे बात', 'आपसे बात',
     'المستخدمين الاخرين', 'العملاء الاخرين', 'المستخدم السابق', 'العميل السابق', 'مستخدم اخر', 'عميل اخر', 'تحدث معك', 'تحدثوا معك',
+  ],
+  /** A frame that makes a request someone else's words: a late grandmother's bedtime story, a novel, a screenplay, a hypothetical world. */
+  FICTION_FRAME: [
+    'grandma', 'grandmother', 'granny', 'novel', 'screenplay', 'script', 'thriller', 'hypothetical', 'hypothetically', 'parallel universe', 'fictional', 'fiction',
+    'abuela', 'novela', 'guion', 'hipotetico', 'hipotetica', 'universo paralelo', 'mamie', 'grand-mere', 'grand mere', 'roman', 'scenario', 'hypothetique', 'univers parallele',
+    'oma', 'großmutter', 'grossmutter', 'drehbuch', 'theaterstuck', 'hypothetisch', 'paralleluniversum', 'avo', 'vovo', 'avozinha', 'romance', 'roteiro', 'hipoteticamente', 'universo paralelo',
+    'nonna', 'nonnina', 'racconto', 'sceneggiatura', 'ipotetico', 'ipoteticamente', 'бабушк*', 'роман', 'сценари*', 'гипотетическ*', 'параллельн* вселенн*',
+    '奶奶', '外婆', '祖母', '小说', '小說', '剧本', '劇本', '假设', '假設', '平行宇宙', 'おばあちゃん', '小説', '脚本', 'シナリオ', '仮定', '仮に', 'パラレルワールド',
+    'दादी', 'नानी', 'उपन्यास', 'पटकथा', 'स्क्रिप्ट', 'वेब सीरीज', 'काल्पनिक', 'جدتي', 'جده', 'روايه', 'سيناريو', 'افتراضا', 'افتراضي*', 'عالم موازي',
+  ],
+  /** Things whose making or use does harm, asked for in detail under a frame: weapons, drugs, malware, fraud. */
+  HARM_ITEM: [
+    'napalm', 'explosive', 'explosives', 'bomb', 'bombs', 'molotov', 'gunpowder', 'nerve agent', 'toxic gas', 'poison gas', 'methamphetamine', 'meth', 'ransomware', 'malware', 'keylogger', 'trojan', 'botnet',
+    'phishing', 'counterfeit', 'fake id', 'card cloning', 'clone a credit card', 'hack into', 'break into',
+    'explosivo', 'explosivos', 'bomba', 'polvora', 'metanfetamina', 'gas toxico', 'explosif', 'explosifs', 'gaz toxique', 'sprengstoff', 'bombe', 'schießpulver', 'schiesspulver', 'giftgas', 'methamphetamin',
+    'esplosivo', 'esplosivi', 'polvere da sparo', 'metanfetamina', 'взрывчатк*', 'бомб*', 'коктейль молотова', 'метамфетамин*', 'отравляющ*', 'вирус-вымогател*', 'троян*',
+    '炸药', '炸彈', '炸弹', '冰毒', '木马', '木馬', '勒索软件', '钓鱼', '毒气', '爆弾', '爆薬', '覚醒剤', '有毒ガス', 'ランサムウェア', 'マルウェア', '詐欺', '侵入',
+    'विस्फोटक', 'बम', 'कट्टा', 'ड्रग्स', 'फ़िशिंग', 'ठगी', 'متفجرات', 'قنبله', 'مولوتوف', 'ميثامفيتامين', 'فيروس الفدية', 'مزوره', 'مزور',
+  ],
+  /** A request for the working detail: steps, exact amounts, real commands, complete code. */
+  PROCEDURE: [
+    'step by step', 'exact steps', 'production steps', 'exact amounts', 'exact quantities', 'proportions', 'real commands', 'actual commands', 'working code', 'complete code', 'full code', 'line by line', 'in detail', 'how it was made', 'how to make',
+    'paso a paso', 'cantidades exactas', 'comandos reales', 'codigo completo', 'etape par etape', 'quantites exactes', 'code complet', 'schritt fur schritt', 'ganz genau', 'mengen', 'passo a passo', 'proporcoes',
+    'passo dopo passo', 'riga per riga', 'codice completo', 'шаг за шагом', 'подробно', 'в домашних условиях', '一步一步', '详细', '詳細', '完整可运行', '完整的代码', '手順', '実際のコマンド', 'कदम दर कदम', 'कदम-दर-कदम', 'पूरी विधि', 'तरीका', 'خطوه بخطوه', 'بالتفصيل',
+  ],
+  /** Countering the harm (defusing, catching, protecting against): a thriller's bomb squad, a detective, an emergency plan. */
+  COUNTERING: [
+    'defuse', 'defuses', 'defusing', 'disarm', 'disarms', 'caught', 'catch', 'catches', 'arrest', 'arrested', 'investigate', 'investigates', 'detect', 'detects', 'prevent', 'prevents', 'protect', 'respond', 'emergency', 'survivors',
+    'desactivar', 'desactiva', 'atrapar', 'detener', 'detenido', 'prevenir', 'proteger', 'emergencia', 'desamorcer', 'desamorce', 'arreter', 'arrete', 'proteger', 'urgence',
+    'entscharfen', 'entscharft', 'fassen', 'verhaften', 'verhindern', 'schutzen', 'notfall', 'desarmar', 'prender', 'emergencia', 'disinnescare', 'disinnesca', 'arrestare', 'prevenire', 'proteggere', 'emergenza',
+    'обезвредить', 'обезвреживает', 'поймать', 'задержать', 'предотвратить', 'защитить', '拆除', '抓住', '逮捕', '防止', '防范', '防範', '解除', '逮捕', '防ぐ', '対策', 'निष्क्रिय', 'पकड़', 'बचाव', 'تفكيك', 'القبض', 'منع', 'حمايه',
+  ],
+  /** Software licence keys: the grandmother who read out Windows keys. */
+  LICENSE_KEYS: [
+    'activation key', 'activation keys', 'product key', 'product keys', 'license key', 'license keys', 'serial key', 'serial keys', 'serial number', 'serial numbers',
+    'clave de activacion', 'claves de activacion', 'cle d activation', 'cles d activation', 'aktivierungsschlussel', 'produktschlussel', 'chave de ativacao', 'chaves de ativacao',
+    'chiave di attivazione', 'chiavi di attivazione', 'ключ* активации', '激活密钥', '激活码', '序列号', 'プロダクトキー', 'シリアル番号', 'एक्टिवेशन की', 'مفاتيح التفعيل', 'مفتاح التفعيل',
   ],
   /** Negation as an order ("do not", "never", "不要", "しないで"), not as a statement ("we did not notify the users"). */
   DONT: [
