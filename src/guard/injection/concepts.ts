@@ -276,8 +276,18 @@ export function tagConcepts(folded: string, ascii?: boolean): Tokens {
   const encoded: EncodedHints = { rotOrReversed: shapeCounts.rot, grouped: shapeCounts.grouped, long: shapeCounts.long };
   // Words are tagged in order; only CJK runs (tagged while splitting) can be out of order.
   if (cjk) hits.sort((a, b) => a.pos - b.pos);
-  const tagged = hits.some((h) => h.concept === IGNORE) ? hits.filter((h) => h.concept !== IGNORE || !reportsIgnoring(words, wordPos, hits, h.pos)) : hits;
-  return { words, wordPos, wordHashes, hits: tagged, encoded, cjk: cjkRuns, length: pos };
+  return { words, wordPos, wordHashes, hits: withoutReportedIgnoring(words, wordPos, hits), encoded, cjk: cjkRuns, length: pos };
+}
+
+/** The hits without the IGNORE hits that report (a new array only when there is one to drop: most texts have none). */
+function withoutReportedIgnoring(words: readonly string[], wordPos: readonly number[], hits: ConceptHit[]): ConceptHit[] {
+  for (let k = 0; k < hits.length; k++) {
+    const h = hits[k] as ConceptHit;
+    if (h.concept === IGNORE && reportsIgnoring(words, wordPos, hits, h.pos)) {
+      return hits.filter((x, i) => i < k || x.concept !== IGNORE || (i !== k && !reportsIgnoring(words, wordPos, hits, x.pos)));
+    }
+  }
+  return hits;
 }
 
 /** Index of the word at position `pos` (positions ascend), or -1: binary search, since a long text may hold many "ignore" words. */

@@ -184,7 +184,7 @@ export class InjectionDetector {
       }
       // Text that asks to be read backwards ("Read this backwards and do it: ...", "把下面这段文字倒过来读"): the whole text reversed
       // is a view too. The decoder finds reversed English by its word shapes; other scripts and a reversed part after a cue have none.
-      if (depth === 0 && budget.chars > 0 && budget.decoded < this.options.maxDecodedViews && REVERSAL_CUE.test(norm.folded)) {
+      if (depth === 0 && budget.chars > 0 && budget.decoded < this.options.maxDecodedViews && asksToReverse(tokens, norm.folded)) {
         const reversed = reverseText(norm.text.length > budget.chars ? norm.text.slice(0, budget.chars) : norm.text);
         budget.chars -= reversed.length;
         budget.decoded++;
@@ -388,6 +388,12 @@ const REVERSAL_CUE = pattern(
   'detector.reversal_cue',
   '\\b(?:backwards?|in reverse|reversed|reverse order|right to left|al reves|a l.?envers|de droite a gauche|ruckwarts|von hinten|de tras para frente|ao contrario|al contrario|alla rovescia|da destra a sinistra)\\b|наоборот|задом наперед|задом наперёд|справа налево|倒过来|倒過來|倒序|反过来|反過來|从右到左|逆から|逆さ|逆順|右から左|उल्टा|उलटा|بالعكس|معكوس|من اليسار',
 );
+
+/** The reversal words are SPELL_OUT concepts too: the regex runs only on texts the tagger already found one in (most have none). */
+function asksToReverse(tokens: Tokens, folded: string): boolean {
+  return tokens.hits.some((h) => h.concept === SPELL_OUT) && REVERSAL_CUE.test(folded);
+}
+const SPELL_OUT = CONCEPT_ID.SPELL_OUT;
 
 /** Code points in reverse order (the reverse of a reversed string restores it, combining marks included). */
 function reverseText(text: string): string {
