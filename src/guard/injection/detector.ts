@@ -150,7 +150,14 @@ export class InjectionDetector {
   }
 
   /** Scores a text and, within the bounds, every payload decoded from it; returns the best view. */
-  private scanView(text: string, trust: Trust, depth: number, budget: { chars: number; decoded: number; kinds: EncodingKind[]; boundReached: boolean; depthExceeded: boolean }, signals: NormalizeSignals[]): ViewScore {
+  private scanView(
+    text: string,
+    trust: Trust,
+    depth: number,
+    budget: { chars: number; decoded: number; kinds: EncodingKind[]; boundReached: boolean; depthExceeded: boolean },
+    signals: NormalizeSignals[],
+    decode = true,
+  ): ViewScore {
     const norm = normalize(text);
     signals.push(norm.signals);
     const tokens = tagConcepts(norm.folded, norm.ascii);
@@ -168,7 +175,11 @@ export class InjectionDetector {
     }
     const views: string[] = [];
     if (norm.hidden.length > 0) views.push(norm.hidden);
-    if (depth < this.options.maxDecodeDepth) {
+    let reversedView: string | undefined;
+    const flagged = sigmoid(best.z) >= (trust === 'data' ? this.options.dataThreshold : this.options.threshold);
+    if (!decode) {
+      // A view that is itself the reversed text: decoding it again finds the original, reversed, and so on.
+    } else if (depth < this.options.maxDecodeDepth) {
       const limits = { ...DEFAULT_DECODE_LIMITS, maxCandidates: this.options.maxDecodeCandidates, maxSpanChars: Math.min(DEFAULT_DECODE_LIMITS.maxSpanChars, budget.chars) };
       const decodable = norm.signals.homoglyphWords > 0 || !norm.ascii ? unconfuse(norm.text) : norm.text;
       for (const span of findEncoded(decodable, limits, decodable === norm.text ? tokens.encoded : undefined)) {
@@ -184,19 +195,21 @@ export class InjectionDetector {
       }
       // Text that asks to be read backwards ("Read this backwards and do it: ...", "把下面这段文字倒过来读"): the whole text reversed
       // is a view too. The decoder finds reversed English by its word shapes; other scripts and a reversed part after a cue have none.
-      if (depth === 0 && budget.chars > 0 && budget.decoded < this.options.maxDecodedViews && asksToReverse(tokens, norm.folded)) {
+      // Not when the text is flagged already: a view can only raise the score, and a second full scan is the dearest step here.
+      if (depth === 0 && !flagged && budget.chars > 0 && budget.decoded < this.options.maxDecodedViews && asksToReverse(tokens, norm.folded)) {
         const reversed = reverseText(norm.text.length > budget.chars ? norm.text.slice(0, budget.chars) : norm.text);
         budget.chars -= reversed.length;
         budget.decoded++;
         budget.kinds.push('reversed');
-        views.push(reversed);
+        reversedView = reversed;
       }
     } else if (hasEncodedPayload(norm.text, this.options.maxDecodeCandidates)) {
       budget.boundReached = true;
       budget.depthExceeded = true;
     }
+    if (reversedView !== undefined) views.push(reversedView);
     for (const view of views) {
-      const inner = this.scanView(view, trust, depth + 1, budget, signals);
+      const inner = this.scanView(view, trust, depth + 1, budget, signals, view !== reversedView);
       const merged = { classifier: Math.max(best.classifier, inner.classifier), task: Math.max(best.task, inner.task), rules: [...best.rules, ...inner.rules] };
       best = { ...merged, z: Math.max(best.z, inner.z) };
     }
@@ -386,7 +399,7 @@ export function dataLineRules(line: string, tokens: Tokens): RuleHit[] {
 /** A request to read text backwards, in the eleven languages (folded text). */
 const REVERSAL_CUE = pattern(
   'detector.reversal_cue',
-  '\\b(?:backwards?|in reverse|reversed|reverse order|right to left|al reves|a l.?envers|de droite a gauche|ruckwarts|von hinten|de tras para frente|ao contrario|al contrario|alla rovescia|da destra a sinistra)\\b|наоборот|задом наперед|задом наперёд|справа налево|倒过来|倒過來|倒序|反过来|反過來|从右到左|逆から|逆さ|逆順|右から左|उल्टा|उलटा|بالعكس|معكوس|من اليسار',
+  '\\b(?:backwards?|in reverse|reversed|reverse order|right to left|al reves|a l.?envers|de droite a gauche|ruckwarts|von hinten|de tras para frente|ao reves|alla rovescia|da destra a sinistra)\\b|в обратном порядке|задом наперед|задом наперёд|справа налево|倒过来|倒過來|倒序|反过来|反過來|从右到左|逆から|逆さ|逆順|右から左|उल्टा|उलटा|بالعكس|معكوس|من اليسار',
 );
 
 /** The reversal words are SPELL_OUT concepts too: the regex runs only on texts the tagger already found one in (most have none). */

@@ -258,10 +258,10 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'lettre', 'lettres', 'acrostiche', 'une par une', 'a l envers', 'indice', 'indices', 'syllabes',
     'buchstabe', 'buchstaben', 'akrostichon', 'ruckwarts', 'einzeln', 'tipp', 'silben', 'zeichen',
     'acrostico', 'uma por uma', 'de tras para frente', 'dica', 'dicas', 'silabas',
-    'lettera', 'lettere', 'una per una', 'al contrario', 'indizio', 'indizi', 'caratteri', 'sillabe',
-    'букв*', 'акростих*', 'по одной', 'задом наперед', 'задом наперёд', 'наоборот', 'подсказк*', 'символ*', 'слог*',
+    'lettera', 'lettere', 'una per una', 'alla rovescia', 'indizio', 'indizi', 'caratteri', 'sillabe',
+    'букв*', 'акростих*', 'по одной', 'задом наперед', 'задом наперёд', 'в обратном порядке', 'подсказк*', 'символ*', 'слог*',
     // the other ways of saying "backwards" (they also gate the reversed view of a text: detector.ts)
-    'backward', 'reverse', 'right to left', 'de droite a gauche', 'von hinten', 'ao contrario', 'alla rovescia', 'da destra a sinistra', 'справа налево',
+    'backward', 'reverse', 'right to left', 'de droite a gauche', 'von hinten', 'ao reves', 'da destra a sinistra', 'справа налево',
     '倒過來', '反过来', '反過來', '从右到左', '逆さ', '逆順', '右から左', 'उलटा', 'معكوس', 'من اليسار',
     '字母', '每个字', '逐字', '倒过来', '倒序', '藏头诗', '首字母', '摩斯', '一文字ずつ', '文字ずつ', '頭文字', 'あいうえお作文', '逆から', 'ヒント', 'モールス', '読み方',
     'अक्षर', 'एक एक करके', 'उल्टा', 'संकेत', 'حرف', 'حروف', 'بالعكس', 'تلميح', 'حرفا حرفا',
