@@ -290,16 +290,22 @@ function withoutReportedIgnoring(words: readonly string[], wordPos: readonly num
   return hits;
 }
 
-/** Index of the word at position `pos` (positions ascend), or -1: binary search, since a long text may hold many "ignore" words. */
-function indexOfPosition(wordPos: readonly number[], pos: number): number {
+/** Index of the first element >= x in a sorted list (binary search). */
+export function lowerBound(list: readonly number[], x: number): number {
   let lo = 0;
-  let hi = wordPos.length;
+  let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((wordPos[mid] as number) < pos) lo = mid + 1;
+    if ((list[mid] as number) < x) lo = mid + 1;
     else hi = mid;
   }
-  return wordPos[lo] === pos ? lo : -1;
+  return lo;
+}
+
+/** Index of the word at position `pos` (positions ascend), or -1: a long text may hold many "ignore" words. */
+function indexOfPosition(wordPos: readonly number[], pos: number): number {
+  const i = lowerBound(wordPos, pos);
+  return wordPos[i] === pos ? i : -1;
 }
 
 const IGNORE = CONCEPT_ID.IGNORE;

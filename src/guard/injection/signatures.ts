@@ -8,7 +8,7 @@
  * Some rules are stricter on data channels (documents, tool results), where any instruction addressed
  * to the assistant is out of place.
  */
-import { CONCEPT_COUNT, CONCEPT_ID, type Tokens } from './concepts';
+import { CONCEPT_COUNT, CONCEPT_ID, lowerBound, type Tokens } from './concepts';
 import type { Concept } from './lexicon';
 
 export type Tier = 'strong' | 'medium' | 'weak';
@@ -233,18 +233,6 @@ function conceptLists(tokens: Tokens): (number[] | undefined)[] {
     else lists[h.concept] = [h.pos];
   }
   return lists;
-}
-
-/** Index of the first element >= x in a sorted list (binary search). */
-function lowerBound(list: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
