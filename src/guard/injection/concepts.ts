@@ -310,6 +310,7 @@ function indexOfPosition(wordPos: readonly number[], pos: number): number {
 
 const IGNORE = CONCEPT_ID.IGNORE;
 const INSTR = CONCEPT_ID.INSTR;
+const TOOLING = CONCEPT_ID.TOOLING;
 /** Chinese markers before "忽略" that make it a statement: will (将, 会), already (已), passive (被), automatically (自动), can (可以). */
 const CJK_STATEMENT_BEFORE = new Set(['将', '將', '会', '會', '已', '被', '自', '可']);
 
@@ -322,7 +323,7 @@ function describesIgnoring(text: string, runStart: number, i: number): boolean {
   const before = i - 2 >= runStart ? text[i - 2] : undefined;
   return before !== '你' && before !== '您';
 }
-const TOOLING = CONCEPT_ID.TOOLING;
+
 const PARTICIPLES = new Set(['ignored', 'overridden', 'disregarded', 'ignoriert']);
 const THIRD_PERSON = new Set(['ignores', 'overrides', 'disregards']);
 const OVERRIDE_FORMS = new Set(['override', 'overrides', 'overriding']);
@@ -358,7 +359,6 @@ function reportsIgnoring(words: readonly string[], wordPos: readonly number[], h
   if (hits.some((h) => h.concept === TOOLING && h.pos < pos && h.pos >= pos - 3)) return true;
   // "The form ignores user input", "this importer ignores...": a thing named with an article; not "the AI ignores all rules".
   return DETERMINERS.has(words[w - 2] ?? '') && !hits.some((h) => h.pos === pos - 1 && PERSONA_CONCEPTS.has(h.concept));
-  return false;
 }
 
 function addHit(hits: ConceptHit[], from: number, concept: number, pos: number, end: number): boolean {

@@ -156,6 +156,7 @@ export class InjectionDetector {
     depth: number,
     budget: { chars: number; decoded: number; kinds: EncodingKind[]; boundReached: boolean; depthExceeded: boolean },
     signals: NormalizeSignals[],
+    /** False for the reversed view: decoding it again would find the original text, reversed, and scan that too. */
     decode = true,
   ): ViewScore {
     const norm = normalize(text);
@@ -177,9 +178,7 @@ export class InjectionDetector {
     if (norm.hidden.length > 0) views.push(norm.hidden);
     let reversedView: string | undefined;
     const flagged = sigmoid(best.z) >= (trust === 'data' ? this.options.dataThreshold : this.options.threshold);
-    if (!decode) {
-      // A view that is itself the reversed text: decoding it again finds the original, reversed, and so on.
-    } else if (depth < this.options.maxDecodeDepth) {
+    if (decode && depth < this.options.maxDecodeDepth) {
       const limits = { ...DEFAULT_DECODE_LIMITS, maxCandidates: this.options.maxDecodeCandidates, maxSpanChars: Math.min(DEFAULT_DECODE_LIMITS.maxSpanChars, budget.chars) };
       const decodable = norm.signals.homoglyphWords > 0 || !norm.ascii ? unconfuse(norm.text) : norm.text;
       for (const span of findEncoded(decodable, limits, decodable === norm.text ? tokens.encoded : undefined)) {
@@ -203,7 +202,7 @@ export class InjectionDetector {
         budget.kinds.push('reversed');
         reversedView = reversed;
       }
-    } else if (hasEncodedPayload(norm.text, this.options.maxDecodeCandidates)) {
+    } else if (decode && hasEncodedPayload(norm.text, this.options.maxDecodeCandidates)) {
       budget.boundReached = true;
       budget.depthExceeded = true;
     }
@@ -277,10 +276,10 @@ const REPORTED_SHIFT = 2;
 
 /**
  * A line of a document that reports on attacks on language models (news, research, a security blog: it names the attack and who
- * found or did it) and speaks to no one: no "you", "your", "AI reading this", and it names a reporter or does not open with an order
- * ("Researchers say: ignore..." reports). Its rules count
- * as weak and its classifier score is lowered: the article describes what an injection says ("the prompts try to convince
- * chatbots to ignore their safety rules"). A planted order keeps its weight: it addresses its reader or opens with the verb.
+ * found or did it) and speaks to no one: no "you", "your", "AI reading this"; and it names a reporter or does not open with an
+ * order. Its rules count as weak and its classifier score is lowered: the article describes what an injection says ("the prompts
+ * try to convince chatbots to ignore their safety rules"). A planted order keeps its weight: it addresses its reader or opens with
+ * the verb.
  */
 function reportsOn(line: Tokens): boolean {
   let reporter = false;
@@ -402,11 +401,12 @@ const REVERSAL_CUE = pattern(
   '\\b(?:backwards?|in reverse|reversed|reverse order|right to left|al reves|a l.?envers|de droite a gauche|ruckwarts|von hinten|de tras para frente|ao reves|alla rovescia|da destra a sinistra)\\b|в обратном порядке|задом наперед|задом наперёд|справа налево|倒过来|倒過來|倒序|反过来|反過來|从右到左|逆から|逆さ|逆順|右から左|उल्टा|उलटा|بالعكس|معكوس|من اليسار',
 );
 
+const SPELL_OUT = CONCEPT_ID.SPELL_OUT;
+
 /** The reversal words are SPELL_OUT concepts too: the regex runs only on texts the tagger already found one in (most have none). */
 function asksToReverse(tokens: Tokens, folded: string): boolean {
   return tokens.hits.some((h) => h.concept === SPELL_OUT) && REVERSAL_CUE.test(folded);
 }
-const SPELL_OUT = CONCEPT_ID.SPELL_OUT;
 
 /** Code points in reverse order (the reverse of a reversed string restores it, combining marks included). */
 function reverseText(text: string): string {
