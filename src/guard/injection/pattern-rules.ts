@@ -112,12 +112,14 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     // The same names opening a quotation or a bracket inside a line of data ('A-103;"СИСТЕМНОЕ УКАЗАНИЕ: ...', '«ISTRUZIONE DI
     // SISTEMA: ...'): a fake system message planted in a search result, a table cell, a field.
+    // Data only: user messages quote freely (a jailbreak prompt holds dozens of quote marks per kilobyte, and each is a start for the
+    // names' alternation), and a fake heading the user types at the start of a line is delimiter_heading_intl's.
     id: 'template.quoted_system_heading',
     view: 'folded',
     hints: ['"', '„', '“', '«', '【', '['],
     family: 'template',
-    tier: 'medium',
-    dataTier: 'strong',
+    tier: 'strong',
+    dataOnly: true,
     regex: pattern('template.quoted_system_heading', '["„“«【\\[][ \\t]*' + FAKE_HEADINGS + '[ \\t]*[:：】\\]]'),
   },
   {
