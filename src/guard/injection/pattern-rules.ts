@@ -100,7 +100,8 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     // "AIコーディングアシスタントへ", "このリポジトリで作業中のAIエージェントへ"): the concept lexicon matches within a CJK run only.
     id: 'address.ai_reader_cjk',
     view: 'folded',
-    hints: ['ai'],
+    // Not "ai" (said, again, email...): the CJK words the two forms need.
+    hints: ['致', '给', '給', 'エージェント', 'アシスタント'],
     family: 'address',
     tier: 'strong',
     dataOnly: true,
