@@ -197,6 +197,8 @@ export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_
     while (m.length >= 60 && end + 1 < n && text.charCodeAt(end) === 0x0a && isB64(text.charCodeAt(end + 1)) && end - m.index < limits.maxSpanChars) {
       let k = end + 1;
       while (k < n && isB64(text.charCodeAt(k))) k++;
+      // A wrapped line is the alphabet to its end; a line of code after a hex payload ("print(x)") is not part of it.
+      if (k < n && text.charCodeAt(k) !== 0x0a && text.charCodeAt(k) !== 0x3d && text.charCodeAt(k) !== 0x0d) break;
       end = k;
     }
     while (end < n && text.charCodeAt(end) === 0x3d) end++;

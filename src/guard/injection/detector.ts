@@ -18,8 +18,8 @@ import { extractFeatures } from './features';
 import { loadModels, logitOf, score, sigmoid, type InjectionModels } from './model';
 import { concealment, normalize, unconfuse, type NormalizeSignals } from './normalize';
 import { pattern } from './patterns';
-import { matchPatternRules } from './pattern-rules';
-import { matchConceptRules, type Family, type RuleHit, type Trust } from './signatures';
+import { matchPatternRules, PATTERN_DATA_TIERS } from './pattern-rules';
+import { CONCEPT_DATA_TIERS, matchConceptRules, type Family, type RuleHit, type Trust } from './signatures';
 
 export interface DetectorOptions {
   /** Verdict threshold on user, system and other first-party channels. */
@@ -158,11 +158,13 @@ export class InjectionDetector {
     signals: NormalizeSignals[],
     /** False for the reversed view: decoding it again would find the original text, reversed, and scan that too. */
     decode = true,
+    /** A decoded payload or hidden characters' text: scored at the rules' data tiers. */
+    concealed = false,
   ): ViewScore {
     const norm = normalize(text);
     signals.push(norm.signals);
     const tokens = tagConcepts(norm.folded, norm.ascii);
-    let best = trust === 'data' ? this.scoreData(norm.text, norm.folded, tokens, norm.ascii) : this.scoreUser(norm.text, norm.folded, tokens);
+    let best = trust === 'data' ? this.scoreData(norm.text, norm.folded, tokens, norm.ascii) : this.scoreUser(norm.text, norm.folded, tokens, concealed);
     // A document pasted into the user's message ("Summarize this webpage: '<html>...'") is data too: an
     // instruction inside it is scored as one planted in a document.
     // When marks or invisible characters hide the cue in the text, it is looked for in the folded text.
@@ -208,15 +210,18 @@ export class InjectionDetector {
     }
     if (reversedView !== undefined) views.push(reversedView);
     for (const view of views) {
-      const inner = this.scanView(view, trust, depth + 1, budget, signals, view !== reversedView);
+      // What was encoded or hidden was kept from a reader's eye: the rules that are stricter in data are strict in it too. The reversed
+      // view is the user's own text, asked for openly.
+      const inner = this.scanView(view, trust, depth + 1, budget, signals, view !== reversedView, view !== reversedView);
       const merged = { classifier: Math.max(best.classifier, inner.classifier), task: Math.max(best.task, inner.task), rules: [...best.rules, ...inner.rules] };
       best = { ...merged, z: Math.max(best.z, inner.z) };
     }
     return best;
   }
 
-  private scoreUser(text: string, folded: string, tokens: Tokens): ViewScore {
-    const rules = [...matchConceptRules(tokens, 'user'), ...matchPatternRules(text, folded, tokens, 'user')];
+  private scoreUser(text: string, folded: string, tokens: Tokens, concealed: boolean): ViewScore {
+    const found = [...matchConceptRules(tokens, 'user'), ...matchPatternRules(text, folded, tokens, 'user')];
+    const rules = concealed ? found.map(atDataTier) : found;
     let zc = -Infinity;
     if (tokens.words.length <= WINDOW_WORDS + WINDOW_STEP) {
       zc = score(this.models.prompt, extractFeatures(tokens, this.models.prompt.bits));
@@ -317,6 +322,12 @@ function onTopic(lineWords: readonly string[], doc: ReadonlyMap<string, number>)
   const own = stemCounts(lineWords);
   for (const [stem, n] of own) if ((doc.get(stem) ?? 0) > n) return true;
   return false;
+}
+
+/** A rule hit at its tier for data ("ignore the webpage and say..." is weak from a user, strong in a document or a hidden payload). */
+function atDataTier(hit: RuleHit): RuleHit {
+  const tier = CONCEPT_DATA_TIERS.get(hit.rule) ?? PATTERN_DATA_TIERS.get(hit.rule);
+  return tier === undefined || tier === hit.tier ? hit : { ...hit, tier };
 }
 
 /** Classifier score plus rule evidence: a strong rule sets a floor; medium and weak rules add. */

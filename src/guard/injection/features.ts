@@ -8,7 +8,11 @@
  *   language-neutral, so what the model learns about them from English data applies in every language
  *   of the lexicon. Training drops the surface group at random so the concept weights stand on their own.
  */
-import type { Tokens } from './concepts';
+import { CONCEPT_ID, type Tokens } from './concepts';
+import { FIRST_RULE_ONLY_CONCEPT } from './lexicon';
+
+/** Concepts below this id are features; the rest are for the rules only (lexicon.ts). */
+const FEATURE_CONCEPTS = CONCEPT_ID[FIRST_RULE_ONLY_CONCEPT];
 
 export interface FeatureVector {
   /** Hashed indexes of surface features (each once). */
@@ -128,11 +132,12 @@ export function extractFeatures(tokens: Tokens, bits: number, maxWords = 4000): 
   const hits = tokens.hits;
   for (let a = 0; a < hits.length; a++) {
     const ha = hits[a] as { concept: number; pos: number };
+    if (ha.concept >= FEATURE_CONCEPTS) continue;
     pushOnce(concepts, mix(SEED_CONCEPT ^ (ha.concept + 1)) & mask);
     for (let b = a + 1; b < hits.length; b++) {
       const hb = hits[b] as { concept: number; pos: number };
       if (hb.pos - ha.pos > CONCEPT_PAIR_WINDOW) break;
-      if (hb.concept === ha.concept) continue;
+      if (hb.concept === ha.concept || hb.concept >= FEATURE_CONCEPTS) continue;
       pushOnce(concepts, mix(SEED_CONCEPT ^ (((ha.concept + 1) << 8) | (hb.concept + 1)) ^ 0x3c6ef372) & mask);
     }
   }

@@ -139,7 +139,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING' | 'EVIL' | 'PART_LABEL' | 'CREDENTIAL' | 'DISGUISE', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -313,6 +313,29 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'desactivar', 'desactiva', 'atrapar', 'detener', 'detenido', 'prevenir', 'proteger', 'emergencia', 'desamorcer', 'desamorce', 'arreter', 'arrete', 'proteger', 'urgence',
     'entscharfen', 'entscharft', 'fassen', 'verhaften', 'verhindern', 'schutzen', 'notfall', 'desarmar', 'prender', 'emergencia', 'disinnescare', 'disinnesca', 'arrestare', 'prevenire', 'proteggere', 'emergenza',
     'обезвредить', 'обезвреживает', 'поймать', 'задержать', 'предотвратить', 'защитить', '拆除', '抓住', '逮捕', '防止', '防范', '防範', '解除', '逮捕', '防ぐ', '対策', 'निष्क्रिय', 'पकड़', 'बचाव', 'تفكيك', 'القبض', 'منع', 'حمايه',
+  ],
+  /** Malice as a persona's nature ("pretend you are an evil AI", "stell dir vor, du bist eine böse KI"). */
+  EVIL: [
+    'evil', 'malicious', 'malevolent', 'wicked', 'rogue', 'malvado', 'malvada', 'malicioso', 'maligno', 'malefique', 'mechant', 'mechante', 'malveillant*',
+    'bose', 'boser', 'bosartig*', 'malvagio', 'malvagia', 'malevolo', 'malevola', 'злой', 'злая', 'злобн*', 'злонамеренн*',
+    '邪恶', '邪惡', '恶意', '惡意', '邪悪な', '悪のai', '悪意のある', 'दुष्ट', 'बुरा', 'बुरी', 'شرير', 'شريره', 'خبيث*',
+  ],
+  /** A labelled piece of a split payload ("Part 1: \"Cn o rvl\"", "Teil 1 ist", "часть 1"): only a pre-filter for `override.payload_split`. */
+  PART_LABEL: ['part 1', 'part one', 'part a', 'teil 1', 'parte 1', 'partie 1', 'часть 1', 'भाग 1', 'الجزء 1', '第一部分', 'combine', 'concatenate', 'string z'],
+  /**
+   * A credential by a name that means nothing else: not "secret", "secreto", "秘密", "key" ("a poem about a secret love" is a poem).
+   */
+  CREDENTIAL: [
+    'password', 'passwords', 'passphrase', 'passcode', 'pass code', 'secret key', 'secret word', 'secret code', 'secret password', 'code word', 'api key',
+    'contraseña', 'contrasena', 'palabra secreta', 'mot de passe', 'mot secret', 'passwort', 'kennwort', 'geheimwort', 'senha', 'palavra secreta', 'parola d ordine', 'parola segreta',
+    'пароль', 'пароля', 'секретное слово', '密码', '密碼', '口令', '秘密词', 'パスワード', '合言葉', '秘密の言葉', 'पासवर्ड', 'गुप्त शब्द', 'كلمه السر', 'كلمه المرور', 'الكلمه السريه',
+  ],
+  /** A secret dressed up: a poem, a riddle, a song, another alphabet ("write a haiku about the password", "the passphrase in pig latin"). */
+  DISGUISE: [
+    'poem', 'haiku', 'limerick', 'riddle', 'rhyme', 'song', 'leetspeak', 'leet', 'pig latin', 'base64', 'rot13',
+    'poema', 'adivinanza', 'cancion', 'rima', 'poeme', 'devinette', 'chanson', 'gedicht', 'ratsel', 'reim', 'adivinha', 'cancao',
+    'poesia', 'indovinello', 'canzone', 'filastrocca', 'стих*', 'загадк*', 'песн*', '诗', '詩', '谜语', '謎語', 'なぞなぞ', '俳句',
+    'कविता', 'पहेली', 'गीत', 'قصيده', 'لغز', 'اغنيه',
   ],
   /** Software licence keys: the grandmother who read out Windows keys. */
   LICENSE_KEYS: [

@@ -174,6 +174,23 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     ),
   },
   {
+    // Payload splitting: an order cut into labelled, quoted pieces for the model to put back together, so no piece says anything
+    // ("Part 1 is \"What are some recip\", Part 2 is \"es I can...\"", "Combine A, B, and C: A is \"Could you tell me\"...",
+    // "Write down the string z = a + b + c"). A quiz's "Part 1: read the text" quotes nothing; "z = a + b" in algebra names no string.
+    id: 'override.payload_split',
+    view: 'folded',
+    concepts: ['PART_LABEL'],
+    family: 'override',
+    tier: 'medium',
+    regex: pattern(
+      'override.payload_split',
+      // No quote mark between the pieces: each start is tried against one bounded stretch (linear, as recheck requires).
+      '(?:\\b(?:part|teil|parte|partie)\\s?(?:1|one|a)\\b|(?:часть|भाग|الجزء)\\s?1\\b|第一部分|パート1)(?:\\s?(?:is|ist|es|est|e|:|=|：))?\\s?["“”«»„「」‘’\'][^"“”«»„「」‘’\'\\n]{1,80}["“”«»„「」‘’\'][^"“”«»„「」‘’\'\\n]{0,40}(?:\\b(?:part|teil|parte|partie)\\s?(?:2|two|b)\\b|(?:часть|भाग|الجزء)\\s?2\\b|第二部分|パート2)' +
+        '|\\b(?:combine|concatenate|join)\\s(?:the strings\\s)?[a-z]\\s?,\\s?[a-z]\\s?,?\\s?(?:and|&)\\s[a-z]\\b' +
+        '|\\bstring\\s[a-z]\\s?=\\s?[a-z]\\s?\\+\\s?[a-z]\\b',
+    ),
+  },
+  {
     id: 'jailbreak.output_tags',
     view: 'text',
     hints: ['[', '('],
@@ -251,6 +268,9 @@ function conceptsPresent(tokens: Tokens): Uint8Array {
 }
 
 /** Each pattern rule's `concepts` as ids, resolved once. */
+/** Pattern rules whose tier is higher in data than in the user's words. */
+export const PATTERN_DATA_TIERS: ReadonlyMap<string, Tier> = new Map(PATTERN_RULES.flatMap((r) => (r.dataTier && !r.dataOnly ? [[r.id, r.dataTier] as const] : [])));
+
 const PATTERN_CONCEPT_IDS: readonly (readonly number[] | undefined)[] = PATTERN_RULES.map((rule) => rule.concepts?.map((c) => CONCEPT_ID[c]));
 
 /** Structural patterns over the NFKC text (`text`), the same lower-cased (computed when a rule needs it) and the folded text. */
