@@ -19,7 +19,7 @@ import { loadModels, logitOf, score, sigmoid, type InjectionModels } from './mod
 import { concealment, normalize, unconfuse, type NormalizeSignals } from './normalize';
 import { pattern } from './patterns';
 import { matchPatternRules, PATTERN_DATA_TIERS } from './pattern-rules';
-import { CONCEPT_DATA_TIERS, matchConceptRules, type Family, type RuleHit, type Trust } from './signatures';
+import { CONCEPT_DATA_TIERS, matchConceptRules, type Family, type RuleHit, type Tier, type Trust } from './signatures';
 
 export interface DetectorOptions {
   /** Verdict threshold on user, system and other first-party channels. */
@@ -327,8 +327,11 @@ function onTopic(lineWords: readonly string[], doc: ReadonlyMap<string, number>)
 /** A rule hit at its tier for data ("ignore the webpage and say..." is weak from a user, strong in a document or a hidden payload). */
 function atDataTier(hit: RuleHit): RuleHit {
   const tier = CONCEPT_DATA_TIERS.get(hit.rule) ?? PATTERN_DATA_TIERS.get(hit.rule);
-  return tier === undefined || tier === hit.tier ? hit : { ...hit, tier };
+  return tier === undefined || TIER_RANK[tier] <= TIER_RANK[hit.tier] ? hit : { ...hit, tier };
 }
+
+/** Only ever raised: a rule weaker in data ("regardless of previous guidelines" in a policy) stays as strong in a hidden payload. */
+const TIER_RANK: Readonly<Record<Tier, number>> = { weak: 0, medium: 1, strong: 2 };
 
 /** Classifier score plus rule evidence: a strong rule sets a floor; medium and weak rules add. */
 export function combine(z: number, rules: readonly RuleHit[]): number {

@@ -139,7 +139,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING' | 'EVIL' | 'PART_LABEL' | 'CREDENTIAL' | 'DISGUISE', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING' | 'EVIL' | 'PART_LABEL' | 'CREDENTIAL' | 'DISGUISE' | 'COMPROMISED' | 'REGARDLESS' | 'ONLY', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -336,6 +336,22 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'poema', 'adivinanza', 'cancion', 'rima', 'poeme', 'devinette', 'chanson', 'gedicht', 'ratsel', 'reim', 'adivinha', 'cancao',
     'poesia', 'indovinello', 'canzone', 'filastrocca', 'стих*', 'загадк*', 'песн*', '诗', '詩', '谜语', '謎語', 'なぞなぞ', '俳句',
     'कविता', 'पहेली', 'गीत', 'قصيده', 'لغز', 'اغنيه',
+  ],
+  /** The words of a forced "I have been PWNED" (only a pre-filter for `override.forced_compromise`). */
+  COMPROMISED: [
+    'pwned*', 'pwnd', 'hacked', 'compromised', 'hackeado', 'hackeada', 'pirate', 'piratee', 'compromis', 'gehackt', 'kompromittiert', 'hackerato', 'hackerata', 'compromesso',
+    'взлом*', '攻破', '被黑', '被入侵', 'ハッキング', '乗っ取られ', 'हैक', 'اختراق*', 'الاختراق', 'اختراقي',
+  ],
+  /** An answer fixed to nothing else ("reply only with", "exactly", "只能", "فقط"): with COMPROMISED, a forced confession. */
+  ONLY: [
+    'only', 'exactly', 'nothing else', 'solo', 'solamente', 'unicamente', 'exactamente', 'seulement', 'uniquement', 'exactement', 'nur', 'ausschliesslich', 'genau',
+    'apenas', 'somente', 'exatamente', 'soltanto', 'esattamente', 'только', 'лишь', 'ровно', '只能', '只回复', '仅', '僅', 'だけ', 'のみ', 'सिर्फ', 'केवल', 'فقط',
+  ],
+  /** "Regardless of": what came before set aside without the word "ignore" ("regardless of previous tasks", "不管之前的指令"). */
+  REGARDLESS: [
+    'regardless', 'irrespective', 'no matter what', 'independientemente', 'sin importar', 'independamment', 'peu importe', 'unabhangig', 'ungeachtet', 'egal was',
+    'independentemente', 'nao importa', 'indipendentemente', 'a prescindere', 'независимо', 'неважно', '无论', '無論', '不管', '不论', '不論', 'に関係なく', 'にかかわらず',
+    'बावजूद', 'चाहे जो', 'بغض النظر', 'مهما كان',
   ],
   /** Software licence keys: the grandmother who read out Windows keys. */
   LICENSE_KEYS: [

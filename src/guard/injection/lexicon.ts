@@ -19,7 +19,7 @@ export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
   'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI', 'CODEREF',
-  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS', 'ATTACK_TOPIC', 'REPORTING', 'CANCELLED', 'AI_READER', 'SPELL_OUT', 'OTHER_USERS', 'FICTION_FRAME', 'HARM_ITEM', 'PROCEDURE', 'LICENSE_KEYS', 'COUNTERING', 'EVIL', 'PART_LABEL', 'CREDENTIAL', 'DISGUISE',
+  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS', 'ATTACK_TOPIC', 'REPORTING', 'CANCELLED', 'AI_READER', 'SPELL_OUT', 'OTHER_USERS', 'FICTION_FRAME', 'HARM_ITEM', 'PROCEDURE', 'LICENSE_KEYS', 'COUNTERING', 'EVIL', 'PART_LABEL', 'CREDENTIAL', 'DISGUISE', 'COMPROMISED', 'REGARDLESS', 'ONLY',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 export const FIRST_RULE_ONLY_CONCEPT: Concept = 'EVIL';
@@ -118,6 +118,9 @@ export const LEXICON: Lexicon = {
   REVEAL: [
     'reveal', 'show', 'print', 'tell', 'output', 'repeat', 'display', 'leak', 'share', 'give', 'spell', 'disclose', 'list', 'dump', 'recite', 'echo', 'provide', 'confirm', 'expose', 'divulge', 'write out', 'type out', 'copy', 'quote', 'duplicate', 'replay', 'paraphrase', 'gimme',
     'revela', 'revelar', 'muestra', 'muéstrame', 'mostrar', 'dime', 'dame', 'imprime', 'repite', 'comparte', 'escribe',
+    // imperatives with their pronouns attached, as Spanish, Italian and Portuguese write them ("dímelo", "imprímelos", "mostramelo", "diga-me")
+    'dímelo', 'muéstramelo', 'muéstralo', 'revélalo', 'revélamelo', 'imprímelo', 'imprímelos', 'repítelo', 'compártelo', 'enséñame', 'enséñamelo',
+    'dimmelo', 'mostramelo', 'rivelalo', 'rivelamelo', 'stampalo', 'stampali', 'ripetilo', 'dammelo', 'mostre-me', 'diga-me', 'revele-o', 'imprima-os',
     'révèle', 'révélez', 'montre', 'montrez', 'affiche', 'affichez', 'dis-moi', 'dites-moi', 'donne', 'donnez', 'répète', 'répétez', 'imprime', 'imprimez', 'partage',
     'zeige', 'zeig', 'zeigen', 'verrate', 'verraten', 'nenne', 'nennen', 'gib', 'geben', 'wiederhole', 'wiederholen', 'drucke', 'ausgeben', 'offenbare', 'teile', 'sag', 'sage',
     'revele', 'mostre', 'mostra', 'diga', 'me diga', 'imprima', 'repita', 'compartilhe', 'rivela', 'rivelami', 'mostrami', 'dimmi', 'dammi', 'stampa', 'ripeti', 'condividi',
@@ -234,6 +237,8 @@ export const LEXICON: Lexicon = {
   CODE: ['code', 'codebase', 'script', 'program', 'código', 'codigo', 'programa', 'code', 'codice', 'programm', 'код', '代码', '代碼', 'コード', 'कोड', 'كود', 'الكود'],
   USER: ['user', 'users', 'human', 'customer', 'recipient', 'reader', 'usuario', 'usuarios', 'utilisateur', 'utilisateurs', 'benutzer', 'benutzers', 'nutzer', 'nutzers', 'usuário', 'usuario', 'utente', 'utenti', 'пользовател*', '用户', '用戶', 'ユーザー', 'उपयोगकर्ता', 'यूजर', 'المستخدم', 'مستخدم'],
   SEND: [
+    'envíalo', 'envíalos', 'envíala', 'envíalas', 'envíamelo', 'envíamela', 'envíamelos', 'envíamelas', 'mándalo', 'mándalos', 'mándamelo', 'mándamela', 'reenvíalo', 'reenvíalos',
+    'invialo', 'inviali', 'inviala', 'inviale', 'inviamelo', 'inoltralo', 'inoltrali', 'envie-o', 'envie-os', 'envie-a', 'envie-as', 'mande-os',
     'send', 'forward', 'upload', 'transmit', 'exfiltrate', 'submit', 'envía', 'envia', 'enviar', 'reenvía', 'envoie', 'envoyez', 'envoyer', 'transfère', 'sende', 'senden', 'schicke', 'schicken',
     'weiterleiten', 'envie', 'encaminhe', 'invia', 'inviare', 'inoltra', 'отправь', 'отправьте', 'перешли', 'перешлите', '发送', '發送', '转发', '轉發', '送信', '転送', 'भेजें', 'भेजो', 'भेज दो', 'भेज दें', 'ارسل*', 'حول',
   ],
