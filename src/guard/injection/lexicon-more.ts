@@ -139,7 +139,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING' | 'EVIL' | 'PART_LABEL' | 'CREDENTIAL' | 'DISGUISE' | 'COMPROMISED' | 'REGARDLESS' | 'ONLY', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING' | 'EVIL' | 'PART_LABEL' | 'CREDENTIAL' | 'DISGUISE' | 'COMPROMISED' | 'REGARDLESS' | 'ONLY' | 'CRIME', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -346,6 +346,13 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   ONLY: [
     'only', 'exactly', 'nothing else', 'solo', 'solamente', 'unicamente', 'exactamente', 'seulement', 'uniquement', 'exactement', 'nur', 'ausschliesslich', 'genau',
     'apenas', 'somente', 'exatamente', 'soltanto', 'esattamente', 'только', 'лишь', 'ровно', '只能', '只回复', '仅', '僅', 'だけ', 'のみ', 'सिर्फ', 'केवल', 'فقط',
+    'just output', 'just say', 'just print', 'just write', 'just reply', 'just respond',
+  ],
+  /** Crimes a role-play is staged around (a robbery, a break-in, a hack): with `jailbreak.roleplay_bait`, the answer the bait asks for. */
+  CRIME: [
+    'robbery', 'heist', 'burglary', 'burglar', 'break into', 'break in', 'thief', 'hack', 'hacker', 'steal', 'stealing',
+    'atraco', 'robo', 'ladron', 'cambriolage', 'cambrioleur', 'voleur', 'braquage', 'raububerfall', 'einbruch', 'einbrechen', 'dieb', 'meisterdieb',
+    'assalto', 'ladrao', 'rapina', 'furto', 'ladro', 'ограблени*', 'вор', 'кража', '抢劫', '盗窃', '小偷', '強盗', '泥棒', 'चोरी', 'डकैती', 'سرقه', 'لص',
   ],
   /** "Regardless of": what came before set aside without the word "ignore" ("regardless of previous tasks", "不管之前的指令"). */
   REGARDLESS: [

@@ -19,7 +19,7 @@ export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
   'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI', 'CODEREF',
-  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS', 'ATTACK_TOPIC', 'REPORTING', 'CANCELLED', 'AI_READER', 'SPELL_OUT', 'OTHER_USERS', 'FICTION_FRAME', 'HARM_ITEM', 'PROCEDURE', 'LICENSE_KEYS', 'COUNTERING', 'EVIL', 'PART_LABEL', 'CREDENTIAL', 'DISGUISE', 'COMPROMISED', 'REGARDLESS', 'ONLY',
+  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS', 'ATTACK_TOPIC', 'REPORTING', 'CANCELLED', 'AI_READER', 'SPELL_OUT', 'OTHER_USERS', 'FICTION_FRAME', 'HARM_ITEM', 'PROCEDURE', 'LICENSE_KEYS', 'COUNTERING', 'EVIL', 'PART_LABEL', 'CREDENTIAL', 'DISGUISE', 'COMPROMISED', 'REGARDLESS', 'ONLY', 'CRIME',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 export const FIRST_RULE_ONLY_CONCEPT: Concept = 'EVIL';
@@ -257,7 +257,7 @@ export const LEXICON: Lexicon = {
   // Staying in (or falling out of) character, not the bare word: "character", "Rolle", "роли", "角色" also name any role-play part.
   CHARACTER: [
     'in character', 'stay in character', 'break character', 'out of character', 'stay in role', 'in their roles', 'in his role', 'in her role', 'out of their role*', 'falling out of', 'fall out of',
-    'en el personaje', 'en personaje', 'del personaje', 'dans le personnage', 'du personnage', 'in der rolle', 'aus der rolle', 'in ihren rollen', 'aus ihrer rolle', 'aus ihren rollen', 'en sus papeles', 'dans leurs roles', 'nei loro ruoli', 'nos seus papeis', 'в своих ролях',
+    'en el personaje', 'en personaje', 'del personaje', 'dans le personnage', 'du personnage', 'in der rolle', 'aus der rolle', 'in ihren rollen', 'aus ihrer rolle', 'aus ihren rollen', 'aus der figur', 'in der figur', 'en sus papeles', 'dans leurs roles', 'nei loro ruoli', 'nos seus papeis', 'в своих ролях',
     'no personagem', 'do personagem', 'nel personaggio', 'dal personaggio', 'в образе', 'из образа', 'из роли', '保持角色', '跳出角色', '脱离角色', '出戏', 'キャラクターを保', 'キャラを崩', '役を崩',
     'किरदार में', 'किरदार से', 'في الشخصيه', 'عن الشخصيه',
   ],
