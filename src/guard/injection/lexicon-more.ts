@@ -139,7 +139,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING' | 'EVIL' | 'PART_LABEL' | 'CREDENTIAL' | 'DISGUISE' | 'COMPROMISED' | 'REGARDLESS' | 'ONLY' | 'CRIME', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING' | 'EVIL' | 'PART_LABEL' | 'CREDENTIAL' | 'DISGUISE' | 'COMPROMISED' | 'REGARDLESS' | 'ONLY' | 'CRIME' | 'WRITTEN' | 'ABOUT', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -354,11 +354,16 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'atraco', 'robo', 'ladron', 'cambriolage', 'cambrioleur', 'voleur', 'braquage', 'raububerfall', 'einbruch', 'einbrechen', 'dieb', 'meisterdieb',
     'assalto', 'ladrao', 'rapina', 'furto', 'ladro', 'ограблени*', 'вор', 'кража', '抢劫', '盗窃', '小偷', '強盗', '泥棒', 'चोरी', 'डकैती', 'سرقه', 'لص',
   ],
-  /** "Regardless of": what came before set aside without the word "ignore" ("regardless of previous tasks", "不管之前的指令"). */
+  /** "Written": with a question, "prompt" and "above", a question about the text before the conversation. */
+  WRITTEN: ['written', 'escrito', 'ecrit', 'geschrieben', 'scritto', 'написано', '写的', '写着', '書かれ', 'लिखा', 'مكتوب'],
+  /** "About": what was said *about* something is a topic, not the assistant's instructions ("what you were told about the deadline"). */
+  ABOUT: ['about', 'regarding', 'concerning', 'sobre', 'acerca', 'au sujet', 'concernant', 'uber', 'bezuglich', 'riguardo', 'circa', 'про', 'насчет', 'насчёт', '关于', '關於', 'について', 'के बारे में', 'بخصوص', 'حول'],
+  /** "Regardless of", "despite": what came before set aside without the word "ignore" ("regardless of previous tasks", "despite what you were told"). */
   REGARDLESS: [
     'regardless', 'irrespective', 'no matter what', 'independientemente', 'sin importar', 'independamment', 'peu importe', 'unabhangig', 'ungeachtet', 'egal was',
     'independentemente', 'nao importa', 'indipendentemente', 'a prescindere', 'независимо', 'неважно', '无论', '無論', '不管', '不论', '不論', 'に関係なく', 'にかかわらず',
     'बावजूद', 'चाहे जो', 'بغض النظر', 'مهما كان',
+    'despite', 'in spite of', 'a pesar de', 'malgre', 'trotz', 'apesar de', 'nonostante', 'несмотря на', '尽管', '儘管', 'にもかかわらず', 'के बावजूद', 'رغم', 'على الرغم',
   ],
   /** Software licence keys: the grandmother who read out Windows keys. */
   LICENSE_KEYS: [

@@ -19,7 +19,7 @@ export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
   'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI', 'CODEREF',
-  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS', 'ATTACK_TOPIC', 'REPORTING', 'CANCELLED', 'AI_READER', 'SPELL_OUT', 'OTHER_USERS', 'FICTION_FRAME', 'HARM_ITEM', 'PROCEDURE', 'LICENSE_KEYS', 'COUNTERING', 'EVIL', 'PART_LABEL', 'CREDENTIAL', 'DISGUISE', 'COMPROMISED', 'REGARDLESS', 'ONLY', 'CRIME',
+  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS', 'ATTACK_TOPIC', 'REPORTING', 'CANCELLED', 'AI_READER', 'SPELL_OUT', 'OTHER_USERS', 'FICTION_FRAME', 'HARM_ITEM', 'PROCEDURE', 'LICENSE_KEYS', 'COUNTERING', 'EVIL', 'PART_LABEL', 'CREDENTIAL', 'DISGUISE', 'COMPROMISED', 'REGARDLESS', 'ONLY', 'CRIME', 'WRITTEN', 'ABOUT',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 export const FIRST_RULE_ONLY_CONCEPT: Concept = 'EVIL';
@@ -33,7 +33,7 @@ export const LEXICON: Lexicon = {
     // en
     'ignore', 'ignores', 'ignoring', 'ignored', 'disregard*', 'forget', 'forgets', 'forgetting', 'overlook', 'override', 'overrides', 'overriding', 'bypass*',
     'abandon', 'discard', 'dismiss', 'neglect', 'nevermind', 'never mind', 'pay no attention', 'stop following', 'no longer follow', 'set aside',
-    'throw away', 'subvert', 'negate', 'negates', 'leave behind', 'hinter sich', 'hinter dir', 'deja atrás', 'laisse de côté', 'lascia da parte', 'deixe para trás', 'defy', 'drop all', 'drop your', 'erase your', 'clear your',
+    'throw away', 'subvert', 'negate', 'negates', 'leave behind', 'leave all the previous', 'leave all previous', 'leave the previous', 'hinter sich', 'hinter dir', 'deja atrás', 'laisse de côté', 'lascia da parte', 'deixe para trás', 'defy', 'drop all', 'drop your', 'erase your', 'clear your',
     // es
     'ignora', 'ignorar', 'ignore', 'ignores', 'ignoren', 'ignorad', 'olvida', 'olvidar', 'olvide', 'olvides', 'olviden', 'olvídate', 'olvidate', 'descarta', 'descartar', 'omite', 'omitir', 'haz caso omiso', 'hagas caso', 'pasa por alto', 'no hagas caso', 'prescinde', 'desestima',
     // fr
