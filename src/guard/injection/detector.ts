@@ -19,7 +19,7 @@ import { loadModels, logitOf, score, sigmoid, type InjectionModels } from './mod
 import { concealment, normalize, unconfuse, type NormalizeSignals } from './normalize';
 import { pattern } from './patterns';
 import { matchPatternRules, PATTERN_DATA_TIERS } from './pattern-rules';
-import { CONCEPT_DATA_TIERS, matchConceptRules, type Family, type RuleHit, type Tier, type Trust } from './signatures';
+import { CONCEPT_DATA_TIERS, matchConceptRules, type Family, type RuleHit, type Trust } from './signatures';
 
 export interface DetectorOptions {
   /** Verdict threshold on user, system and other first-party channels. */
@@ -221,7 +221,11 @@ export class InjectionDetector {
 
   private scoreUser(text: string, folded: string, tokens: Tokens, concealed: boolean): ViewScore {
     const found = [...matchConceptRules(tokens, 'user'), ...matchPatternRules(text, folded, tokens, 'user')];
-    const rules = concealed ? found.map(atDataTier) : found;
+    // A single question about what follows from ignoring rules ("What happens if a system is instructed to ignore a command?") is a
+    // topic, as a report on attacks is: its rules count as weak and its classifier score is lowered. No attack in the corpus or the
+    // check sets is phrased so.
+    const topic = !concealed && found.length > 0 && asksConsequences(tokens, folded);
+    const rules = concealed ? found.map(atDataTier) : topic ? found.map(asWeak) : found;
     let zc = -Infinity;
     if (tokens.words.length <= WINDOW_WORDS + WINDOW_STEP) {
       zc = score(this.models.prompt, extractFeatures(tokens, this.models.prompt.bits));
@@ -231,7 +235,7 @@ export class InjectionDetector {
         if (from + WINDOW_WORDS >= tokens.words.length) break;
       }
     }
-    return { z: combine(zc, rules), classifier: sigmoid(zc), task: 0, rules };
+    return { z: combine(topic ? zc - REPORTED_SHIFT : zc, rules), classifier: sigmoid(zc), task: 0, rules };
   }
 
   private scoreData(text: string, folded: string, tokens: Tokens, ascii: boolean): ViewScore {
@@ -324,14 +328,39 @@ function onTopic(lineWords: readonly string[], doc: ReadonlyMap<string, number>)
   return false;
 }
 
-/** A rule hit at its tier for data ("ignore the webpage and say..." is weak from a user, strong in a document or a hidden payload). */
+/**
+ * A rule that is strong in data, an order to the reader there ("ignore the webpage and say..."), is strong in a hidden payload too. Only
+ * those: "the new EU guidelines" base64-encoded is no more an order than in plain text, and a rule weaker in data ("regardless of
+ * previous guidelines" in a policy) is never lowered.
+ */
 function atDataTier(hit: RuleHit): RuleHit {
   const tier = CONCEPT_DATA_TIERS.get(hit.rule) ?? PATTERN_DATA_TIERS.get(hit.rule);
-  return tier === undefined || TIER_RANK[tier] <= TIER_RANK[hit.tier] ? hit : { ...hit, tier };
+  return tier !== 'strong' || hit.tier === 'strong' ? hit : { ...hit, tier };
 }
 
-/** Only ever raised: a rule weaker in data ("regardless of previous guidelines" in a policy) stays as strong in a hidden payload. */
-const TIER_RANK: Readonly<Record<Tier, number>> = { weak: 0, medium: 1, strong: 2 };
+function asWeak(hit: RuleHit): RuleHit {
+  return hit.tier === 'weak' ? hit : { ...hit, tier: 'weak' };
+}
+
+const CONSEQUENCE = CONCEPT_ID.CONSEQUENCE;
+
+/** The whole text is one question that opens with "what happens if", "is it risky to" (in any language of the lexicon). */
+function asksConsequences(tokens: Tokens, folded: string): boolean {
+  let opens = false;
+  for (const h of tokens.hits) {
+    if (h.pos > 0) break;
+    if (h.concept === CONSEQUENCE) opens = true;
+  }
+  if (!opens) return false;
+  const text = folded.trim();
+  const last = text.length - 1;
+  if (text[last] !== '?' && text[last] !== '？') return false;
+  for (let i = 0; i < last; i++) {
+    const c = text[i];
+    if (c === '.' || c === '!' || c === '?' || c === '\n' || c === '。' || c === '？') return false;
+  }
+  return true;
+}
 
 /** Classifier score plus rule evidence: a strong rule sets a floor; medium and weak rules add. */
 export function combine(z: number, rules: readonly RuleHit[]): number {

@@ -139,7 +139,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING' | 'EVIL' | 'PART_LABEL' | 'CREDENTIAL' | 'DISGUISE' | 'COMPROMISED' | 'REGARDLESS' | 'ONLY' | 'CRIME' | 'WRITTEN' | 'ABOUT', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING' | 'EVIL' | 'PART_LABEL' | 'CREDENTIAL' | 'DISGUISE' | 'COMPROMISED' | 'REGARDLESS' | 'ONLY' | 'CRIME' | 'WRITTEN' | 'ABOUT' | 'CONSEQUENCE', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -358,6 +358,13 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   WRITTEN: ['written', 'escrito', 'ecrit', 'geschrieben', 'scritto', 'написано', '写的', '写着', '書かれ', 'लिखा', 'مكتوب'],
   /** "About": what was said *about* something is a topic, not the assistant's instructions ("what you were told about the deadline"). */
   ABOUT: ['about', 'regarding', 'concerning', 'sobre', 'acerca', 'au sujet', 'concernant', 'uber', 'bezuglich', 'riguardo', 'circa', 'про', 'насчет', 'насчёт', '关于', '關於', 'について', 'के बारे में', 'بخصوص', 'حول'],
+  /** A question about what follows from an act ("what happens if a system ignores a command?", "is it risky to disregard..."): a topic. */
+  CONSEQUENCE: [
+    'what happens if', 'what happens when', 'what would happen if', 'is it risky', 'is it safe', 'is it dangerous', 'what are the risks', 'what are the consequences',
+    'que pasa si', 'que pasaria si', 'es arriesgado', 'es peligroso', 'que se passe t il si', 'que se passe-t-il si', 'qu est ce qui se passe si', 'que se passerait il si', 'est il risque', 'est il dangereux',
+    'was passiert wenn', 'was passiert', 'ist es riskant', 'ist es gefahrlich', 'o que acontece se', 'e arriscado', 'e perigoso', 'cosa succede se', 'e rischioso', 'e pericoloso',
+    'что будет если', 'что произойдет если', 'что случится если', 'опасно ли', '会怎样', '会发生什么', '危险吗', 'どうなる', '危険ですか', 'क्या होगा अगर', 'क्या होगा यदि', 'ماذا يحدث اذا', 'هل من الخطر',
+  ],
   /** "Regardless of", "despite": what came before set aside without the word "ignore" ("regardless of previous tasks", "despite what you were told"). */
   REGARDLESS: [
     'regardless', 'irrespective', 'no matter what', 'independientemente', 'sin importar', 'independamment', 'peu importe', 'unabhangig', 'ungeachtet', 'egal was',

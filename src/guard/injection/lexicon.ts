@@ -19,7 +19,7 @@ export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
   'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI', 'CODEREF',
-  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS', 'ATTACK_TOPIC', 'REPORTING', 'CANCELLED', 'AI_READER', 'SPELL_OUT', 'OTHER_USERS', 'FICTION_FRAME', 'HARM_ITEM', 'PROCEDURE', 'LICENSE_KEYS', 'COUNTERING', 'EVIL', 'PART_LABEL', 'CREDENTIAL', 'DISGUISE', 'COMPROMISED', 'REGARDLESS', 'ONLY', 'CRIME', 'WRITTEN', 'ABOUT',
+  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS', 'ATTACK_TOPIC', 'REPORTING', 'CANCELLED', 'AI_READER', 'SPELL_OUT', 'OTHER_USERS', 'FICTION_FRAME', 'HARM_ITEM', 'PROCEDURE', 'LICENSE_KEYS', 'COUNTERING', 'EVIL', 'PART_LABEL', 'CREDENTIAL', 'DISGUISE', 'COMPROMISED', 'REGARDLESS', 'ONLY', 'CRIME', 'WRITTEN', 'ABOUT', 'CONSEQUENCE',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 export const FIRST_RULE_ONLY_CONCEPT: Concept = 'EVIL';
@@ -132,7 +132,7 @@ export const LEXICON: Lexicon = {
   ],
   ASK: [
     'what', 'whats', 'which', 'cual', 'cuál', 'cuales', 'que', 'qué', 'quel', 'quelle', 'quels', 'quelles', 'was', 'welche', 'welches', 'welcher', 'qual', 'quais', 'quale', 'quali', 'cosa',
-    'какой', 'какая', 'какие', 'каков', 'каковы', 'что', '什么', '什麼', '是多少', '何ですか', '何', 'क्या', 'कौन', 'ما', 'ماذا', 'ماهي', 'ماهو',
+    'какой', 'какая', 'какие', 'каков', 'каковы', 'что', '什么', '什麼', '是多少', '何ですか', 'は何', '何を', '何が', '何と', 'क्या', 'कौन', 'ما', 'ماذا', 'ماهي', 'ماهو',
   ],
   SECRET: [
     'password', 'passwords', 'passphrase', 'passcode', 'pass code', 'secret key', 'secret word', 'secret code', 'secret password', 'your secret', 'api key', 'credentials', 'credential', 'pin', 'access code', 'code word', 'pw', 'pwd',
