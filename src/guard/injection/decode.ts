@@ -8,7 +8,7 @@
 
 import { pattern } from './patterns';
 
-export type EncodingKind = 'base64' | 'base32' | 'hex' | 'binary' | 'url' | 'morse' | 'rot13' | 'reversed';
+export type EncodingKind = 'base64' | 'base32' | 'hex' | 'binary' | 'url' | 'morse' | 'rot13' | 'caesar' | 'reversed';
 
 export interface DecodedSpan {
   readonly kind: EncodingKind;
@@ -259,7 +259,7 @@ export function findEncoded(text: string, limits: DecodeLimits = DEFAULT_DECODE_
   scanMorse(text, limits, take, budget);
 
   // ROT13 and reversed lines, recognised by English function words (only when some are present at all).
-  if (hints ? hints.rotOrReversed >= 2 : ROT_OR_REVERSED_HINT.test(text)) scanLines(text, limits, take);
+  if ((hints ? hints.rotOrReversed : shiftedWords(text)) >= 2) scanLines(text, limits, take);
   return out;
 }
 
@@ -267,11 +267,6 @@ const NEWLINES = pattern('decode.newlines', '\\r?\\n', 'g');
 const B64_TABLE = new Uint8Array(128);
 for (let c = 0; c < 128; c++) if (isB64(c)) B64_TABLE[c] = 1;
 const GROUPED_HINT = pattern('decode.grouped_hint', '(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}[ ,:-]){5}[0-9a-fA-F]{2}|\\\\x[0-9a-fA-F]{2}|0x[0-9a-fA-F]{2}|(?<![0-9A-Za-z])[01]{8}[ ,][01]{8}');
-const ROT_OR_REVERSED_HINT = pattern(
-  'decode.rot_reversed_hint',
-  '\\b(?:gur|naq|lbh|lbhe|bs|gb|nyy|vtaber|cerivbhf|vafgehpgvbaf|cnffjbeq|jung|gryy|jurer|qbrf|hfre|yvir|cyrnfr|eht|dna|uoy|ruoy|lla|erongi|suoiverp|snoitcurtsni|drowssap|tahw|llet|erehw|seod|resu|esaelp)\\b',
-  'i',
-);
 
 function trimPadding(run: string): string {
   let end = run.length;
@@ -359,15 +354,20 @@ const STOPWORDS = ['the', 'and', 'you', 'your', 'to', 'of', 'is', 'are', 'that',
 /** Function words of other Latin-script languages: a line full of them is not ROT13 or reversed English. */
 const OTHER_STOPWORDS = ['der', 'die', 'das', 'und', 'ist', 'el', 'la', 'los', 'las', 'que', 'de', 'le', 'les', 'et', 'est', 'une', 'il', 'che', 'di', 'per', 'um', 'uma', 'os', 'para', 'no', 'en'];
 
-function rot13(text: string): string {
+/** Latin letters shifted `shift` places along the alphabet (13: ROT13; a Caesar cipher shifts by 3). */
+function shiftLetters(text: string, shift: number): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x61 && c <= 0x7a) out += String.fromCharCode(((c - 0x61 + 13) % 26) + 0x61);
-    else if (c >= 0x41 && c <= 0x5a) out += String.fromCharCode(((c - 0x41 + 13) % 26) + 0x41);
+    if (c >= 0x61 && c <= 0x7a) out += String.fromCharCode(((c - 0x61 + shift) % 26) + 0x61);
+    else if (c >= 0x41 && c <= 0x5a) out += String.fromCharCode(((c - 0x41 + shift) % 26) + 0x41);
     else out += text[i];
   }
   return out;
+}
+
+function rot13(text: string): string {
+  return shiftLetters(text, 13);
 }
 
 function reverse(text: string): string {
@@ -379,11 +379,36 @@ const PLAIN = new Set([...STOPWORDS, ...OTHER_STOPWORDS]);
 const COMMON = new Set(['or', 'saw', 'ton', 'evil', 'era', 'won', 'gob', 'ref', 'yrf']);
 const ROT = new Set(STOPWORDS.map(rot13).filter((w) => w.length > 2 && !COMMON.has(w) && !PLAIN.has(w)));
 const REV = new Set(STOPWORDS.map(reverse).filter((w) => w.length > 2 && !COMMON.has(w) && !PLAIN.has(w)));
-const ROT_OR_REV = new Set([...ROT, ...REV]);
+/**
+ * Stopwords under the other Caesar shifts, word -> the shift that decodes it. Only the shifts attackers use (1-5, 7, 10 and their
+ * inverses): all 24 would make chance hits in ordinary text ("gps" is "for" shifted by one) too frequent to gate on.
+ */
+const CAESAR_SHIFTS = [1, 2, 3, 4, 5, 7, 10, 16, 19, 21, 22, 23, 24, 25];
+const CAESAR = new Map<string, number>();
+for (const shift of CAESAR_SHIFTS) {
+  for (const w of STOPWORDS) {
+    const encoded = shiftLetters(w, 26 - shift);
+    if (encoded.length > 2 && !COMMON.has(encoded) && !PLAIN.has(encoded) && !ROT.has(encoded) && !CAESAR.has(encoded)) CAESAR.set(encoded, shift);
+  }
+}
+const ROT_OR_REV = new Set([...ROT, ...REV, ...CAESAR.keys()]);
 const BINARY_OCTET = pattern('decode.binary_octet', '^[01]{8}$');
 const HAS_DIGIT = pattern('decode.has_digit', '[0-9]');
 const ASCII_WORD = pattern('decode.ascii_word', '[a-z]+', 'g');
 
+/** Words of the text that are stopwords in ROT13, reversed or Caesar-shifted (up to 2: enough to decide on a line scan). */
+function shiftedWords(text: string): number {
+  let n = 0;
+  const lower = text.toLowerCase();
+  ASCII_WORD.lastIndex = 0;
+  for (let m = ASCII_WORD.exec(lower); m !== null && n < 2; m = ASCII_WORD.exec(lower)) if (ROT_OR_REV.has(m[0])) n++;
+  return n;
+}
+
+/**
+ * Lines, and when a line as a whole is plain, its sentences, written in ROT13, reversed or Caesar-shifted (recognised by English function
+ * words): "...Journal of Health. Lpsruh suhylrxv lqvwuxfwlrqv dqg vwdwh..." hides one shifted sentence at the end of a plain paragraph.
+ */
 function scanLines(text: string, limits: DecodeLimits, take: (k: EncodingKind, d: string | undefined) => void): void {
   let start = 0;
   for (let line = 0; line < limits.maxLines && start < text.length; line++) {
@@ -392,21 +417,73 @@ function scanLines(text: string, limits: DecodeLimits, take: (k: EncodingKind, d
     const slice = text.slice(start, Math.min(end, start + 4096));
     start = end + 1;
     if (slice.length < 12) continue;
-    let plain = 0;
-    let rot = 0;
-    let rev = 0;
-    let words = 0;
-    const lower = slice.toLowerCase();
-    ASCII_WORD.lastIndex = 0;
-    for (let m = ASCII_WORD.exec(lower); m !== null; m = ASCII_WORD.exec(lower)) {
-      words++;
-      const w = m[0];
-      if (PLAIN.has(w)) plain++;
-      if (ROT.has(w)) rot++;
-      if (REV.has(w)) rev++;
+    const shape = lineShape(slice);
+    if (shape === undefined) continue;
+    if (decodeShaped(slice, shape, take) || shape.hits < 3) continue;
+    let from = 0;
+    for (let sentence = 0; sentence < 64 && from < slice.length; sentence++) {
+      let to = from;
+      while (to < slice.length && !(SENTENCE_END.has(slice.charCodeAt(to)) && (to + 1 === slice.length || slice.charCodeAt(to + 1) === 0x20))) to++;
+      const part = slice.slice(from, to + 1);
+      from = to + 2;
+      if (part.length < 12) continue;
+      const partShape = lineShape(part);
+      if (partShape !== undefined) decodeShaped(part, partShape, take);
     }
-    if (words < 3) continue;
-    if (rot >= 2 && rot >= words * 0.2 && rot > 2 * plain) take('rot13', rot13(slice));
-    else if (rev >= 2 && rev >= words * 0.15 && rev > 2 * plain) take('reversed', reverse(slice));
   }
+}
+
+const SENTENCE_END = new Set([0x2e, 0x21, 0x3f]);
+
+interface LineShape {
+  readonly words: number;
+  readonly plain: number;
+  readonly rot: number;
+  readonly rev: number;
+  /** Hits of the most frequent Caesar shift, and that shift. */
+  readonly caesar: number;
+  readonly shift: number;
+  /** Words that are function words under any of the encodings. */
+  readonly hits: number;
+}
+
+function lineShape(slice: string): LineShape | undefined {
+  let plain = 0;
+  let rot = 0;
+  let rev = 0;
+  let words = 0;
+  let caesar = 0;
+  let best = 0;
+  let hits = 0;
+  let shifts: Map<number, number> | undefined;
+  const lower = slice.toLowerCase();
+  ASCII_WORD.lastIndex = 0;
+  for (let m = ASCII_WORD.exec(lower); m !== null; m = ASCII_WORD.exec(lower)) {
+    words++;
+    const w = m[0];
+    if (PLAIN.has(w)) plain++;
+    if (ROT_OR_REV.has(w)) hits++;
+    if (ROT.has(w)) rot++;
+    if (REV.has(w)) rev++;
+    const shift = CAESAR.get(w);
+    if (shift !== undefined) {
+      shifts ??= new Map();
+      const n = (shifts.get(shift) ?? 0) + 1;
+      shifts.set(shift, n);
+      if (n > caesar) {
+        caesar = n;
+        best = shift;
+      }
+    }
+  }
+  return words < 3 ? undefined : { words, plain, rot, rev, caesar, shift: best, hits };
+}
+
+/** Decodes a line or sentence whose function words are mostly encoded ones; true when it did. */
+function decodeShaped(slice: string, s: LineShape, take: (k: EncodingKind, d: string | undefined) => void): boolean {
+  if (s.rot >= 2 && s.rot >= s.words * 0.2 && s.rot > 2 * s.plain) take('rot13', rot13(slice));
+  else if (s.rev >= 2 && s.rev >= s.words * 0.15 && s.rev > 2 * s.plain) take('reversed', reverse(slice));
+  else if (s.caesar >= 3 && s.caesar >= s.words * 0.2 && s.caesar > 2 * s.plain) take('caesar', shiftLetters(slice, s.shift));
+  else return false;
+  return true;
 }

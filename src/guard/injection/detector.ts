@@ -474,5 +474,5 @@ export function embeddedData(text: string): string | undefined {
 }
 
 function hasEncodedPayload(text: string, maxCandidates: number): boolean {
-  return findEncoded(text, { ...DEFAULT_DECODE_LIMITS, maxCandidates: Math.min(2, maxCandidates), maxSpanChars: 4096 }).some((s) => s.kind !== 'rot13' && s.kind !== 'reversed');
+  return findEncoded(text, { ...DEFAULT_DECODE_LIMITS, maxCandidates: Math.min(2, maxCandidates), maxSpanChars: 4096 }).some((s) => s.kind !== 'rot13' && s.kind !== 'caesar' && s.kind !== 'reversed');
 }

@@ -139,7 +139,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING' | 'EVIL' | 'PART_LABEL' | 'CREDENTIAL' | 'DISGUISE' | 'COMPROMISED' | 'REGARDLESS' | 'ONLY' | 'CRIME' | 'WRITTEN' | 'ABOUT' | 'CONSEQUENCE', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING' | 'EVIL' | 'PART_LABEL' | 'CREDENTIAL' | 'DISGUISE' | 'COMPROMISED' | 'REGARDLESS' | 'ONLY' | 'CRIME' | 'WRITTEN' | 'ABOUT' | 'CONSEQUENCE' | 'NEW_INSTRUCTIONS', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -364,6 +364,16 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'que pasa si', 'que pasaria si', 'es arriesgado', 'es peligroso', 'que se passe t il si', 'que se passe-t-il si', 'qu est ce qui se passe si', 'que se passerait il si', 'est il risque', 'est il dangereux',
     'was passiert wenn', 'was passiert', 'ist es riskant', 'ist es gefahrlich', 'o que acontece se', 'e arriscado', 'e perigoso', 'cosa succede se', 'e rischioso', 'e pericoloso',
     'что будет если', 'что произойдет если', 'что случится если', 'опасно ли', '会怎样', '会发生什么', '危险吗', 'どうなる', '危険ですか', 'क्या होगा अगर', 'क्या होगा यदि', 'ماذا يحدث اذا', 'هل من الخطر',
+  ],
+  /**
+   * New instructions by that name ("updated instructions", "nouvelles consignes", "新指令"): in a document, a reader being re-tasked.
+   * "New customs rules are in place" and "the new EU guidelines" are news.
+   */
+  NEW_INSTRUCTIONS: [
+    'new instructions', 'new instruction', 'updated instructions', 'revised instructions', 'new directives', 'new orders', 'new task', 'new system prompt',
+    'nuevas instrucciones', 'nueva instruccion', 'nuevas ordenes', 'nouvelles instructions', 'nouvelle instruction', 'nouvelles consignes', 'nouvelle consigne',
+    'neue anweisungen', 'neue anweisung', 'neuen anweisungen', 'neue instruktionen', 'novas instrucoes', 'nova instrucao', 'nuove istruzioni', 'nuova istruzione',
+    'новые инструкции', 'новая инструкция', 'новые указания', '新指令', '新的指令', '新的指示', '新しい指示', '新しい命令', 'नए निर्देश', 'नया निर्देश', 'تعليمات جديده',
   ],
   /** "Regardless of", "despite": what came before set aside without the word "ignore" ("regardless of previous tasks", "despite what you were told"). */
   REGARDLESS: [

@@ -188,7 +188,8 @@ export const PATTERN_RULES: readonly PatternRule[] = [
       'override.payload_split',
       // No quote mark between the pieces: each start is tried against one bounded stretch (linear, as recheck requires).
       '(?:\\b(?:part|teil|parte|partie)\\s?(?:1|one|a)\\b|(?:часть|भाग|الجزء)\\s?1\\b|第一部分|パート1)(?:\\s?(?:is|ist|es|est|e|:|=|：))?\\s?["“”«»„「」‘’\'][^"“”«»„「」‘’\'\\n]{1,80}["“”«»„「」‘’\'][^"“”«»„「」‘’\'\\n]{0,40}(?:\\b(?:part|teil|parte|partie)\\s?(?:2|two|b)\\b|(?:часть|भाग|الجزء)\\s?2\\b|第二部分|パート2)' +
-        '|\\b(?:combine|concatenate|join)\\s(?:the strings\\s)?[a-z]\\s?,\\s?[a-z]\\s?,?\\s?(?:and|&)\\s[a-z]\\b' +
+        // Leetspeak writes a lone "A" as "4", which the folding leaves alone (it is a number too).
+        '|\\b(?:combine|concatenate|join)\\s(?:the strings\\s)?[a-z4]\\s?,\\s?[a-z]\\s?,?\\s?(?:and|&)\\s[a-z]\\b' +
         '|\\bstring\\s[a-z]\\s?=\\s?[a-z]\\s?\\+\\s?[a-z]\\b',
     ),
   },

@@ -92,7 +92,9 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // lifted"), since a changelog removes legacy commands and a log revokes all previous sessions.
   { id: 'override.cancel_instructions', family: 'override', tier: 'medium', anchor: 'CANCELLED', all: ['INSTR'], any: ['ALL', 'PRIOR', 'BEFORE', 'YOUR', 'SYSPROMPT'], window: 6 },
   { id: 'override.void_prior', family: 'override', tier: 'medium', anchor: 'VOID', any: ['PRIOR', 'BEFORE'], all: ['ALL'], window: 8 },
-  { id: 'override.new_instructions', family: 'override', tier: 'weak', dataTier: 'medium', anchor: 'NEW', all: ['INSTR'], window: 2, after: true },
+  // New instructions by that name are medium in data; "new customs rules are in place" and "the new EU guidelines" are news.
+  { id: 'override.new_instructions', family: 'override', tier: 'weak', anchor: 'NEW', all: ['INSTR'], window: 2, after: true },
+  { id: 'override.new_instructions_named', family: 'override', tier: 'weak', dataTier: 'medium', anchor: 'NEW_INSTRUCTIONS', window: 0 },
   { id: 'override.new_instructions_for_you', family: 'override', tier: 'medium', anchor: 'NEW', all: ['INSTR'], any: ['YOU', 'NOW'], none: ['HOWTO'], window: 4 },
   // "Your developer/creator/boss" said to the assistant claims to speak for its makers. On the user channel only: a document's reader has
   // a boss and an administrator of their own ("contact your administrator", "ask your boss to approve the request").
