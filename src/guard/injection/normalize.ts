@@ -410,8 +410,43 @@ function foldLeetNumbers(text: string): string {
 
 /** Folds a lower-cased text word by word (look-alikes, leetspeak). */
 function foldWords(lower: string, signals: NormalizeSignals, relaxed = false): string {
-  // A Latin text is one with more Latin letters than letters of other scripts that are not look-alikes
-  // (Russian has plenty of those: б, ж, ы, я...; a Latin text dressed in Cyrillic look-alikes has none).
+  // Whether the text is Latin matters only to a word with a look-alike in it, which is never ASCII: the count over the whole
+  // text waits for the first word with a non-ASCII character (most texts that reach here only have a digit or a "!" by a letter).
+  let latinText: boolean | undefined;
+  let out = '';
+  let last = 0;
+  let i = 0;
+  const n = lower.length;
+  while (i < n) {
+    while (i < n && isBreak(lower.charCodeAt(i))) i++;
+    const start = i;
+    let special = false;
+    let wide = false;
+    while (i < n && !isBreak(lower.charCodeAt(i))) {
+      const c = lower.charCodeAt(i);
+      if (c >= 0x80) wide = true;
+      if (c >= 0x80 || isDigit(c) || c === 0x40 || c === 0x24 || c === 0x21 || c === 0x7c) special = true;
+      i++;
+    }
+    if (special && i > start) {
+      if (wide && latinText === undefined) latinText = isLatinText(lower);
+      const word = lower.slice(start, i);
+      // An ASCII word has no look-alike, so `latinText` is not read for it.
+      const folded = foldWord(word, latinText ?? false, signals, relaxed);
+      if (folded !== word) {
+        out += lower.slice(last, start) + folded;
+        last = i;
+      }
+    }
+  }
+  return last === 0 ? lower : out + lower.slice(last);
+}
+
+/**
+ * A Latin text is one with more Latin letters than letters of other scripts that are not look-alikes
+ * (Russian has plenty of those: б, ж, ы, я...; a Latin text dressed in Cyrillic look-alikes has none).
+ */
+function isLatinText(lower: string): boolean {
   let latin = 0;
   let other = 0;
   let confusable = 0;
@@ -424,30 +459,7 @@ function foldWords(lower: string, signals: NormalizeSignals, relaxed = false): s
     }
   }
   // Russian or Greek prose has plenty of letters that look like nothing Latin: never fold it wholesale.
-  const latinText = latin > other && other <= confusable * 0.1;
-  let out = '';
-  let last = 0;
-  let i = 0;
-  const n = lower.length;
-  while (i < n) {
-    while (i < n && isBreak(lower.charCodeAt(i))) i++;
-    const start = i;
-    let special = false;
-    while (i < n && !isBreak(lower.charCodeAt(i))) {
-      const c = lower.charCodeAt(i);
-      if (c >= 0x80 || isDigit(c) || c === 0x40 || c === 0x24 || c === 0x21 || c === 0x7c) special = true;
-      i++;
-    }
-    if (special && i > start) {
-      const word = lower.slice(start, i);
-      const folded = foldWord(word, latinText, signals, relaxed);
-      if (folded !== word) {
-        out += lower.slice(last, start) + folded;
-        last = i;
-      }
-    }
-  }
-  return last === 0 ? lower : out + lower.slice(last);
+  return latin > other && other <= confusable * 0.1;
 }
 
 const NON_ASCII = pattern('normalize-non-ascii', '[^\\x00-\\x7f]');
@@ -459,17 +471,27 @@ const HOMOGLYPH_UNITS: Uint8Array = (() => {
   return table;
 })();
 const HOMOGLYPH_ANY = pattern('normalize-homoglyph', `[${Object.keys(HOMOGLYPHS).join('')}]`);
-/** A digit or leet symbol touching a lower-case Latin letter (a loop: the equivalent regex costs 5x more). */
+/** `hasLeet`'s class of each ASCII code unit: 1 a lower-case Latin letter, 2 a digit or leet symbol (`@ $ ! |`), 0 anything else. */
+const LEET_CLASS: Uint8Array = (() => {
+  const table = new Uint8Array(0x80);
+  for (let c = 0x61; c <= 0x7a; c++) table[c] = 1;
+  for (let c = 0x30; c <= 0x39; c++) table[c] = 2;
+  for (const c of [0x40, 0x24, 0x21, 0x7c]) table[c] = 2;
+  return table;
+})();
+
+/**
+ * A digit or leet symbol touching a lower-case Latin letter (a loop: the equivalent regex costs 5x more). One table load per
+ * character: a letter next to a leet character is the only pair of classes that sums to 3.
+ */
 function hasLeet(lower: string): boolean {
-  let prevLetter = false;
-  let prevLeet = false;
-  for (let i = 0; i < lower.length; i++) {
+  let prev = 0;
+  const n = lower.length;
+  for (let i = 0; i < n; i++) {
     const c = lower.charCodeAt(i);
-    const letter = c >= 0x61 && c <= 0x7a;
-    const leet = (c >= 0x30 && c <= 0x39) || c === 0x40 || c === 0x24 || c === 0x21 || c === 0x7c;
-    if ((letter && prevLeet) || (leet && prevLetter)) return true;
-    prevLetter = letter;
-    prevLeet = leet;
+    const k = c < 0x80 ? (LEET_CLASS[c] as number) : 0;
+    if (prev + k === 3) return true;
+    prev = k;
   }
   return false;
 }
