@@ -28,8 +28,11 @@ export interface Tokens {
   readonly wordPos: number[];
   /** Concept hits in position order. */
   readonly hits: ConceptHit[];
-  /** Hash of each word (FNV-1a over its UTF-16 code units), for the classifier's features. */
-  readonly wordHashes: Uint32Array;
+  /**
+   * Hash of each word (FNV-1a over its UTF-16 code units, an unsigned 32-bit value), for the classifier's features. A plain
+   * array: a typed array costs an ArrayBuffer per text (and per line of data), several times the cost of filling it.
+   */
+  readonly wordHashes: readonly number[];
   /** What the words say about encodings in the text (for the decoder's pre-checks). */
   readonly encoded: EncodedHints;
   /** Chinese and Japanese runs (matched as substrings, featurised as character n-grams). */
@@ -237,38 +240,45 @@ function splitAscii(text: string): string[] {
 
 /** Tokenises folded text and tags concepts. `ascii`: the caller knows whether the text is plain ASCII. */
 export function tagConcepts(folded: string, ascii?: boolean): Tokens {
-  const words: string[] = [];
-  const wordPos: number[] = [];
   const hits: ConceptHit[] = [];
   const cjkRuns: string[] = [];
   let pos = 0;
   const isAscii = ascii ?? ASCII_ONLY.test(folded);
   const cjk = !isAscii && HAS_CJK.test(folded);
   const parts = isAscii ? splitAscii(folded) : splitUnicode(folded);
-  for (const part of parts) {
-    if (part.length === 0) continue;
-    if (cjk && hasCjkChar(part)) {
-      // Split into CJK runs (scanned for substrings) and other words.
-      let i = 0;
-      while (i < part.length) {
-        const start = i;
-        if (isCjk(part.charCodeAt(i))) {
-          while (i < part.length && isCjk(part.charCodeAt(i))) i++;
-          scanCjk(part, { start, end: i, pos }, hits);
-          cjkRuns.push(part.slice(start, i));
-          pos += Math.ceil((i - start) / 2);
-        } else {
-          while (i < part.length && !isCjk(part.charCodeAt(i))) i++;
-          words.push(part.slice(start, i));
-          wordPos.push(pos++);
+  // Without Chinese or Japanese every part is one word at the next position (the splitters return no empty parts): the parts
+  // are the words, not copied into a second array.
+  const words: string[] = cjk ? [] : parts;
+  const wordPos: number[] = cjk ? [] : new Array<number>(parts.length);
+  if (!cjk) {
+    for (let w = 0; w < parts.length; w++) wordPos[w] = w;
+    pos = parts.length;
+  } else {
+    for (const part of parts) {
+      if (part.length === 0) continue;
+      if (hasCjkChar(part)) {
+        // Split into CJK runs (scanned for substrings) and other words.
+        let i = 0;
+        while (i < part.length) {
+          const start = i;
+          if (isCjk(part.charCodeAt(i))) {
+            while (i < part.length && isCjk(part.charCodeAt(i))) i++;
+            scanCjk(part, { start, end: i, pos }, hits);
+            cjkRuns.push(part.slice(start, i));
+            pos += Math.ceil((i - start) / 2);
+          } else {
+            while (i < part.length && !isCjk(part.charCodeAt(i))) i++;
+            words.push(part.slice(start, i));
+            wordPos.push(pos++);
+          }
         }
+        continue;
       }
-      continue;
+      words.push(part);
+      wordPos.push(pos++);
     }
-    words.push(part);
-    wordPos.push(pos++);
   }
-  const wordHashes = new Uint32Array(words.length);
+  const wordHashes = new Array<number>(words.length);
   shapeCounts.rot = 0;
   shapeCounts.grouped = 0;
   shapeCounts.long = false;
