@@ -412,20 +412,30 @@ class WordTable {
   private readonly slots = new Int32Array(2 << WordTable.BITS);
   private readonly words: string[] = [];
   private readonly infos: WordInfo[] = [];
+  /**
+   * 1 for an entry whose word has nothing to tag (no concept, no multi-word start, no encoding shape, not Arabic): most words of
+   * a text. Dense bytes by entry, so such a word is done without reading its info object (a cache miss of its own).
+   */
+  readonly plain = new Uint8Array(WORD_CACHE_LIMIT);
 
-  get(word: string, hash: number): WordInfo | undefined {
+  /** The entry of `word`, or -1. */
+  find(word: string, hash: number): number {
     const slots = this.slots;
     const mask = this.mask;
     const h = hash | 0;
     for (let i = (Math.imul(hash, 0x9e3779b1) << 1) & mask; ; i = (i + 2) & mask) {
       const entry = slots[i + 1] as number;
-      if (entry === 0) return undefined;
-      if (slots[i] === h && this.words[entry - 1] === word) return this.infos[entry - 1];
+      if (entry === 0) return -1;
+      if (slots[i] === h && this.words[entry - 1] === word) return entry - 1;
     }
   }
 
-  /** Adds a word known to be absent. */
-  set(word: string, hash: number, info: WordInfo): void {
+  info(entry: number): WordInfo {
+    return this.infos[entry] as WordInfo;
+  }
+
+  /** Adds a word known to be absent; returns its entry. */
+  add(word: string, hash: number, info: WordInfo): number {
     if (this.words.length >= WORD_CACHE_LIMIT) {
       this.slots.fill(0);
       this.words.length = 0;
@@ -435,10 +445,13 @@ class WordTable {
     const mask = this.mask;
     let i = (Math.imul(hash, 0x9e3779b1) << 1) & mask;
     while (slots[i + 1] !== 0) i = (i + 2) & mask;
+    const entry = this.words.length;
     this.words.push(word);
     this.infos.push(info);
+    this.plain[entry] = info.concepts.length === 0 && info.multi.length === 0 && info.shape === 0 && !info.arabic ? 1 : 0;
     slots[i] = hash | 0;
-    slots[i + 1] = this.words.length;
+    slots[i + 1] = entry + 1;
+    return entry;
   }
 }
 
@@ -473,13 +486,14 @@ function tagWord(words: readonly string[], wordPos: readonly number[], w: number
   const word = words[w] as string;
   const p = wordPos[w] as number;
   const hash = hashWord(word);
-  let info = wordCache.get(word, hash);
-  if (info === undefined) {
+  let entry = wordCache.find(word, hash);
+  if (entry < 0) {
     const arabic = isArabic(word.charCodeAt(0));
     const multi = multiStarts.has(word) ? (exactIndex.get(word) ?? NO_ENTRIES).filter((e) => e.rest.length > 0) : NO_ENTRIES;
-    info = { concepts: arabic ? NONE : singleConcepts(word), multi, hash, arabic, shape: wordShape(word) };
-    wordCache.set(word, hash, info);
+    entry = wordCache.add(word, hash, { concepts: arabic ? NONE : singleConcepts(word), multi, hash, arabic, shape: wordShape(word) });
   }
+  if (wordCache.plain[entry] === 1) return hash;
+  const info = wordCache.info(entry);
   if (info.shape !== 0) {
     if (info.shape & SHAPE_ROT_OR_REVERSED) shapeCounts.rot++;
     if (info.shape & SHAPE_GROUPED) shapeCounts.grouped++;
