@@ -428,8 +428,8 @@ const FOLD_CLASS: Uint8Array = (() => {
 
 /** Folds a lower-cased text word by word (look-alikes, leetspeak). */
 function foldWords(lower: string, signals: NormalizeSignals, relaxed = false): string {
-  // Whether the text is Latin matters only to a word with a look-alike in it, which is never ASCII: the count over the whole
-  // text waits for the first word with a non-ASCII character (most texts that reach here only have a digit or a "!" by a letter).
+  // Whether the text is Latin matters only to a word with a look-alike in it: the count over the whole text waits for the first
+  // such word (most texts that reach here only have a digit or a "!" by a letter, or an accented letter).
   let latinText: boolean | undefined;
   let out = '';
   let last = 0;
@@ -445,11 +445,11 @@ function foldWords(lower: string, signals: NormalizeSignals, relaxed = false): s
     while (start > end && cls[lower.charCodeAt(start - 1)] !== FOLD_BREAK) start--;
     let stop = i + 1;
     while (stop < n && cls[lower.charCodeAt(stop)] !== FOLD_BREAK) stop++;
-    let wide = false;
-    for (let j = start; j < stop; j++) if (cls[lower.charCodeAt(j)] === FOLD_WIDE) wide = true;
-    if (wide && latinText === undefined) latinText = isLatinText(lower);
+    // Whether the text is Latin is read only for a word with a look-alike in it (all look-alikes are single code units).
+    let lookalike = false;
+    for (let j = start; j < stop; j++) if (HOMOGLYPH_UNITS[lower.charCodeAt(j)] === 1) lookalike = true;
+    if (lookalike && latinText === undefined) latinText = isLatinText(lower);
     const word = lower.slice(start, stop);
-    // An ASCII word has no look-alike, so `latinText` is not read for it.
     const folded = foldWord(word, latinText ?? false, signals, relaxed);
     if (folded !== word) {
       out += lower.slice(last, start) + folded;
