@@ -8,7 +8,8 @@
  *
  * With `--against DIR` (another checkout, built), it instead times this tree's detector and DIR's in turn, in one
  * process, on the same 1 KB user prompts (`--rounds` rounds, default 40): on a shared machine whose speed drifts
- * between runs, alternating is the only fair comparison of two versions.
+ * between runs, alternating is the only fair comparison of two versions. `--channel document` times 1 KB documents
+ * instead (the data path scores line by line, so its cost moves differently).
  */
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -70,20 +71,20 @@ function reference(seconds: number): string {
 }
 
 /** Per-prompt mean of each round, for `detectors` timed in turn on the same inputs; prints min and median per detector. */
-function alternate(detectors: ReadonlyArray<readonly [string, Pick<InjectionDetector, 'analyse'>]>, inputs: readonly string[], rounds: number): void {
-  for (const [, d] of detectors) for (let k = 0; k < 3; k++) for (const t of inputs) d.analyse(t, 'user');
+function alternate(detectors: ReadonlyArray<readonly [string, Pick<InjectionDetector, 'analyse'>]>, inputs: readonly string[], rounds: number, channel: SegmentChannel): void {
+  for (const [, d] of detectors) for (let k = 0; k < 3; k++) for (const t of inputs) d.analyse(t, channel);
   const times = detectors.map((): number[] => []);
   for (let round = 0; round < rounds; round++) {
     detectors.forEach(([, d], k) => {
       const t0 = process.hrtime.bigint();
-      for (const t of inputs) d.analyse(t, 'user');
+      for (const t of inputs) d.analyse(t, channel);
       (times[k] as number[]).push(Number(process.hrtime.bigint() - t0) / 1000 / inputs.length);
     });
   }
   detectors.forEach(([name], k) => {
     const sorted = (times[k] as number[]).sort((a, b) => a - b);
     const at = (q: number): string => (sorted[Math.floor(q * (sorted.length - 1))] as number).toFixed(1);
-    process.stdout.write(`${name}: user 1 KB mean per prompt, min ${at(0)} µs, median ${at(0.5)} µs (${rounds} rounds)\n`);
+    process.stdout.write(`${name}: ${channel} 1 KB mean per prompt, min ${at(0)} µs, median ${at(0.5)} µs (${rounds} rounds)\n`);
   });
 }
 
@@ -99,7 +100,9 @@ function main(): void {
   if (against) {
     const other = createRequire(resolve(against, 'package.json'))(resolve(against, 'dist/src/guard/injection/detector.js')) as { InjectionDetector: new () => Pick<InjectionDetector, 'analyse'> };
     process.stdout.write(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
-    alternate([['this tree', detector], [against, new other.InjectionDetector()]], prompts(user, 1024, 500), Number(option('--rounds', '40')));
+    const channel = option('--channel', 'user') === 'document' ? 'document' : 'user';
+    const inputs = channel === 'document' ? prompts(docs, 1024, 200) : prompts(user, 1024, 500);
+    alternate([['this tree', detector], [against, new other.InjectionDetector()]], inputs, Number(option('--rounds', '40')), channel);
     return;
   }
   process.stdout.write(`reference: JSON.parse of a 1 KB request ${reference(1)}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);

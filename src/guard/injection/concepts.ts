@@ -28,8 +28,11 @@ export interface Tokens {
   readonly wordPos: number[];
   /** Concept hits in position order. */
   readonly hits: ConceptHit[];
-  /** Hash of each word (FNV-1a over its UTF-16 code units), for the classifier's features. */
-  readonly wordHashes: Uint32Array;
+  /**
+   * Hash of each word (FNV-1a over its UTF-16 code units, an unsigned 32-bit value), for the classifier's features. A plain
+   * array: a typed array costs an ArrayBuffer per text (and per line of data), several times the cost of filling it.
+   */
+  readonly wordHashes: readonly number[];
   /** What the words say about encodings in the text (for the decoder's pre-checks). */
   readonly encoded: EncodedHints;
   /** Chinese and Japanese runs (matched as substrings, featurised as character n-grams). */
@@ -200,13 +203,21 @@ function isTokenChar(c: number): boolean {
   return isWordChar(c) || isCjk(c);
 }
 
+/** `isTokenChar` of every UTF-16 code unit: one load per character instead of a dozen range tests on non-ASCII text. */
+const TOKEN_CHAR: Uint8Array = (() => {
+  const table = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) if (isTokenChar(c)) table[c] = 1;
+  return table;
+})();
+
 /** Same as splitting on runs of non-letters, without a Unicode regex (which costs as much as the rest of tagging). */
 function splitUnicode(text: string): string[] {
   const out: string[] = [];
+  const token = TOKEN_CHAR;
   let start = -1;
   const n = text.length;
   for (let i = 0; i < n; i++) {
-    if (isTokenChar(text.charCodeAt(i))) {
+    if (token[text.charCodeAt(i)] === 1) {
       if (start < 0) start = i;
     } else if (start >= 0) {
       out.push(text.slice(start, i));
@@ -237,38 +248,45 @@ function splitAscii(text: string): string[] {
 
 /** Tokenises folded text and tags concepts. `ascii`: the caller knows whether the text is plain ASCII. */
 export function tagConcepts(folded: string, ascii?: boolean): Tokens {
-  const words: string[] = [];
-  const wordPos: number[] = [];
   const hits: ConceptHit[] = [];
   const cjkRuns: string[] = [];
   let pos = 0;
   const isAscii = ascii ?? ASCII_ONLY.test(folded);
   const cjk = !isAscii && HAS_CJK.test(folded);
   const parts = isAscii ? splitAscii(folded) : splitUnicode(folded);
-  for (const part of parts) {
-    if (part.length === 0) continue;
-    if (cjk && hasCjkChar(part)) {
-      // Split into CJK runs (scanned for substrings) and other words.
-      let i = 0;
-      while (i < part.length) {
-        const start = i;
-        if (isCjk(part.charCodeAt(i))) {
-          while (i < part.length && isCjk(part.charCodeAt(i))) i++;
-          scanCjk(part, { start, end: i, pos }, hits);
-          cjkRuns.push(part.slice(start, i));
-          pos += Math.ceil((i - start) / 2);
-        } else {
-          while (i < part.length && !isCjk(part.charCodeAt(i))) i++;
-          words.push(part.slice(start, i));
-          wordPos.push(pos++);
+  // Without Chinese or Japanese every part is one word at the next position (the splitters return no empty parts): the parts
+  // are the words, not copied into a second array.
+  const words: string[] = cjk ? [] : parts;
+  const wordPos: number[] = cjk ? [] : new Array<number>(parts.length);
+  if (!cjk) {
+    for (let w = 0; w < parts.length; w++) wordPos[w] = w;
+    pos = parts.length;
+  } else {
+    for (const part of parts) {
+      if (part.length === 0) continue;
+      if (hasCjkChar(part)) {
+        // Split into CJK runs (scanned for substrings) and other words.
+        let i = 0;
+        while (i < part.length) {
+          const start = i;
+          if (isCjk(part.charCodeAt(i))) {
+            while (i < part.length && isCjk(part.charCodeAt(i))) i++;
+            scanCjk(part, { start, end: i, pos }, hits);
+            cjkRuns.push(part.slice(start, i));
+            pos += Math.ceil((i - start) / 2);
+          } else {
+            while (i < part.length && !isCjk(part.charCodeAt(i))) i++;
+            words.push(part.slice(start, i));
+            wordPos.push(pos++);
+          }
         }
+        continue;
       }
-      continue;
+      words.push(part);
+      wordPos.push(pos++);
     }
-    words.push(part);
-    wordPos.push(pos++);
   }
-  const wordHashes = new Uint32Array(words.length);
+  const wordHashes = new Array<number>(words.length);
   shapeCounts.rot = 0;
   shapeCounts.grouped = 0;
   shapeCounts.long = false;
@@ -388,40 +406,60 @@ const WORD_CACHE_LIMIT = 50000;
  * The memo of `WordInfo` per word: an open-addressing table keyed by the word's FNV hash (needed for the
  * features anyway), not a Map: the words are fresh slices of the text, and a Map hashes each one again
  * and compares it through a second hash; here a slot is found from the hash already computed, and the
- * stored hash rejects other words before any string comparison. Cleared when it holds WORD_CACHE_LIMIT
- * words (the table is sized so it stays at most ~40% full).
+ * stored hash rejects other words before any string comparison. A slot is one (hash, entry number) pair
+ * in a single typed array and the words and infos are dense arrays in entry order: a probe reads one
+ * cache line of the table instead of one in each of three parallel 2^17-element arrays (those misses were
+ * most of the tagger's cost). Cleared when it holds WORD_CACHE_LIMIT words (the table is sized so it
+ * stays at most ~40% full).
  */
 class WordTable {
   private static readonly BITS = 17;
-  private readonly mask = (1 << WordTable.BITS) - 1;
-  private readonly hashes = new Uint32Array(1 << WordTable.BITS);
-  private readonly words: (string | undefined)[] = new Array<string | undefined>(1 << WordTable.BITS).fill(undefined);
-  private readonly infos: (WordInfo | undefined)[] = new Array<WordInfo | undefined>(1 << WordTable.BITS).fill(undefined);
-  private count = 0;
+  /** Mask over pair indexes (even numbers), so `i & mask` stays on a pair's first element. */
+  private readonly mask = ((1 << WordTable.BITS) - 1) << 1;
+  /** Pairs: [hash | 0, entry number + 1]; entry number 0 marks an empty slot. */
+  private readonly slots = new Int32Array(2 << WordTable.BITS);
+  private readonly words: string[] = [];
+  private readonly infos: WordInfo[] = [];
+  /**
+   * 1 for an entry whose word has nothing to tag (no concept, no multi-word start, no encoding shape, not Arabic): most words of
+   * a text. Dense bytes by entry, so such a word is done without reading its info object (a cache miss of its own).
+   */
+  readonly plain = new Uint8Array(WORD_CACHE_LIMIT);
 
-  get(word: string, hash: number): WordInfo | undefined {
+  /** The entry of `word`, or -1. */
+  find(word: string, hash: number): number {
+    const slots = this.slots;
     const mask = this.mask;
-    for (let i = Math.imul(hash, 0x9e3779b1) >>> 0 & mask; ; i = (i + 1) & mask) {
-      const stored = this.words[i];
-      if (stored === undefined) return undefined;
-      if (this.hashes[i] === hash && stored === word) return this.infos[i];
+    const h = hash | 0;
+    for (let i = (Math.imul(hash, 0x9e3779b1) << 1) & mask; ; i = (i + 2) & mask) {
+      const entry = slots[i + 1] as number;
+      if (entry === 0) return -1;
+      if (slots[i] === h && this.words[entry - 1] === word) return entry - 1;
     }
   }
 
-  /** Adds a word known to be absent. */
-  set(word: string, hash: number, info: WordInfo): void {
-    if (this.count >= WORD_CACHE_LIMIT) {
-      this.words.fill(undefined);
-      this.infos.fill(undefined);
-      this.count = 0;
+  info(entry: number): WordInfo {
+    return this.infos[entry] as WordInfo;
+  }
+
+  /** Adds a word known to be absent; returns its entry. */
+  add(word: string, hash: number, info: WordInfo): number {
+    if (this.words.length >= WORD_CACHE_LIMIT) {
+      this.slots.fill(0);
+      this.words.length = 0;
+      this.infos.length = 0;
     }
+    const slots = this.slots;
     const mask = this.mask;
-    let i = Math.imul(hash, 0x9e3779b1) >>> 0 & mask;
-    while (this.words[i] !== undefined) i = (i + 1) & mask;
-    this.hashes[i] = hash;
-    this.words[i] = word;
-    this.infos[i] = info;
-    this.count++;
+    let i = (Math.imul(hash, 0x9e3779b1) << 1) & mask;
+    while (slots[i + 1] !== 0) i = (i + 2) & mask;
+    const entry = this.words.length;
+    this.words.push(word);
+    this.infos.push(info);
+    this.plain[entry] = info.concepts.length === 0 && info.multi.length === 0 && info.shape === 0 && !info.arabic ? 1 : 0;
+    slots[i] = hash | 0;
+    slots[i + 1] = entry + 1;
+    return entry;
   }
 }
 
@@ -456,13 +494,14 @@ function tagWord(words: readonly string[], wordPos: readonly number[], w: number
   const word = words[w] as string;
   const p = wordPos[w] as number;
   const hash = hashWord(word);
-  let info = wordCache.get(word, hash);
-  if (info === undefined) {
+  let entry = wordCache.find(word, hash);
+  if (entry < 0) {
     const arabic = isArabic(word.charCodeAt(0));
     const multi = multiStarts.has(word) ? (exactIndex.get(word) ?? NO_ENTRIES).filter((e) => e.rest.length > 0) : NO_ENTRIES;
-    info = { concepts: arabic ? NONE : singleConcepts(word), multi, hash, arabic, shape: wordShape(word) };
-    wordCache.set(word, hash, info);
+    entry = wordCache.add(word, hash, { concepts: arabic ? NONE : singleConcepts(word), multi, hash, arabic, shape: wordShape(word) });
   }
+  if (wordCache.plain[entry] === 1) return hash;
+  const info = wordCache.info(entry);
   if (info.shape !== 0) {
     if (info.shape & SHAPE_ROT_OR_REVERSED) shapeCounts.rot++;
     if (info.shape & SHAPE_GROUPED) shapeCounts.grouped++;

@@ -110,7 +110,6 @@ interface ViewScore {
 const OPENS_WITH_WORD = pattern('detector.opens_with_word', '^\\s*[¿¡]?[\\p{L}]', 'u');
 /** A piece of data that is a question (Latin, fullwidth and Arabic question marks). */
 const ENDS_WITH_QUESTION = pattern('detector.ends_with_question', '[?\\uff1f\\u061f][\\s"\'\\u201d\\u00bb)]*$');
-const SENTENCE_END = pattern('detector.sentence_end', '[.!?\\u3002\\uff01\\uff1f\\u0964][ \\t]', 'g');
 
 export class InjectionDetector {
   readonly options: DetectorOptions;
@@ -413,9 +412,8 @@ export function* dataLines(folded: string): Generator<string> {
     let end = folded.indexOf('\n', start);
     if (end < 0) end = folded.length;
     let piece = start;
-    SENTENCE_END.lastIndex = start;
-    for (let m = SENTENCE_END.exec(folded); m !== null && m.index < end; m = SENTENCE_END.exec(folded)) {
-      const cut = m.index + 1;
+    for (let at = sentenceEnd(folded, start, end); at >= 0; at = sentenceEnd(folded, at + 2, end)) {
+      const cut = at + 1;
       if (cut - piece >= MIN_PIECE) {
         yield* cutLong(folded, piece, cut);
         piece = cut;
@@ -424,6 +422,22 @@ export function* dataLines(folded: string): Generator<string> {
     if (end > piece) yield* cutLong(folded, piece, end);
     start = end + 1;
   }
+}
+
+/**
+ * The first sentence end in `text[from, to)`, or -1: a full stop, "!" or "?" (Latin, ideographic, fullwidth, Devanagari danda)
+ * followed by a space or a tab. A loop bounded by the line: the global regex it replaces searched on past the line's end to the
+ * next sentence end anywhere in the text, for every line, and allocated a match array per hit.
+ */
+function sentenceEnd(text: string, from: number, to: number): number {
+  for (let i = from; i + 1 < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e || c === 0x21 || c === 0x3f || c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0x0964) {
+      const next = text.charCodeAt(i + 1);
+      if (next === 0x20 || next === 0x09) return i;
+    }
+  }
+  return -1;
 }
 
 function* cutLong(text: string, from: number, to: number): Generator<string> {

@@ -408,10 +408,65 @@ function foldLeetNumbers(text: string): string {
   return text.replace(LEET_NUMBER, (digits) => Array.from(digits, (d) => LEET_DIGITS[d] ?? d).join(''));
 }
 
+const FOLD_PLAIN = 0;
+const FOLD_BREAK = 1;
+/** An ASCII digit or leet symbol (`@ $ ! |`): the word may be leetspeak. */
+const FOLD_SPECIAL = 2;
+/** A non-ASCII character that is no break: the word may hold look-alikes. */
+const FOLD_WIDE = 3;
+/** `foldWords`' class of every UTF-16 code unit (special and wide are the characters that make a word worth folding). */
+const FOLD_CLASS: Uint8Array = (() => {
+  const table = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    if (isBreak(c)) table[c] = FOLD_BREAK;
+    else if (c >= 0x80) table[c] = FOLD_WIDE;
+    else if (isDigit(c) || c === 0x40 || c === 0x24 || c === 0x21 || c === 0x7c) table[c] = FOLD_SPECIAL;
+    else table[c] = FOLD_PLAIN;
+  }
+  return table;
+})();
+
 /** Folds a lower-cased text word by word (look-alikes, leetspeak). */
 function foldWords(lower: string, signals: NormalizeSignals, relaxed = false): string {
-  // A Latin text is one with more Latin letters than letters of other scripts that are not look-alikes
-  // (Russian has plenty of those: б, ж, ы, я...; a Latin text dressed in Cyrillic look-alikes has none).
+  // Whether the text is Latin matters only to a word with a look-alike in it: the count over the whole text waits for the first
+  // such word (most texts that reach here only have a digit or a "!" by a letter, or an accented letter).
+  let latinText: boolean | undefined;
+  let out = '';
+  let last = 0;
+  const n = lower.length;
+  const cls = FOLD_CLASS;
+  // Only words with a special character (a digit, a leet symbol, a non-ASCII character) are folded, and most characters are
+  // none: the scan looks for special characters alone and widens each one found to its word (a run of non-break characters).
+  // Half the cost of walking every word's bounds, which mispredicts a branch at nearly every word edge.
+  let end = 0;
+  for (let i = 0; i < n; i++) {
+    if ((cls[lower.charCodeAt(i)] as number) < FOLD_SPECIAL) continue;
+    let start = i;
+    while (start > end && cls[lower.charCodeAt(start - 1)] !== FOLD_BREAK) start--;
+    let stop = i + 1;
+    while (stop < n && cls[lower.charCodeAt(stop)] !== FOLD_BREAK) stop++;
+    // Whether the text is Latin is read only for a word with a look-alike in it (all look-alikes are single code units).
+    let lookalike = false;
+    for (let j = start; j < stop; j++) if (HOMOGLYPH_UNITS[lower.charCodeAt(j)] === 1) lookalike = true;
+    if (lookalike && latinText === undefined) latinText = isLatinText(lower);
+    const word = lower.slice(start, stop);
+    const folded = foldWord(word, latinText ?? false, signals, relaxed);
+    if (folded !== word) {
+      out += lower.slice(last, start) + folded;
+      last = stop;
+    }
+    // `stop` is a break (or the end): the next word starts after it.
+    end = stop;
+    i = stop;
+  }
+  return last === 0 ? lower : out + lower.slice(last);
+}
+
+/**
+ * A Latin text is one with more Latin letters than letters of other scripts that are not look-alikes
+ * (Russian has plenty of those: б, ж, ы, я...; a Latin text dressed in Cyrillic look-alikes has none).
+ */
+function isLatinText(lower: string): boolean {
   let latin = 0;
   let other = 0;
   let confusable = 0;
@@ -424,30 +479,7 @@ function foldWords(lower: string, signals: NormalizeSignals, relaxed = false): s
     }
   }
   // Russian or Greek prose has plenty of letters that look like nothing Latin: never fold it wholesale.
-  const latinText = latin > other && other <= confusable * 0.1;
-  let out = '';
-  let last = 0;
-  let i = 0;
-  const n = lower.length;
-  while (i < n) {
-    while (i < n && isBreak(lower.charCodeAt(i))) i++;
-    const start = i;
-    let special = false;
-    while (i < n && !isBreak(lower.charCodeAt(i))) {
-      const c = lower.charCodeAt(i);
-      if (c >= 0x80 || isDigit(c) || c === 0x40 || c === 0x24 || c === 0x21 || c === 0x7c) special = true;
-      i++;
-    }
-    if (special && i > start) {
-      const word = lower.slice(start, i);
-      const folded = foldWord(word, latinText, signals, relaxed);
-      if (folded !== word) {
-        out += lower.slice(last, start) + folded;
-        last = i;
-      }
-    }
-  }
-  return last === 0 ? lower : out + lower.slice(last);
+  return latin > other && other <= confusable * 0.1;
 }
 
 const NON_ASCII = pattern('normalize-non-ascii', '[^\\x00-\\x7f]');
@@ -459,17 +491,27 @@ const HOMOGLYPH_UNITS: Uint8Array = (() => {
   return table;
 })();
 const HOMOGLYPH_ANY = pattern('normalize-homoglyph', `[${Object.keys(HOMOGLYPHS).join('')}]`);
-/** A digit or leet symbol touching a lower-case Latin letter (a loop: the equivalent regex costs 5x more). */
+/** `hasLeet`'s class of each ASCII code unit: 1 a lower-case Latin letter, 2 a digit or leet symbol (`@ $ ! |`), 0 anything else. */
+const LEET_CLASS: Uint8Array = (() => {
+  const table = new Uint8Array(0x80);
+  for (let c = 0x61; c <= 0x7a; c++) table[c] = 1;
+  for (let c = 0x30; c <= 0x39; c++) table[c] = 2;
+  for (const c of [0x40, 0x24, 0x21, 0x7c]) table[c] = 2;
+  return table;
+})();
+
+/**
+ * A digit or leet symbol touching a lower-case Latin letter (a loop: the equivalent regex costs 5x more). One table load per
+ * character: a letter next to a leet character is the only pair of classes that sums to 3.
+ */
 function hasLeet(lower: string): boolean {
-  let prevLetter = false;
-  let prevLeet = false;
-  for (let i = 0; i < lower.length; i++) {
+  let prev = 0;
+  const n = lower.length;
+  for (let i = 0; i < n; i++) {
     const c = lower.charCodeAt(i);
-    const letter = c >= 0x61 && c <= 0x7a;
-    const leet = (c >= 0x30 && c <= 0x39) || c === 0x40 || c === 0x24 || c === 0x21 || c === 0x7c;
-    if ((letter && prevLeet) || (leet && prevLetter)) return true;
-    prevLetter = letter;
-    prevLeet = leet;
+    const k = c < 0x80 ? (LEET_CLASS[c] as number) : 0;
+    if (prev + k === 3) return true;
+    prev = k;
   }
   return false;
 }

@@ -57,6 +57,8 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     id: 'template.delimiter_heading',
     view: 'folded',
     concepts: ['INSTR', 'ROLE', 'AUTHORITY', 'IGNORE'],
+    // Every match holds one of the heading marks: five substring searches cost 0.13 us per 1 KB, the regex 2.0 us.
+    hints: ['##', '**', '[', '==', '--'],
     family: 'template',
     tier: 'medium',
     dataTier: 'strong',
@@ -307,11 +309,31 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   },
 ];
 
-/** Which concepts occur in the text (one flag per concept). */
-function conceptsPresent(tokens: Tokens): Uint8Array {
-  const present = new Uint8Array(CONCEPT_COUNT);
-  for (const h of tokens.hits) present[h.concept] = 1;
-  return present;
+/**
+ * Which concepts occur in the text: `present[c] === presentStamp`. One array for the process, stamped anew per call (matching is
+ * synchronous), since a Uint8Array per text costs an ArrayBuffer each time.
+ */
+const present = new Uint32Array(CONCEPT_COUNT);
+let presentStamp = 0;
+
+function markConceptsPresent(tokens: Tokens): number {
+  if (++presentStamp === 0xffffffff) {
+    present.fill(0);
+    presentStamp = 1;
+  }
+  for (const h of tokens.hits) present[h.concept] = presentStamp;
+  return presentStamp;
+}
+
+/** Any of `ids` marked present (a loop, not `some` with a closure: this runs for every rule of every text). */
+function anyPresent(ids: readonly number[], stamp: number): boolean {
+  for (let i = 0; i < ids.length; i++) if (present[ids[i] as number] === stamp) return true;
+  return false;
+}
+
+function includesAny(subject: string, hints: readonly string[]): boolean {
+  for (let i = 0; i < hints.length; i++) if (subject.includes(hints[i] as string)) return true;
+  return false;
 }
 
 /** Pattern rules whose tier is higher in data than in the user's words. */
@@ -325,19 +347,18 @@ const PATTERN_REQUIRED_IDS: readonly (readonly number[] | undefined)[] = PATTERN
 export function matchPatternRules(text: string, folded: string, tokens: Tokens, trust: Trust): RuleHit[] {
   const out: RuleHit[] = [];
   let lower: string | undefined;
-  let present: Uint8Array | undefined;
+  let stamp = 0;
   for (let r = 0; r < PATTERN_RULES.length; r++) {
     const rule = PATTERN_RULES[r] as PatternRule;
     if (rule.dataOnly && trust !== 'data') continue;
     const subject = rule.view === 'folded' ? folded : rule.view === 'lower' ? (lower ??= text.toLowerCase()) : text;
     if (rule.concepts) {
-      present ??= conceptsPresent(tokens);
-      const seen = present;
-      if (!(PATTERN_CONCEPT_IDS[r] as readonly number[]).some((c) => seen[c] === 1)) continue;
+      if (stamp === 0) stamp = markConceptsPresent(tokens);
+      if (!anyPresent(PATTERN_CONCEPT_IDS[r] as readonly number[], stamp)) continue;
       const required = PATTERN_REQUIRED_IDS[r];
-      if (required && !required.some((c) => seen[c] === 1)) continue;
+      if (required && !anyPresent(required, stamp)) continue;
     }
-    if (rule.hints && !rule.hints.some((h) => subject.includes(h))) continue;
+    if (rule.hints && !includesAny(subject, rule.hints)) continue;
     rule.regex.lastIndex = 0;
     if (rule.regex.test(subject)) out.push({ rule: rule.id, family: rule.family, tier: tierFor(rule, trust) });
   }
