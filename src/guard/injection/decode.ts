@@ -381,14 +381,16 @@ const ROT = new Set(STOPWORDS.map(rot13).filter((w) => w.length > 2 && !COMMON.h
 const REV = new Set(STOPWORDS.map(reverse).filter((w) => w.length > 2 && !COMMON.has(w) && !PLAIN.has(w)));
 /**
  * Stopwords under the other Caesar shifts, word -> the shift that decodes it. Only the shifts attackers use (1-5, 7, 10 and their
- * inverses): all 24 would make chance hits in ordinary text ("gps" is "for" shifted by one) too frequent to gate on.
+ * inverses): all 24 would make chance hits in ordinary text too frequent to gate on. Shifted forms that are words of English or code
+ * themselves ("gps" is "for" shifted by one, "max", "tee", "rfc") are left out, and a line needs three *different* ones.
  */
 const CAESAR_SHIFTS = [1, 2, 3, 4, 5, 7, 10, 16, 19, 21, 22, 23, 24, 25];
+const CAESAR_COMMON = new Set(['gps', 'uif', 'boe', 'max', 'tee', 'rfc', 'duh', 'doo', 'sty', 'xii', 'aol', 'dro', 'ebb', 'nbc', 'zed', 'pdf', 'ftp', 'sql', 'vfs', 'emu', 'gnu', 'jpg', 'png', 'api', 'cpu', 'gpu', 'usb', 'url', 'xml', 'yes', 'fur', 'bar', 'foo', 'qux']);
 const CAESAR = new Map<string, number>();
 for (const shift of CAESAR_SHIFTS) {
   for (const w of STOPWORDS) {
     const encoded = shiftLetters(w, 26 - shift);
-    if (encoded.length > 2 && !COMMON.has(encoded) && !PLAIN.has(encoded) && !ROT.has(encoded) && !CAESAR.has(encoded)) CAESAR.set(encoded, shift);
+    if (encoded.length > 2 && !COMMON.has(encoded) && !CAESAR_COMMON.has(encoded) && !PLAIN.has(encoded) && !ROT.has(encoded) && !CAESAR.has(encoded)) CAESAR.set(encoded, shift);
   }
 }
 const ROT_OR_REV = new Set([...ROT, ...REV, ...CAESAR.keys()]);
@@ -420,8 +422,8 @@ function scanLines(text: string, limits: DecodeLimits, take: (k: EncodingKind, d
     const shape = lineShape(slice);
     if (shape === undefined) continue;
     if (decodeShaped(slice, shape, take) || shape.hits < 3) continue;
-    let from = 0;
-    for (let sentence = 0; sentence < 64 && from < slice.length; sentence++) {
+    // The slice is at most 4096 characters, which bounds the sentences too.
+    for (let from = 0; from < slice.length; ) {
       let to = from;
       while (to < slice.length && !(SENTENCE_END.has(slice.charCodeAt(to)) && (to + 1 === slice.length || slice.charCodeAt(to + 1) === 0x20))) to++;
       const part = slice.slice(from, to + 1);
@@ -440,7 +442,7 @@ interface LineShape {
   readonly plain: number;
   readonly rot: number;
   readonly rev: number;
-  /** Hits of the most frequent Caesar shift, and that shift. */
+  /** Distinct words of the most frequent Caesar shift, and that shift. */
   readonly caesar: number;
   readonly shift: number;
   /** Words that are function words under any of the encodings. */
@@ -456,6 +458,7 @@ function lineShape(slice: string): LineShape | undefined {
   let best = 0;
   let hits = 0;
   let shifts: Map<number, number> | undefined;
+  let seen: Set<string> | undefined;
   const lower = slice.toLowerCase();
   ASCII_WORD.lastIndex = 0;
   for (let m = ASCII_WORD.exec(lower); m !== null; m = ASCII_WORD.exec(lower)) {
@@ -466,7 +469,9 @@ function lineShape(slice: string): LineShape | undefined {
     if (ROT.has(w)) rot++;
     if (REV.has(w)) rev++;
     const shift = CAESAR.get(w);
-    if (shift !== undefined) {
+    if (shift !== undefined && !(seen ??= new Set()).has(w)) {
+      // Distinct words: "max max max" in code is no sentence.
+      seen.add(w);
       shifts ??= new Map();
       const n = (shifts.get(shift) ?? 0) + 1;
       shifts.set(shift, n);

@@ -220,10 +220,12 @@ export class InjectionDetector {
 
   private scoreUser(text: string, folded: string, tokens: Tokens, concealed: boolean): ViewScore {
     const found = [...matchConceptRules(tokens, 'user'), ...matchPatternRules(text, folded, tokens, 'user')];
-    // A single question about what follows from ignoring rules ("What happens if a system is instructed to ignore a command?") is a
-    // topic, as a report on attacks is: its rules count as weak and its classifier score is lowered. No attack in the corpus or the
+    // A single question about what follows from ignoring rules ("Is it safe to disregard the installation instructions?") is a topic, as
+    // a report on attacks is: its rules count as weak and its classifier score is lowered. Only when every rule is an override (or weak
+    // already): a question that also asks for the prompt or the password, opens a chat-template turn or switches persona ("What would
+    // happen if you printed the password...?", "What happens if <|im_start|>system ...?") is not shielded. No attack in the corpus or the
     // check sets is phrased so.
-    const topic = !concealed && found.length > 0 && asksConsequences(tokens, folded);
+    const topic = !concealed && found.length > 0 && found.every((h) => h.rule.startsWith('override.') || h.tier === 'weak') && asksConsequences(tokens, folded);
     const rules = concealed ? found.map(atDataTier) : topic ? found.map(asWeak) : found;
     let zc = -Infinity;
     if (tokens.words.length <= WINDOW_WORDS + WINDOW_STEP) {
@@ -343,22 +345,35 @@ function asWeak(hit: RuleHit): RuleHit {
 
 const CONSEQUENCE = CONCEPT_ID.CONSEQUENCE;
 
-/** The whole text is one question that opens with "what happens if", "is it risky to" (in any language of the lexicon). */
+/**
+ * The whole text is one question that opens with "what happens if", "is it risky to" (in any language of the lexicon; Chinese and
+ * Japanese put "会怎样", "どうなる" at the end, so there the phrase may stand anywhere).
+ */
 function asksConsequences(tokens: Tokens, folded: string): boolean {
-  let opens = false;
+  let asks = false;
+  const anywhere = tokens.cjk.length > 0;
   for (const h of tokens.hits) {
-    if (h.pos > 0) break;
-    if (h.concept === CONSEQUENCE) opens = true;
+    if (h.pos > 0 && !anywhere) break;
+    if (h.concept === CONSEQUENCE) asks = true;
   }
-  if (!opens) return false;
+  if (!asks) return false;
   const text = folded.trim();
   const last = text.length - 1;
-  if (text[last] !== '?' && text[last] !== '？') return false;
+  if (!QUESTION_MARKS.has(text[last] as string)) return false;
   for (let i = 0; i < last; i++) {
-    const c = text[i];
-    if (c === '.' || c === '!' || c === '?' || c === '\n' || c === '。' || c === '？') return false;
+    const c = text[i] as string;
+    // A point between digits ("version 2.1", "0.7 mg") ends no sentence.
+    if (c === '.' && i > 0 && isDigit(text.charCodeAt(i - 1)) && isDigit(text.charCodeAt(i + 1))) continue;
+    if (SENTENCE_ENDS.has(c) || QUESTION_MARKS.has(c)) return false;
   }
   return true;
+}
+
+const QUESTION_MARKS = new Set(['?', '？', '؟']);
+const SENTENCE_ENDS = new Set(['.', '!', '\n', '。', '！']);
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 /** Classifier score plus rule evidence: a strong rule sets a floor; medium and weak rules add. */

@@ -139,7 +139,7 @@ export const MORE_LEXICON: Readonly<Partial<Record<Concept, readonly string[]>>>
 };
 
 export const EXTRA_CONCEPT_LEXICON: Readonly<
-  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING' | 'EVIL' | 'PART_LABEL' | 'CREDENTIAL' | 'DISGUISE' | 'COMPROMISED' | 'REGARDLESS' | 'ONLY' | 'CRIME' | 'WRITTEN' | 'ABOUT' | 'CONSEQUENCE' | 'NEW_INSTRUCTIONS', readonly string[]>
+  Record<'GEN_TASK' | 'POLITE' | 'MY' | 'SECRET_CARE' | 'PERSONAL' | 'DONE' | 'SWITCH' | 'STOP' | 'FUNCTION' | 'PERSONA_SWITCH' | 'ARTIFACT' | 'NOTIFY' | 'DONT' | 'ABOVE_MESSAGE' | 'YOUR_SETUP' | 'WAS_A_TEST' | 'REAL_TASK' | 'JOIN_PARTS' | 'TWO_ANSWERS' | 'TOOLING' | 'ORDERS' | 'ATTACK_TOPIC' | 'REPORTING' | 'AI_READER' | 'SPELL_OUT' | 'OTHER_USERS' | 'FICTION_FRAME' | 'HARM_ITEM' | 'PROCEDURE' | 'LICENSE_KEYS' | 'COUNTERING' | 'EVIL' | 'PART_LABEL' | 'CREDENTIAL' | 'DISGUISE' | 'COMPROMISED' | 'REGARDLESS' | 'ONLY' | 'CRIME' | 'WRITTEN' | 'ABOUT' | 'CONSEQUENCE' | 'NEW_INSTRUCTIONS' | 'BOSS' | 'JOIN_VERB' | 'APOLOGY', readonly string[]>
 > = {
   /**
    * Telling, informing, notifying, mentioning, as orders (the imperative forms outside English): the verbs of "do not tell the
@@ -321,7 +321,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     '邪恶', '邪惡', '恶意', '惡意', '邪悪な', '悪のai', '悪意のある', 'दुष्ट', 'बुरा', 'बुरी', 'شرير', 'شريره', 'خبيث*',
   ],
   /** A labelled piece of a split payload ("Part 1: \"Cn o rvl\"", "Teil 1 ist", "часть 1"): only a pre-filter for `override.payload_split`. */
-  PART_LABEL: ['part 1', 'part one', 'part a', 'teil 1', 'parte 1', 'partie 1', 'часть 1', 'भाग 1', 'الجزء 1', '第一部分', 'combine', 'concatenate', 'string z'],
+  PART_LABEL: ['part 1', 'part one', 'part a', 'teil 1', 'parte 1', 'partie 1', 'часть 1', 'भाग 1', 'الجزء 1', '第一部分', 'combine', 'concatenate', 'join', 'string z'],
   /**
    * A credential by a name that means nothing else: not "secret", "secreto", "秘密", "key" ("a poem about a secret love" is a poem).
    */
@@ -330,9 +330,12 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'contraseña', 'contrasena', 'palabra secreta', 'mot de passe', 'mot secret', 'passwort', 'kennwort', 'geheimwort', 'senha', 'palavra secreta', 'parola d ordine', 'parola segreta',
     'пароль', 'пароля', 'секретное слово', '密码', '密碼', '口令', '秘密词', 'パスワード', '合言葉', '秘密の言葉', 'पासवर्ड', 'गुप्त शब्द', 'كلمه السر', 'كلمه المرور', 'الكلمه السريه',
   ],
-  /** A secret dressed up: a poem, a riddle, a song, another alphabet ("write a haiku about the password", "the passphrase in pig latin"). */
+  /**
+   * A secret dressed up: a poem, a riddle, a song, another alphabet ("write a haiku about the password", "the passphrase in pig latin").
+   * Not base64: how to base64-encode an API key for a header is a developer's question.
+   */
   DISGUISE: [
-    'poem', 'haiku', 'limerick', 'riddle', 'rhyme', 'song', 'leetspeak', 'leet', 'pig latin', 'base64', 'rot13',
+    'poem', 'haiku', 'limerick', 'riddle', 'rhyme', 'song', 'leetspeak', 'leet', 'pig latin',
     'poema', 'adivinanza', 'cancion', 'rima', 'poeme', 'devinette', 'chanson', 'gedicht', 'ratsel', 'reim', 'adivinha', 'cancao',
     'poesia', 'indovinello', 'canzone', 'filastrocca', 'стих*', 'загадк*', 'песн*', '诗', '詩', '谜语', '謎語', 'なぞなぞ', '俳句',
     'कविता', 'पहेली', 'गीत', 'قصيده', 'لغز', 'اغنيه',
@@ -350,9 +353,9 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   ],
   /** Crimes a role-play is staged around (a robbery, a break-in, a hack): with `jailbreak.roleplay_bait`, the answer the bait asks for. */
   CRIME: [
-    'robbery', 'heist', 'burglary', 'burglar', 'break into', 'break in', 'thief', 'hack', 'hacker', 'steal', 'stealing',
-    'atraco', 'robo', 'ladron', 'cambriolage', 'cambrioleur', 'voleur', 'braquage', 'raububerfall', 'einbruch', 'einbrechen', 'dieb', 'meisterdieb',
-    'assalto', 'ladrao', 'rapina', 'furto', 'ladro', 'ограблени*', 'вор', 'кража', '抢劫', '盗窃', '小偷', '強盗', '泥棒', 'चोरी', 'डकैती', 'سرقه', 'لص',
+    'robbery', 'heist', 'burglary', 'break into', 'break in', 'hack', 'hacker', 'steal', 'stealing', 'hotwire', 'pick a lock', 'pick the lock',
+    'atraco', 'robo', 'ladron', 'cambriolage', 'braquage', 'raububerfall', 'einbruch', 'einbrechen', 'meisterdieb',
+    'assalto', 'rapina', 'furto', 'ограблени*', 'кража', '抢劫', '盗窃', '強盗', 'चोरी', 'डकैती', 'سرقه',
   ],
   /** "Written": with a question, "prompt" and "above", a question about the text before the conversation. */
   WRITTEN: ['written', 'escrito', 'ecrit', 'geschrieben', 'scritto', 'написано', '写的', '写着', '書かれ', 'लिखा', 'مكتوب'],
@@ -362,7 +365,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   CONSEQUENCE: [
     'what happens if', 'what happens when', 'what would happen if', 'is it risky', 'is it safe', 'is it dangerous', 'what are the risks', 'what are the consequences',
     'que pasa si', 'que pasaria si', 'es arriesgado', 'es peligroso', 'que se passe t il si', 'que se passe-t-il si', 'qu est ce qui se passe si', 'que se passerait il si', 'est il risque', 'est il dangereux',
-    'was passiert wenn', 'was passiert', 'ist es riskant', 'ist es gefahrlich', 'o que acontece se', 'e arriscado', 'e perigoso', 'cosa succede se', 'e rischioso', 'e pericoloso',
+    'was passiert', 'ist es riskant', 'ist es gefahrlich', 'o que acontece se', 'e arriscado', 'e perigoso', 'cosa succede se', 'e rischioso', 'e pericoloso',
     'что будет если', 'что произойдет если', 'что случится если', 'опасно ли', '会怎样', '会发生什么', '危险吗', 'どうなる', '危険ですか', 'क्या होगा अगर', 'क्या होगा यदि', 'ماذا يحدث اذا', 'هل من الخطر',
   ],
   /**
@@ -375,6 +378,15 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'neue anweisungen', 'neue anweisung', 'neuen anweisungen', 'neue instruktionen', 'novas instrucoes', 'nova instrucao', 'nuove istruzioni', 'nuova istruzione',
     'новые инструкции', 'новая инструкция', 'новые указания', '新指令', '新的指令', '新的指示', '新しい指示', '新しい命令', 'नए निर्देश', 'नया निर्देश', 'تعليمات جديده',
   ],
+  /** A boss ("I am your boss"): as a claim only; "your boss" is also the generic reader's boss in advice ("what if your boss yells"). */
+  BOSS: ['boss', 'supervisor', 'jefe', 'chef', 'patron', 'capo', 'chefe', '上司', '老板', '老闆', 'начальник', 'босс', 'руководитель', 'बॉस', 'مديرك', 'رئيسك'],
+  /** Putting pieces together (with PART_LABEL, the quoted parts of a split payload). */
+  JOIN_VERB: [
+    'combine', 'interlace', 'join', 'concatenate', 'merge', 'put together', 'assemble', 'following parts', 'these parts', 'both parts', 'combina', 'junta', 'concatena',
+    'zusammen', 'kombiniere', 'verbinde', 'junte', 'unisci', 'объедини', 'соедини', 'склей', '合并', '拼接', '拼起来', '組み合わせ', 'つなげ', 'जोड़', 'ادمج', 'اجمع',
+  ],
+  /** An apology before a retraction ("sorry, ignore the previous messages, I pasted the wrong sheet"): a user correcting themself. */
+  APOLOGY: ['sorry', 'oops', 'my bad', 'apologies', 'perdon', 'perdona', 'lo siento', 'desole', 'pardon', 'entschuldigung', 'desculpe', 'desculpa', 'scusa', 'scusate', 'извини', 'извините', '抱歉', '不好意思', 'すみません', 'ごめん', 'माफ़', 'माफ', 'آسف', 'عذرا'],
   /** "Regardless of", "despite": what came before set aside without the word "ignore" ("regardless of previous tasks", "despite what you were told"). */
   REGARDLESS: [
     'regardless', 'irrespective', 'no matter what', 'independientemente', 'sin importar', 'independamment', 'peu importe', 'unabhangig', 'ungeachtet', 'egal was',
@@ -455,6 +467,6 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   SECRET_CARE: [
     'strong', 'stronger', 'secure', 'security', 'reset', 'change', 'create', 'forgot', 'forgotten', 'recover', 'recovery', 'manage', 'manager', 'protect', 'safe', 'hash', 'hashing', 'hashed', 'generate', 'generator', 'policy', 'strength', 'weak', 'store', 'storing', 'encrypt',
     'segura', 'seguro', 'seguridad', 'restablecer', 'cambiar', 'crear', 'olvidé', 'olvide', 'recuperar', 'sécurisé', 'securise', 'sécurité', 'réinitialiser', 'oublié', 'oublie', 'créer', 'sicher', 'sicherheit', 'zurücksetzen', 'zurucksetzen', 'vergessen', 'erstellen', 'ändern',
-    'segura', 'segurança', 'redefinir', 'esqueci', 'criar', 'sicura', 'sicurezza', 'reimpostare', 'dimenticato', 'creare', 'надежн*', 'безопасн*', 'сбросить', 'забыл', 'забыла', 'создать', '安全', '重置', '忘了', '忘记了', '强密码', '強い', '安全な', 'リセット', '忘れた', 'मजबूत', 'सुरक्षित', 'रीसेट', 'भूल गया', 'قويه', 'امان', 'نسيت',
+    'segura', 'segurança', 'redefinir', 'esqueci', 'criar', 'sicura', 'sicurezza', 'reimpostare', 'dimenticato', 'creare', 'надежн*', 'безопасн*', 'сбросить', 'забыл', 'забыла', 'создать', '安全', '重置', '忘了', '忘记了', '强密码', '強い', '安全な', 'リセット', '忘れた', 'मजबूत', 'सुरक्षित', 'रीसेट', 'भूल गया', 'قويه', 'امان', 'نسيت', 'نسيان',
   ],
 };

@@ -11,15 +11,17 @@
  */
 import { EXTRA_CONCEPT_LEXICON } from './lexicon-more';
 
-// New concepts go at the end: a concept's index seeds its hashed classifier features, so an insertion reshuffles every feature
-// after it and retraining moves borderline rows for no reason of its own. Concepts from `FIRST_RULE_ONLY_CONCEPT` on are read by the
-// rules only, never by the classifier: a rule's word list then adds evidence without retraining noise (each new concept feature moved
-// borderline rows of other sources by a row or two).
+// A concept's index seeds its hashed classifier features, so inserting one reshuffles every feature after it and retraining moves
+// borderline rows for no reason of its own. Concepts from `FIRST_RULE_ONLY_CONCEPT` on are read by the rules only, never by the
+// classifier: a rule's word list then adds evidence without retraining noise (each new concept feature moved borderline rows of other
+// sources by a row or two). So: a new rule-only concept goes at the very end; a new classifier concept goes right before
+// `FIRST_RULE_ONLY_CONCEPT` (which moves only rule-only indexes, that no feature reads), never after it, where it would be silently
+// left out of the features.
 export const CONCEPTS = [
   'IGNORE', 'PRIOR', 'BEFORE', 'INSTR', 'ALL', 'YOU', 'YOUR', 'NEW', 'REVEAL', 'ASK', 'SECRET', 'SYSPROMPT', 'ACT', 'AI', 'UNRESTRICTED',
   'JAILBREAK', 'JAILBREAK_WORD', 'MODE', 'ENABLE', 'POLICY', 'VOID', 'NEG', 'FOLLOW', 'TASK', 'RESPONSE', 'CODE', 'USER', 'SEND',
   'NOW', 'SAY', 'DATA', 'TEXTREF', 'REFUSE', 'ALWAYS', 'CHARACTER', 'ATTENTION', 'LINK', 'HISTORY', 'TOOL', 'CALL', 'CHANGE', 'OPPOSITE', 'HOWTO', 'GIVEN', 'AUTHORITY', 'I_AM', 'NO_LONGER', 'ROLE', 'BOUNDARY', 'MODE_NAME', 'ADDRESS_AI', 'CODEREF',
-  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS', 'ATTACK_TOPIC', 'REPORTING', 'CANCELLED', 'AI_READER', 'SPELL_OUT', 'OTHER_USERS', 'FICTION_FRAME', 'HARM_ITEM', 'PROCEDURE', 'LICENSE_KEYS', 'COUNTERING', 'EVIL', 'PART_LABEL', 'CREDENTIAL', 'DISGUISE', 'COMPROMISED', 'REGARDLESS', 'ONLY', 'CRIME', 'WRITTEN', 'ABOUT', 'CONSEQUENCE', 'NEW_INSTRUCTIONS',
+  'GEN_TASK', 'POLITE', 'MY', 'SECRET_CARE', 'PERSONAL', 'DONE', 'SWITCH', 'STOP', 'FUNCTION', 'PERSONA_SWITCH', 'ARTIFACT', 'NOTIFY', 'DONT', 'ABOVE_MESSAGE', 'YOUR_SETUP', 'WAS_A_TEST', 'REAL_TASK', 'JOIN_PARTS', 'TWO_ANSWERS', 'TOOLING', 'ORDERS', 'ATTACK_TOPIC', 'REPORTING', 'CANCELLED', 'AI_READER', 'SPELL_OUT', 'OTHER_USERS', 'FICTION_FRAME', 'HARM_ITEM', 'PROCEDURE', 'LICENSE_KEYS', 'COUNTERING', 'EVIL', 'PART_LABEL', 'CREDENTIAL', 'DISGUISE', 'COMPROMISED', 'REGARDLESS', 'ONLY', 'CRIME', 'WRITTEN', 'ABOUT', 'CONSEQUENCE', 'NEW_INSTRUCTIONS', 'BOSS', 'JOIN_VERB', 'APOLOGY',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 export const FIRST_RULE_ONLY_CONCEPT: Concept = 'EVIL';
@@ -33,7 +35,7 @@ export const LEXICON: Lexicon = {
     // en
     'ignore', 'ignores', 'ignoring', 'ignored', 'disregard*', 'forget', 'forgets', 'forgetting', 'overlook', 'override', 'overrides', 'overriding', 'bypass*',
     'abandon', 'discard', 'dismiss', 'neglect', 'nevermind', 'never mind', 'pay no attention', 'stop following', 'no longer follow', 'set aside',
-    'throw away', 'subvert', 'negate', 'negates', 'leave behind', 'leave all the previous', 'leave all previous', 'leave the previous', 'hinter sich', 'hinter dir', 'deja atrás', 'laisse de côté', 'lascia da parte', 'deixe para trás', 'defy', 'drop all', 'drop your', 'erase your', 'clear your',
+    'throw away', 'subvert', 'negate', 'negates', 'leave behind', 'hinter sich', 'hinter dir', 'deja atrás', 'laisse de côté', 'lascia da parte', 'deixe para trás', 'defy', 'drop all', 'drop your', 'erase your', 'clear your',
     // es
     'ignora', 'ignorar', 'ignore', 'ignores', 'ignoren', 'ignorad', 'olvida', 'olvidar', 'olvide', 'olvides', 'olviden', 'olvídate', 'olvidate', 'descarta', 'descartar', 'omite', 'omitir', 'haz caso omiso', 'hagas caso', 'pasa por alto', 'no hagas caso', 'prescinde', 'desestima',
     // fr
@@ -152,7 +154,7 @@ export const LEXICON: Lexicon = {
   ACT: [
     'agir como', 'vai agir como', 'agira como',
     'act as', 'acting as', 'act like', 'actuaras como', 'actuar como', 'agiras comme', 'agirez comme', 'agirai come', 'agirà come', 'atuara como', 'agira como', 'now you are', 'now you re', 'jetzt bist du', 'nun bist du', 'du bist jetzt', 'ahora tu eres', 'maintenant tu es', 'maintenant vous etes', 'agora voce e', 'ora tu sei', 'теперь ты', 'теперь вы', '现在你是', '現在你是', '今からあなたは', 'これからあなたは', 'अब तुम', 'अब आप', 'الان انت', 'pretend', 'pretending', 'roleplay', 'role-play', 'role play', 'imagine you are', 'imagine you re', 'you are now', 'you re now', 'simulate', 'impersonate',
-    'behave as', 'behave like', 'play the role', 'take on the role', 'assume the role', 'persona', 'from now on you are', 'imagine you are', 'imagine you re', 'you will be', 'you shall be', 'become', 'transform into', 'embody', 'you are going to act',
+    'behave as', 'behave like', 'play the role', 'take on the role', 'assume the role', 'persona', 'from now on you are', 'you will be', 'you shall be', 'become', 'transform into', 'embody', 'you are going to act',
     'actúa como', 'actua como', 'finge', 'fingir', 'haz de', 'juega el papel', 'imagina que eres', 'ahora eres', 'interpreta',
     'agis comme', 'agissez comme', 'fais semblant', 'faites semblant', 'joue le rôle', 'jouez le rôle', 'imagine que tu es', 'tu es maintenant', 'vous êtes maintenant', 'incarne', 'incarnez',
     'handle als', 'handeln sie als', 'tu so als', 'tun sie so', 'stell dir vor du bist', 'du bist jetzt', 'sie sind jetzt', 'spiele die rolle', 'spielen sie die rolle', 'fungieren', 'fungiere',
@@ -256,7 +258,7 @@ export const LEXICON: Lexicon = {
   ALWAYS: ['always', 'must', 'never', 'no matter', 'siempre', 'nunca', 'toujours', 'jamais', 'immer', 'niemals', 'sempre', 'nunca', 'mai', 'всегда', 'никогда', '总是', '永远', '永遠', '必ず', '常に', 'हमेशा', 'कभी', 'دائما', 'ابدا'],
   // Staying in (or falling out of) character, not the bare word: "character", "Rolle", "роли", "角色" also name any role-play part.
   CHARACTER: [
-    'in character', 'stay in character', 'break character', 'out of character', 'stay in role', 'in their roles', 'in his role', 'in her role', 'out of their role*', 'falling out of', 'fall out of',
+    'in character', 'stay in character', 'break character', 'out of character', 'stay in role', 'in their roles', 'in his role', 'in her role', 'out of their role*',
     'en el personaje', 'en personaje', 'del personaje', 'dans le personnage', 'du personnage', 'in der rolle', 'aus der rolle', 'in ihren rollen', 'aus ihrer rolle', 'aus ihren rollen', 'aus der figur', 'in der figur', 'en sus papeles', 'dans leurs roles', 'nei loro ruoli', 'nos seus papeis', 'в своих ролях',
     'no personagem', 'do personagem', 'nel personaggio', 'dal personaggio', 'в образе', 'из образа', 'из роли', '保持角色', '跳出角色', '脱离角色', '出戏', 'キャラクターを保', 'キャラを崩', '役を崩',
     'किरदार में', 'किरदार से', 'في الشخصيه', 'عن الشخصيه',
@@ -278,13 +280,12 @@ export const LEXICON: Lexicon = {
     'gegebenen', 'erhaltenen', 'bekommen', 'programmiert', 'vorgegebenen', 'recebidas', 'fornecidas', 'programado', 'ricevute', 'fornite', 'programmato', 'полученные', 'заданные', 'выданные', 'запрограммирован*',
     '给你的', '給你的', '收到的', '设定的', '設定的', '与えられた', '受け取った', '設定された', 'दिए गए', 'दी गई', 'मिले', 'المعطاه', 'التي تلقيتها', 'المبرمجه',
   ],
+  // Who made or runs the assistant. Not a boss or a supervisor: "how to tell your boss" is the generic reader's (BOSS, for the claim).
   AUTHORITY: [
-    'developer', 'developers', 'creator', 'creators', 'maker', 'owner', 'administrator', 'admin', 'programmer', 'operator', 'supervisor', 'god', 'master', 'boss', 'engineer', 'openai', 'anthropic',
-    'desarrollador', 'creador', 'dueño', 'administrador', 'programador', 'dios', 'jefe', 'développeur', 'créateur', 'propriétaire', 'administrateur', 'programmeur', 'dieu', 'patron',
-    'entwickler', 'schöpfer', 'schopfer', 'besitzer', 'administrator', 'programmierer', 'gott', 'chef', 'desenvolvedor', 'criador', 'dono', 'programador', 'deus', 'sviluppatore', 'creatore', 'proprietario', 'amministratore', 'programmatore', 'dio', 'capo',
+    'developer', 'developers', 'creator', 'creators', 'maker', 'owner', 'administrator', 'admin', 'programmer', 'operator', 'god', 'master', 'engineer', 'openai', 'anthropic',
+    'desarrollador', 'creador', 'dueño', 'administrador', 'programador', 'dios', 'développeur', 'créateur', 'propriétaire', 'administrateur', 'programmeur', 'dieu',
+    'entwickler', 'schöpfer', 'schopfer', 'besitzer', 'administrator', 'programmierer', 'gott', 'desenvolvedor', 'criador', 'dono', 'programador', 'deus', 'sviluppatore', 'creatore', 'proprietario', 'amministratore', 'programmatore', 'dio', 
     'разработчик', 'создатель', 'владелец', 'администратор', 'программист', 'бог', 'хозяин', '开发者', '開發者', '开发人员', '创造者', '創造者', '管理员', '管理員', '主人', '上帝', '開発者', '作成者', '管理者', '神', 'डेवलपर', 'निर्माता', 'मालिक', 'प्रशासक', 'भगवान', 'مطور', 'مطورك', 'منشئ', 'مالك', 'مسؤول', 'الله',
-    // a boss, as the other languages say "I am your boss" ("私はあなたの上司", "我是你的老板", "я твой начальник")
-    '上司', '老板', '老闆', '领导', '領導', 'начальник', 'босс', 'руководитель', 'बॉस', 'मालिक', 'مديرك', 'رئيسك',
   ],
   I_AM: ['i am', 'i m', 'im', 'soy', 'je suis', 'ich bin', 'eu sou', 'sou', 'io sono', 'я твой', 'я ваш', '我是', '私は', 'मैं', 'انا'],
   NO_LONGER: ['no longer', 'not anymore', 'ya no', 'ne plus', 'n es plus', 'nicht mehr', 'nao mais', 'não mais', 'non piu', 'non più', 'больше не', '不再', 'もう', 'अब नहीं', 'لم تعد', 'لم يعد'],
