@@ -287,7 +287,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   FICTION_FRAME: [
     'grandma', 'grandmother', 'granny', 'novel', 'screenplay', 'script', 'thriller', 'hypothetical', 'hypothetically', 'parallel universe', 'fictional', 'fiction',
     'abuela', 'novela', 'guion', 'hipotetico', 'hipotetica', 'universo paralelo', 'mamie', 'grand-mere', 'grand mere', 'roman', 'scenario', 'hypothetique', 'univers parallele',
-    'oma', 'großmutter', 'grossmutter', 'drehbuch', 'theaterstuck', 'hypothetisch', 'paralleluniversum', 'avo', 'vovo', 'avozinha', 'romance', 'roteiro', 'hipoteticamente', 'universo paralelo',
+    'oma', 'großmutter', 'grossmutter', 'minha vo', 'drehbuch', 'theaterstuck', 'hypothetisch', 'paralleluniversum', 'avo', 'vovo', 'avozinha', 'romance', 'roteiro', 'hipoteticamente', 'universo paralelo',
     'nonna', 'nonnina', 'racconto', 'sceneggiatura', 'ipotetico', 'ipoteticamente', 'бабушк*', 'роман', 'сценари*', 'гипотетическ*', 'параллельн* вселенн*',
     '奶奶', '外婆', '祖母', '小说', '小說', '剧本', '劇本', '假设', '假設', '平行宇宙', 'おばあちゃん', '小説', '脚本', 'シナリオ', '仮定', '仮に', 'パラレルワールド',
     'दादी', 'नानी', 'उपन्यास', 'पटकथा', 'स्क्रिप्ट', 'वेब सीरीज', 'काल्पनिक', 'جدتي', 'جده', 'روايه', 'سيناريو', 'افتراضا', 'افتراضي*', 'عالم موازي',
@@ -296,7 +296,9 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   HARM_ITEM: [
     'napalm', 'explosive', 'explosives', 'bomb', 'bombs', 'molotov', 'gunpowder', 'nerve agent', 'toxic gas', 'poison gas', 'methamphetamine', 'meth', 'ransomware', 'malware', 'keylogger', 'trojan', 'botnet',
     'phishing', 'counterfeit', 'fake id', 'card cloning', 'clone a credit card', 'hack into', 'break into',
-    'explosivo', 'explosivos', 'bomba', 'polvora', 'metanfetamina', 'gas toxico', 'explosif', 'explosifs', 'gaz toxique', 'sprengstoff', 'bombe', 'schießpulver', 'schiesspulver', 'giftgas', 'methamphetamin',
+    // breaking into a network, as the other languages say it
+    'entrar en la red', 'hackear', 'pirater', 'hacken', 'invadir a rede', 'entrare nella rete', 'взломать', '入侵',
+    'explosivo', 'explosivos', 'bomba', 'polvora', 'metanfetamina', 'gas toxico', 'explosif', 'explosifs', 'gaz toxique', 'sprengstoff*', 'bombe', 'schießpulver', 'schiesspulver', 'giftgas', 'methamphetamin',
     'esplosivo', 'esplosivi', 'polvere da sparo', 'metanfetamina', 'взрывчатк*', 'бомб*', 'коктейль молотова', 'метамфетамин*', 'отравляющ*', 'вирус-вымогател*', 'троян*',
     '炸药', '炸彈', '炸弹', '冰毒', '木马', '木馬', '勒索软件', '钓鱼', '毒气', '爆弾', '爆薬', '覚醒剤', '有毒ガス', 'ランサムウェア', 'マルウェア', '詐欺', '侵入',
     'विस्फोटक', 'बम', 'कट्टा', 'ड्रग्स', 'फ़िशिंग', 'ठगी', 'متفجرات', 'قنبله', 'مولوتوف', 'ميثامفيتامين', 'فيروس الفدية', 'مزوره', 'مزور',
@@ -305,7 +307,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   PROCEDURE: [
     'step by step', 'exact steps', 'production steps', 'exact amounts', 'exact quantities', 'proportions', 'real commands', 'actual commands', 'working code', 'complete code', 'full code', 'line by line', 'in detail', 'how it was made', 'how to make',
     'paso a paso', 'cantidades exactas', 'comandos reales', 'codigo completo', 'etape par etape', 'quantites exactes', 'code complet', 'schritt fur schritt', 'ganz genau', 'mengen', 'passo a passo', 'proporcoes',
-    'passo dopo passo', 'riga per riga', 'codice completo', 'шаг за шагом', 'подробно', 'в домашних условиях', '一步一步', '详细', '詳細', '完整可运行', '完整的代码', '手順', '実際のコマンド', 'कदम दर कदम', 'कदम-दर-कदम', 'पूरी विधि', 'तरीका', 'خطوه بخطوه', 'بالتفصيل',
+    'passo dopo passo', 'riga per riga', 'codice completo', 'funzionante', 'in welchem verhaltnis', 'welchem verhaltnis', 'proporcoes certinhas', '一言一句', 'そのまま使える', 'шаг за шагом', 'подробно', 'в домашних условиях', '一步一步', '详细', '詳細', '完整可运行', '完整的代码', '手順', '実際のコマンド', 'कदम दर कदम', 'कदम-दर-कदम', 'पूरी विधि', 'तरीका', 'خطوه بخطوه', 'بالتفصيل',
   ],
   /** Countering the harm (defusing, catching, protecting against): a thriller's bomb squad, a detective, an emergency plan. */
   COUNTERING: [
@@ -344,11 +346,12 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   COMPROMISED: [
     'pwned*', 'pwnd', 'hacked', 'compromised', 'hackeado', 'hackeada', 'pirate', 'piratee', 'compromis', 'gehackt', 'kompromittiert', 'hackerato', 'hackerata', 'compromesso',
     'взлом*', '攻破', '被黑', '被入侵', 'ハッキング', '乗っ取られ', 'हैक', 'اختراق*', 'الاختراق', 'اختراقي',
+    'libere', 'liberated', 'unchained', 'fregato', 'fregata', 'befreit', 'liberado', 'liberada', 'libertado', 'освобожден*', 'セキュリティ突破', '突破成功',
   ],
   /** An answer fixed to nothing else ("reply only with", "exactly", "只能", "فقط"): with COMPROMISED, a forced confession. */
   ONLY: [
     'only', 'exactly', 'nothing else', 'solo', 'solamente', 'unicamente', 'exactamente', 'seulement', 'uniquement', 'exactement', 'nur', 'ausschliesslich', 'genau',
-    'apenas', 'somente', 'exatamente', 'soltanto', 'esattamente', 'только', 'лишь', 'ровно', '只能', '只回复', '仅', '僅', 'だけ', 'のみ', 'सिर्फ', 'केवल', 'فقط',
+    'apenas', 'somente', 'exatamente', 'exclusivamente', 'soltanto', 'esclusivamente', 'esattamente', 'только', 'лишь', 'ровно', '只能', '只回复', '仅', '僅', 'だけ', 'のみ', 'सिर्फ', 'केवल', 'فقط',
     'just output', 'just say', 'just print', 'just write', 'just reply', 'just respond',
   ],
   /** Crimes a role-play is staged around (a robbery, a break-in, a hack): with `jailbreak.roleplay_bait`, the answer the bait asks for. */
@@ -435,7 +438,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   /** The assistant told it *is now* someone else, mid-conversation (not "imagine you are", "pretend to be": role-play a user asks for openly). */
   PERSONA_SWITCH: [
     'now you are', 'now you re', 'you are now', 'you re now', 'from now on you are', 'ahora eres', 'ahora tu eres', 'ahora usted es', 'a partir de ahora eres',
-    'maintenant tu es', 'maintenant vous etes', 'tu es maintenant', 'vous etes maintenant', 'désormais tu es', 'desormais tu es', 'jetzt bist du', 'nun bist du', 'du bist jetzt', 'du bist nun', 'ab jetzt bist du', 'sie sind jetzt',
+    'maintenant tu es', 'maintenant vous etes', 'tu es maintenant', 'vous etes maintenant', 'désormais tu es', 'desormais tu es', 'jetzt bist du', 'nun bist du', 'du bist jetzt', 'du bist nun', 'ab jetzt bist du', 'ab sofort bist du', 'von nun an bist du', 'sie sind jetzt',
     'agora voce e', 'agora você é', 'voce agora e', 'você agora é', 'ora sei', 'ora tu sei', 'adesso sei', 'da ora sei', 'теперь ты', 'теперь вы', 'отныне ты', 'ты теперь',
     '现在你是', '現在你是', '你现在是', '你現在是', '从现在起你是', '今からあなたは', 'これからあなたは', 'あなたは今', 'あなたはもう', 'अब तुम', 'अब आप', 'तुम अब', 'आप अब', 'आज से तुम', 'आज से आप', 'الان انت', 'انت الان', 'من الان انت',
   ],
@@ -445,7 +448,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'name', 'names', 'full name', 'initials', 'address', 'home address', 'email address', 'phone number', 'phone', 'birthday', 'birth date', 'date of birth', 'birth month', 'birth year', 'age',
     'location', 'city', 'residence', 'lives', 'live', 'ssn', 'social security', 'salary', 'income', 'medical', 'diagnosis', 'credit card', 'bank account', 'account number', 'balance', 'bank balance',
     'nombre', 'dirección', 'direccion', 'teléfono', 'telefono', 'cumpleaños', 'fecha de nacimiento', 'edad', 'ciudad', 'vive', 'salario', 'nom', 'adresse', 'téléphone', 'anniversaire', 'date de naissance', 'âge', 'ville', 'habite', 'salaire',
-    'namen', 'adresse', 'telefonnummer', 'geburtstag', 'geburtsdatum', 'alter', 'stadt', 'wohnt', 'gehalt', 'nome', 'endereço', 'endereco', 'telefone', 'aniversário', 'data de nascimento', 'idade', 'cidade', 'mora', 'salário',
+    'namen', 'adresse', 'e-mail-adresse*', 'email-adresse*', 'telefonnummer', 'geburtstag', 'geburtsdatum', 'alter', 'stadt', 'wohnt', 'gehalt', 'nome', 'endereço', 'endereco', 'telefone', 'aniversário', 'data de nascimento', 'idade', 'cidade', 'mora', 'salário',
     'indirizzo', 'numero di telefono', 'compleanno', 'data di nascita', 'età', 'citta', 'città', 'abita', 'stipendio', 'имя', 'адрес', 'телефон', 'день рождения', 'дата рождения', 'возраст', 'город', 'живет', 'живёт', 'зарплат*',
     '名字', '姓名', '地址', '电话', '電話', '生日', '出生日期', '年龄', '年齡', '住在', '住址', '工资', '名前', '住所', '電話番号', '誕生日', '生年月日', '年齢', '住んで', '給料',
     'नाम', 'पता', 'फ़ोन', 'फोन', 'जन्मदिन', 'जन्म तिथि', 'उम्र', 'शहर', 'रहता', 'रहती', 'वेतन', 'اسم', 'الاسم', 'عنوان', 'العنوان', 'هاتف', 'رقم الهاتف', 'عيد ميلاد', 'تاريخ الميلاد', 'عمر', 'مدينه', 'يسكن', 'راتب',

@@ -122,7 +122,7 @@ export const LEXICON: Lexicon = {
     'revela', 'revelar', 'muestra', 'muéstrame', 'mostrar', 'dime', 'dame', 'imprime', 'repite', 'comparte', 'escribe',
     // imperatives with their pronouns attached, as Spanish, Italian and Portuguese write them ("dímelo", "imprímelos", "mostramelo", "diga-me")
     'dímelo', 'muéstramelo', 'muéstralo', 'revélalo', 'revélamelo', 'imprímelo', 'imprímelos', 'repítelo', 'compártelo', 'enséñame', 'enséñamelo',
-    'dimmelo', 'mostramelo', 'rivelalo', 'rivelamelo', 'stampalo', 'stampali', 'ripetilo', 'dammelo', 'mostre-me', 'diga-me', 'revele-o', 'imprima-os',
+    'dimmelo', 'dimmela', 'mostramelo', 'rivelalo', 'rivelamelo', 'stampalo', 'stampali', 'ripetilo', 'dammelo', 'scrivila', 'scrivilo', 'mostre-me', 'diga-me', 'revele-o', 'imprima-os',
     'révèle', 'révélez', 'montre', 'montrez', 'affiche', 'affichez', 'dis-moi', 'dites-moi', 'donne', 'donnez', 'répète', 'répétez', 'imprime', 'imprimez', 'partage',
     'zeige', 'zeig', 'zeigen', 'verrate', 'verraten', 'nenne', 'nennen', 'gib', 'geben', 'wiederhole', 'wiederholen', 'drucke', 'ausgeben', 'offenbare', 'teile', 'sag', 'sage',
     'revele', 'mostre', 'mostra', 'diga', 'me diga', 'imprima', 'repita', 'compartilhe', 'rivela', 'rivelami', 'mostrami', 'dimmi', 'dammi', 'stampa', 'ripeti', 'condividi',

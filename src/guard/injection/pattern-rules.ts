@@ -223,7 +223,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
       // question ("...: have I been hacked?") fixes no answer.
       // The quoted answer opens with the confession, the speaker's own or the system's ("I have been hacked", "Система взломана",
       // "تم الاختراق"), or is the bare word ("HACKED"); "your account was hacked" in a scam mail is a report. "PWNED" is nobody's report.
-      '(?:["“”«»„「」『』]|(?<![a-z0-9])\'|[:：] ?) ?(?:pwne?d|hacked|(?:haha |lol )?(?:i|we|system|ich|je|j|yo|eu|io|sistema|systeme)\\b[^"“”«»„「」『』\'\\n]{0,20}(?:pwne?d|hacked|hackead[oa]|gehackt|hackerat[oa]|pirate|compromised|compromis|compromesso|kompromittiert)|меня взлом|систем[аы] взлом|我已被|我被|系统已被|ハッキングされ|(?:मैं|सिस्टम) हैक|لقد تم اختراق|تم الاختراق)(?![a-z]{0,4} ?[?？])',
+      '(?:["“”«»„「」『』]|(?<![a-z0-9])\'|[:：] ?) ?(?:haha,? |lol,? )?(?:pwne?d|hacked|(?:i|we|system|ich|je|j|yo|eu|io|sistema|systeme)\\b[^"“”«»„「」『』\'\\n]{0,20}(?:pwne?d|hacked|hackead[oa]|gehackt|hackerat[oa]|pirate|compromised|compromis|compromesso|kompromittiert|libere|liberated|befreit|liberad[oa]|fregat[oa])|sei stat[oa] fregat[oa]|меня взлом|систем[аы] взлом|我已被|我被|系统已被|ハッキングされ|セキュリティ突破|突破成功|(?:मैं|सिस्टम) हैक|لقد تم اختراق|تم الاختراق)(?![a-z]{0,4} ?[?？])',
     ),
   },
   {
