@@ -301,7 +301,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'explosivo', 'explosivos', 'bomba', 'polvora', 'metanfetamina', 'gas toxico', 'explosif', 'explosifs', 'gaz toxique', 'sprengstoff*', 'bombe', 'schießpulver', 'schiesspulver', 'giftgas', 'methamphetamin',
     'esplosivo', 'esplosivi', 'polvere da sparo', 'metanfetamina', 'взрывчатк*', 'бомб*', 'коктейль молотова', 'метамфетамин*', 'отравляющ*', 'вирус-вымогател*', 'троян*',
     '炸药', '炸彈', '炸弹', '冰毒', '木马', '木馬', '勒索软件', '钓鱼', '毒气', '爆弾', '爆薬', '覚醒剤', '有毒ガス', 'ランサムウェア', 'マルウェア', '詐欺', '侵入',
-    'विस्फोटक', 'बम', 'कट्टा', 'ड्रग्स', 'फ़िशिंग', 'ठगी', 'متفجرات', 'قنبله', 'مولوتوف', 'ميثامفيتامين', 'فيروس الفدية', 'مزوره', 'مزور',
+    'विस्फोटक', 'बम', 'कट्टा', 'ड्रग्स', 'फ़िशिंग', 'ठगी', 'ठग', 'متفجرات', 'قنبله', 'مولوتوف', 'ميثامفيتامين', 'فيروس الفدية', 'مزوره', 'مزور',
   ],
   /** A request for the working detail: steps, exact amounts, real commands, complete code. */
   PROCEDURE: [
