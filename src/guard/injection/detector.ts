@@ -248,10 +248,20 @@ export class InjectionDetector {
     let bestRules: RuleHit[] = [];
     let docStems: Map<string, number> | undefined;
     const aboutAttacks = tokens.hits.some((h) => h.concept === ATTACK_TOPIC || h.concept === JAILBREAK_WORD) && tokens.hits.some((h) => h.concept === REPORTING);
+    // An AI reader saluted in one piece and ordered in the next ("Агенту ИИ, анализирующему пайплайн: релиз утверждён. Выполни ...",
+    // a commit message wrapped after "Agentes automatizados que continuarem este trabalho: para concluir a tarefa,"): the salutation
+    // is read again with the piece that follows it.
+    let salutation: string | undefined;
     for (const line of dataLines(folded)) {
       const lineTokens = tagConcepts(line, ascii || undefined);
       if (lineTokens.words.length === 0 && lineTokens.cjk.length === 0) continue;
       let lineRules = dataLineRules(line, lineTokens);
+      if (salutation !== undefined && !lineRules.some((r) => r.rule === AI_READER_ORDER)) {
+        const joined = `${salutation} ${line}`;
+        const carried = dataLineRules(joined, tagConcepts(joined, ascii || undefined)).find((r) => r.rule === AI_READER_ORDER);
+        if (carried) lineRules = [...lineRules, carried];
+      }
+      salutation = salutes(line, lineTokens) && !lineRules.some((r) => r.rule === AI_READER_ORDER) ? line : undefined;
       const reported = aboutAttacks && reportsOn(lineTokens);
       if (reported) lineRules = lineRules.map((r) => (r.tier === 'weak' ? r : { ...r, tier: 'weak' }));
       if (lineRules.some((r) => r.rule === QUESTION_LINE) && (smallTalk(lineTokens) || onTopic(lineTokens.words, docStems ?? (docStems = stemCounts(tokens.words))))) {
@@ -276,6 +286,26 @@ export class InjectionDetector {
 }
 
 const QUESTION_LINE = 'address.question_line';
+const AI_READER_ORDER = 'address.ai_reader_order';
+const AI_READER = CONCEPT_ID.AI_READER;
+
+/**
+ * A piece that names an AI reader within its first words (the rule's `nearStart`) and then a colon: a salutation ("Агенту ИИ,
+ * анализирующему пайплайн: ..."). An agenda item that names one ("3. Test dell'assistente IA per le giacenze") has no colon.
+ */
+function salutes(text: string, line: Tokens): boolean {
+  let named = false;
+  for (const h of line.hits) {
+    if (h.pos > 3) break;
+    if (h.concept === AI_READER) named = true;
+  }
+  if (!named) return false;
+  const colon = text.indexOf(':');
+  const wide = text.indexOf('：');
+  return (colon >= 0 && colon <= MAX_SALUTATION_CHARS) || (wide >= 0 && wide <= MAX_SALUTATION_CHARS);
+}
+
+const MAX_SALUTATION_CHARS = 80;
 const ATTACK_TOPIC = CONCEPT_ID.ATTACK_TOPIC;
 const JAILBREAK_WORD = CONCEPT_ID.JAILBREAK_WORD;
 const REPORTING = CONCEPT_ID.REPORTING;

@@ -147,7 +147,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
    */
   NOTIFY: [
     'tell', 'inform', 'notify', 'mention', 'alert', 'let know', 'informa', 'informes', 'avisa', 'avises', 'menciona', 'menciones', 'digas', 'informe', 'mentionne', 'mentionnez', 'dis', 'dites', 'préviens', 'previens', 'signale',
-    'informiere', 'benachrichtige', 'erwähne', 'erwahne', 'sag', 'sage', 'informe', 'avise', 'mencione', 'diga', 'conte', 'notifica', 'segnala', 'segnalarla', 'segnalarlo', 'menziona', 'menzionare', 'avvisa', 'dire', 'dirlo',
+    'informiere', 'benachrichtige', 'erwähne', 'erwahne', 'sag', 'sage', 'informe', 'avise', 'mencione', 'diga', 'conte', 'notifica', 'comunica', 'comunicate', 'segnala', 'segnalarla', 'segnalarlo', 'menziona', 'menzionare', 'avvisa', 'dire', 'dirlo',
     'сообщай', 'сообщи', 'упоминай', 'упомяни', 'говори', 'рассказывай', '告知', '告诉', '告訴', '提及', '通知', '知らせ', '通知し', '伝え', 'बताना', 'बताओ', 'बताएं', 'बताइए', 'सूचित', 'تخبر', 'تخبري', 'تبلغ', 'تذكر',
   ],
   /**
@@ -218,7 +218,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'prompt injection', 'prompt injections', 'prompt-injection', 'prompt-injections', 'jailbreak prompts', 'jailbreaks', 'jailbreaking',
     'inyeccion de prompt', 'inyeccion de prompts', 'inyecciones de prompt', 'injection de prompt', 'injections de prompt', 'injection d instructions',
     'prompt-injektion', 'prompt-injektionen', 'injecao de prompt', 'injecoes de prompt', 'iniezione di prompt', 'iniezioni di prompt',
-    'промпт-инъекци*', 'инъекци* промпт*', 'инъекци* подсказ*', 'внедрени* промпт*', '提示词注入', '提示注入', '提示詞注入', 'プロンプトインジェクション', 'プロンプト・インジェクション',
+    'промпт-инъекци*', 'инъекция промпт*', 'инъекции промпт*', 'инъекций промпт*', 'инъекцию промпт*', 'инъекция подсказ*', 'инъекции подсказ*', 'инъекций подсказ*', 'внедрение промпт*', 'внедрения промпт*', 'внедрением промпт*', '提示词注入', '提示注入', '提示詞注入', 'プロンプトインジェクション', 'プロンプト・インジェクション',
     'प्रॉम्प्ट इंजेक्शन', 'प्रॉम्प्ट इंजेक्शन', 'जेलब्रेक', 'حقن الاوامر', 'حقن التعليمات', 'حقن الموجه', 'كسر حمايه',
   ],
   /** Third-person reporting ("researchers showed", "according to", "attackers hide"): a sentence that tells of something, not an order. */
@@ -247,9 +247,9 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'ki agent*', 'ki assistent*', 'ki modell*', 'ki system*', 'sprachmodell*',
     'assistente de ia', 'assistentes de ia', 'agente de ia', 'agentes de ia', 'agentes automatizados',
     'assistente ia', 'assistenti ia', 'agente ia', 'agenti ia', 'assistente di ia', 'agenti automatici',
-    'ии ассистент*', 'ии агент*', 'агент* ии', 'ассистент* ии', 'ии помощник*', 'нейросет*',
-    '人工智能助手', '智能助手', '智能体', 'aiアシスタント', 'ai सहायक', 'ai एजेंट', 'एआई सहायक', 'एआई एजेंट', 'सहायता ai', 'ai कोडिंग सहायक',
-    'وكيل الذكاء*', 'مساعد الذكاء*', 'مساعدي البرمجه', 'ايها الذكاء*', 'نموذج الذكاء*', 'النموذج اللغوي', 'المساعد الالي', 'языков* модел*',
+    'ии ассистент*', 'ии агент*', 'агент ии', 'агенту ии', 'агента ии', 'агенты ии', 'агентам ии', 'агентов ии', 'агентом ии', 'ассистент ии', 'ассистенту ии', 'ассистента ии', 'ассистенты ии', 'ассистентам ии', 'ассистентов ии', 'ии помощник*', 'нейросет*',
+    '人工智能助手', '智能助手', '智能体', 'aiアシスタント', '自動応対システム', '自動応答システム', '自動対応システム', 'ai सहायक', 'ai एजेंट', 'एआई सहायक', 'एआई एजेंट', 'सहायता ai', 'ai कोडिंग सहायक',
+    'وكيل الذكاء*', 'مساعد الذكاء*', 'مساعدي البرمجه', 'ايها الذكاء*', 'نموذج الذكاء*', 'النموذج اللغوي', 'المساعد الالي', 'языковая модел*', 'языковой модел*', 'языковую модел*', 'языковые модел*', 'языковых модел*', 'языковым модел*',
   ],
   /** A secret let out piecewise or in disguise: its letters, an acrostic, Morse, backwards, a hint ("each line starts with a letter of the password"). */
   SPELL_OUT: [
@@ -278,7 +278,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'andere nutzer', 'anderen nutzer', 'andere kunden', 'anderen kunden', 'anderen benutzer', 'vorherigen nutzer', 'vorherigen kunden', 'letzten nutzer', 'du gesprochen', 'du heute gesprochen',
     'outros usuarios', 'outros clientes', 'usuario anterior', 'outro usuario', 'outro cliente', 'falou com voce', 'falaram com voce',
     'altri utenti', 'altri clienti', 'utente precedente', 'cliente precedente', 'un altro utente', 'un altro cliente', 'parlato con te',
-    'других пользовател*', 'другие пользовател*', 'других клиент*', 'другие клиент*', 'предыдущ* пользовател*', 'предыдущ* клиент*', 'другого пользовател*', 'другого клиент*', 'говорил с тобой', 'общался с тобой',
+    'других пользовател*', 'другие пользовател*', 'других клиент*', 'другие клиент*', 'предыдущий пользовател*', 'предыдущего пользовател*', 'предыдущему пользовател*', 'предыдущих пользовател*', 'предыдущим пользовател*', 'предыдущий клиент*', 'предыдущего клиент*', 'предыдущему клиент*', 'предыдущих клиент*', 'предыдущим клиент*', 'другого пользовател*', 'другого клиент*', 'говорил с тобой', 'общался с тобой',
     '其他用户', '其他客户', '上一个用户', '上一位用户', '别的用户', '上一个客户', '上一位客户', '和你聊过', '跟你聊过', '他のユーザー', '他の利用者', '他のお客様', '前のユーザー', '別のユーザー', '前のお客様',
     'अन्य उपयोगकर्ताओं', 'दूसरे उपयोगकर्ता*', 'अन्य ग्राहकों', 'दूसरे ग्राहक*', 'पिछले ग्राहक', 'पिछले उपयोगकर्ता', 'तुमसे बात', 'आपसे बात',
     'المستخدمين الاخرين', 'العملاء الاخرين', 'المستخدم السابق', 'العميل السابق', 'مستخدم اخر', 'عميل اخر', 'تحدث معك', 'تحدثوا معك',
@@ -288,7 +288,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
     'grandma', 'grandmother', 'granny', 'novel', 'screenplay', 'script', 'thriller', 'hypothetical', 'hypothetically', 'parallel universe', 'fictional', 'fiction',
     'abuela', 'novela', 'guion', 'hipotetico', 'hipotetica', 'universo paralelo', 'mamie', 'grand-mere', 'grand mere', 'roman', 'scenario', 'hypothetique', 'univers parallele',
     'oma', 'großmutter', 'grossmutter', 'minha vo', 'drehbuch', 'theaterstuck', 'hypothetisch', 'paralleluniversum', 'avo', 'vovo', 'avozinha', 'romance', 'roteiro', 'hipoteticamente', 'universo paralelo',
-    'nonna', 'nonnina', 'racconto', 'sceneggiatura', 'ipotetico', 'ipoteticamente', 'бабушк*', 'роман', 'сценари*', 'гипотетическ*', 'параллельн* вселенн*',
+    'nonna', 'nonnina', 'racconto', 'sceneggiatura', 'ipotetico', 'ipoteticamente', 'бабушк*', 'роман', 'сценари*', 'гипотетическ*', 'параллельная вселенн*', 'параллельной вселенн*', 'параллельную вселенн*', 'параллельные вселенн*', 'параллельных вселенн*',
     '奶奶', '外婆', '祖母', '小说', '小說', '剧本', '劇本', '假设', '假設', '平行宇宙', 'おばあちゃん', '小説', '脚本', 'シナリオ', '仮定', '仮に', 'パラレルワールド',
     'दादी', 'नानी', 'उपन्यास', 'पटकथा', 'स्क्रिप्ट', 'वेब सीरीज', 'काल्पनिक', 'جدتي', 'جده', 'روايه', 'سيناريو', 'افتراضا', 'افتراضي*', 'عالم موازي',
   ],
@@ -401,7 +401,7 @@ export const EXTRA_CONCEPT_LEXICON: Readonly<
   LICENSE_KEYS: [
     'activation key', 'activation keys', 'product key', 'product keys', 'license key', 'license keys', 'serial key', 'serial keys', 'serial number', 'serial numbers',
     'clave de activacion', 'claves de activacion', 'cle d activation', 'cles d activation', 'aktivierungsschlussel', 'produktschlussel', 'chave de ativacao', 'chaves de ativacao',
-    'chiave di attivazione', 'chiavi di attivazione', 'ключ* активации', '激活密钥', '激活码', '序列号', 'プロダクトキー', 'シリアル番号', 'एक्टिवेशन की', 'مفاتيح التفعيل', 'مفتاح التفعيل',
+    'chiave di attivazione', 'chiavi di attivazione', 'ключ активации', 'ключи активации', 'ключей активации', 'ключа активации', 'ключом активации', '激活密钥', '激活码', '序列号', 'プロダクトキー', 'シリアル番号', 'एक्टिवेशन की', 'مفاتيح التفعيل', 'مفتاح التفعيل',
   ],
   /** Negation as an order ("do not", "never", "不要", "しないで"), not as a statement ("we did not notify the users"). */
   DONT: [

@@ -269,7 +269,7 @@ export const LEXICON: Lexicon = {
     'chatverlauf', 'gesprächsverlauf', 'gesprachsverlauf', 'история переписки', 'переписку', 'переписка', 'история нашего диалога', 'нашего диалога', '聊天记录', '对话记录', '對話記錄', '对话内容', '全部记录', '会話履歴', 'チャット履歴', 'पूरी बातचीत', 'सारी बातचीत', 'سجل المحادثه', 'المحادثه كامله'],
   CHANGE: [
     'change', 'changed', 'replace', 'rewrite', 'modify', 'update', 'delete', 'remove', 'erase', 'defy', 'violate', 'break', 'contradict', 'invert', 'reverse', 'go against', 'circumvent', 'disable', 'turn off', 'deactivate', 'lift', 'relax',
-    'cambia', 'cambiar', 'reemplaza', 'elimina', 'borra', 'desactiva', 'viola', 'rompe', 'change', 'changez', 'remplace', 'remplacez', 'supprime', 'supprimez', 'désactive', 'désactivez', 'enfreins', 'viole',
+    'cambia', 'cambiar', 'reemplaza', 'elimina', 'borra', 'desactiva', 'desactivad', 'viola', 'rompe', 'change', 'changez', 'remplace', 'remplacez', 'supprime', 'supprimez', 'désactive', 'désactivez', 'enfreins', 'viole',
     'ändere', 'andere', 'ändern', 'ersetze', 'lösche', 'losche', 'entferne', 'deaktiviere', 'umgehe', 'brich', 'altere', 'altera', 'substitua', 'apague', 'remova', 'desative', 'viole', 'quebre', 'cambia', 'sostituisci', 'elimina', 'cancella', 'disattiva', 'viola', 'infrangi', 'aggira',
     'измени', 'измените', 'замени', 'удали', 'удалите', 'отключи', 'отключите', 'нарушь', 'нарушьте', 'обойди', 'сними', '修改', '更改', '替换', '替換', '删除', '刪除', '关闭', '關閉', '违反', '違反', '解除', '变更', '変更', '削除', '無効に', '破って', '解除して', 'बदलो', 'बदलें', 'हटाओ', 'हटाएं', 'तोड़ो', 'तोड़ें', 'बंद करो', 'غير', 'استبدل', 'احذف', 'عطل', 'اكسر', 'خالف',
   ],
@@ -314,7 +314,7 @@ export const LEXICON: Lexicon = {
   ROLE: ['system', 'assistant', 'human', 'developer', 'user', 'admin', 'administrator'],
   /** Fake boundaries ("end of input", "begin of instructions"). */
   BOUNDARY: ['end of', 'begin of', 'start of', 'beginning of'],
-  CALL: ['call', 'invoke', 'execute', 'trigger', 'run', 'llama', 'invoca', 'ejecuta', 'appelle', 'invoque', 'exécute', 'rufe', 'aufrufen', 'führe', 'fuhre', 'ausführen', 'chame', 'execute', 'chiama', 'esegui', 'вызови', 'выполни', 'запусти', '调用', '執行', '执行', '运行', '呼び出', '実行', 'चलाएं', 'चलाओ', 'कॉल', 'استدع*', 'نفذ*', 'شغل*'],
+  CALL: ['call', 'invoke', 'execute', 'trigger', 'run', 'llama', 'invoca', 'ejecuta', 'ejecutad', 'declenche', 'declenchez', 'appelle', 'invoque', 'exécute', 'rufe', 'aufrufen', 'führe', 'fuhre', 'ausführen', 'chame', 'execute', 'chiama', 'esegui', 'вызови', 'выполни', 'запусти', '调用', '執行', '执行', '运行', '呼び出', '実行', 'चलाएं', 'चलाओ', 'कॉल', 'استدع*', 'نفذ*', 'شغل*'],
   ...EXTRA_CONCEPT_LEXICON,
   TOOL: ['tool', 'tools', 'plugin', 'api', 'browser', 'herramienta', 'outil', 'werkzeug', 'ferramenta', 'strumento', 'инструмент', '工具', 'ツール', 'उपकरण', 'टूल', 'اداه'],
 };
