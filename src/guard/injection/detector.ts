@@ -256,14 +256,18 @@ export class InjectionDetector {
       const lineTokens = tagConcepts(line, ascii || undefined);
       if (lineTokens.words.length === 0 && lineTokens.cjk.length === 0) continue;
       let lineRules = dataLineRules(line, lineTokens);
-      if (salutation !== undefined && !lineRules.some((r) => r.rule === AI_READER_ORDER)) {
+      let ordered = lineRules.some((r) => r.rule === AI_READER_ORDER);
+      if (salutation !== undefined && !ordered) {
         const joined = `${salutation} ${line}`;
         const carried = dataLineRules(joined, tagConcepts(joined, ascii || undefined)).find((r) => r.rule === AI_READER_ORDER);
-        if (carried) lineRules = [...lineRules, carried];
+        if (carried) {
+          lineRules = [...lineRules, carried];
+          ordered = true;
+        }
       }
-      salutation = salutes(line, lineTokens) && !lineRules.some((r) => r.rule === AI_READER_ORDER) ? line : undefined;
+      salutation = !ordered && salutes(line, lineTokens) ? line : undefined;
       const reported = aboutAttacks && reportsOn(lineTokens);
-      if (reported) lineRules = lineRules.map((r) => (r.tier === 'weak' ? r : { ...r, tier: 'weak' }));
+      if (reported) lineRules = lineRules.map(asWeak);
       if (lineRules.some((r) => r.rule === QUESTION_LINE) && (smallTalk(lineTokens) || onTopic(lineTokens.words, docStems ?? (docStems = stemCounts(tokens.words))))) {
         lineRules = lineRules.filter((r) => r.rule !== QUESTION_LINE);
       }
@@ -296,7 +300,7 @@ const AI_READER = CONCEPT_ID.AI_READER;
 function salutes(text: string, line: Tokens): boolean {
   let named = false;
   for (const h of line.hits) {
-    if (h.pos > 3) break;
+    if (h.pos > SALUTATION_WORDS) break;
     if (h.concept === AI_READER) named = true;
   }
   if (!named) return false;
@@ -305,6 +309,8 @@ function salutes(text: string, line: Tokens): boolean {
   return (colon >= 0 && colon <= MAX_SALUTATION_CHARS) || (wide >= 0 && wide <= MAX_SALUTATION_CHARS);
 }
 
+/** Words before the AI reader's name: `address.ai_reader_order`'s `nearStart`. */
+const SALUTATION_WORDS = 3;
 const MAX_SALUTATION_CHARS = 80;
 const ATTACK_TOPIC = CONCEPT_ID.ATTACK_TOPIC;
 const JAILBREAK_WORD = CONCEPT_ID.JAILBREAK_WORD;
